@@ -1,0 +1,1 @@
+"""okrbot digests."""

@@ -1,0 +1,1 @@
+"""okrbot storage: SQLModel models, repositories and Alembic migrations."""

@@ -1,0 +1,66 @@
+"""All table models; importing this package registers them on SQLModel.metadata."""
+
+from sqlmodel import SQLModel
+
+# Stable constraint names, so migrations (and their downgrades) can refer to them.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# ruff: noqa: E402
+
+from storage.models.audit import AuditLog
+from storage.models.enums import (
+    Aggregation,
+    CheckInSource,
+    Confidence,
+    CycleState,
+    Direction,
+    Frequency,
+    KpiDirection,
+    KpiScope,
+    Metric,
+    ObjectiveStatus,
+    OwnerType,
+    Platform,
+    ReadingSource,
+    Role,
+    Visibility,
+)
+from storage.models.kpi import KpiDefinition, KpiReading, KpiTarget
+from storage.models.okr import CheckIn, Cycle, KeyResult, Objective
+from storage.models.org import Department, Person, PersonIdentity, Workspace
+
+__all__ = [
+    "Aggregation",
+    "AuditLog",
+    "CheckIn",
+    "CheckInSource",
+    "Confidence",
+    "Cycle",
+    "CycleState",
+    "Department",
+    "Direction",
+    "Frequency",
+    "KeyResult",
+    "KpiDefinition",
+    "KpiDirection",
+    "KpiReading",
+    "KpiScope",
+    "KpiTarget",
+    "Metric",
+    "Objective",
+    "ObjectiveStatus",
+    "OwnerType",
+    "Person",
+    "PersonIdentity",
+    "Platform",
+    "ReadingSource",
+    "Role",
+    "Visibility",
+    "Workspace",
+]
