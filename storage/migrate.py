@@ -67,9 +67,7 @@ def ensure_current(engine: Engine) -> None:
     if current == head:
         return
     if current is None:
-        message = (
-            "The database has no okrbot schema yet. Run `okrbot db upgrade` first."
-        )
+        message = "The database has no okrbot schema yet. Run `okrbot db upgrade` first."
     else:
         known = ScriptDirectory.from_config(alembic_config_for_script())
         try:

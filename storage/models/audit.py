@@ -26,6 +26,4 @@ class AuditLog(SQLModel, table=True):
     entity_ref: str | None = Field(default=None, max_length=64)
     before: str | None = Field(default=None, sa_type=sa.Text)
     after: str | None = Field(default=None, sa_type=sa.Text)
-    created_at: datetime = Field(
-        default_factory=utcnow, sa_type=UTCDateTime, index=True
-    )
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)

@@ -30,12 +30,8 @@ class KpiDefinition(SQLModel, table=True):
     name_zh: str | None = Field(default=None, max_length=200)
     unit: str | None = Field(default=None, max_length=32)
     direction: KpiDirection = Field(sa_type=enum_type(KpiDirection))
-    frequency: Frequency = Field(
-        default=Frequency.MONTHLY, sa_type=enum_type(Frequency)
-    )
-    aggregation: Aggregation = Field(
-        default=Aggregation.LAST, sa_type=enum_type(Aggregation)
-    )
+    frequency: Frequency = Field(default=Frequency.MONTHLY, sa_type=enum_type(Frequency))
+    aggregation: Aggregation = Field(default=Aggregation.LAST, sa_type=enum_type(Aggregation))
     owner_id: int | None = Field(default=None, foreign_key="person.id")
 
 
@@ -75,9 +71,7 @@ class KpiReading(SQLModel, table=True):
     person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
     period: str = Field(max_length=16, index=True)
     value: float
-    source: ReadingSource = Field(
-        default=ReadingSource.CHAT, sa_type=enum_type(ReadingSource)
-    )
+    source: ReadingSource = Field(default=ReadingSource.CHAT, sa_type=enum_type(ReadingSource))
     client_id: str | None = Field(default=None, max_length=128)
     recorded_by_id: int | None = Field(default=None, foreign_key="person.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -30,9 +30,7 @@ class Cycle(SQLModel, table=True):
     name: str = Field(max_length=32)
     start_date: date
     end_date: date
-    state: CycleState = Field(
-        default=CycleState.PLANNING, sa_type=enum_type(CycleState)
-    )
+    state: CycleState = Field(default=CycleState.PLANNING, sa_type=enum_type(CycleState))
 
 
 class Objective(SQLModel, table=True):
@@ -47,17 +45,13 @@ class Objective(SQLModel, table=True):
     title: str = Field(max_length=300)
     description: str | None = Field(default=None, max_length=4000)
     owner_type: OwnerType = Field(sa_type=enum_type(OwnerType))
-    owner_person_id: int | None = Field(
-        default=None, foreign_key="person.id", index=True
-    )
+    owner_person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
     owner_department_id: int | None = Field(default=None, foreign_key="department.id")
     parent_id: int | None = Field(default=None, foreign_key="objective.id", index=True)
     status: ObjectiveStatus = Field(
         default=ObjectiveStatus.DRAFT, sa_type=enum_type(ObjectiveStatus)
     )
-    visibility: Visibility = Field(
-        default=Visibility.PUBLIC, sa_type=enum_type(Visibility)
-    )
+    visibility: Visibility = Field(default=Visibility.PUBLIC, sa_type=enum_type(Visibility))
     created_by_id: int | None = Field(default=None, foreign_key="person.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -78,14 +72,10 @@ class KeyResult(SQLModel, table=True):
     start_value: float = 0.0
     target_value: float
     current_value: float
-    direction: Direction = Field(
-        default=Direction.INCREASE, sa_type=enum_type(Direction)
-    )
+    direction: Direction = Field(default=Direction.INCREASE, sa_type=enum_type(Direction))
     unit: str | None = Field(default=None, max_length=32)
     weight: float = 1.0
-    confidence: Confidence = Field(
-        default=Confidence.ON_TRACK, sa_type=enum_type(Confidence)
-    )
+    confidence: Confidence = Field(default=Confidence.ON_TRACK, sa_type=enum_type(Confidence))
     owner_id: int = Field(foreign_key="person.id", index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -104,9 +94,5 @@ class CheckIn(SQLModel, table=True):
     previous_value: float
     confidence: Confidence = Field(sa_type=enum_type(Confidence))
     note: str | None = Field(default=None, max_length=2000)
-    source: CheckInSource = Field(
-        default=CheckInSource.CHAT, sa_type=enum_type(CheckInSource)
-    )
-    created_at: datetime = Field(
-        default_factory=utcnow, sa_type=UTCDateTime, index=True
-    )
+    source: CheckInSource = Field(default=CheckInSource.CHAT, sa_type=enum_type(CheckInSource))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)

@@ -50,9 +50,7 @@ class Person(SQLModel, table=True):
     email: str = Field(max_length=254)
     name: str = Field(max_length=200)
     manager_id: int | None = Field(default=None, foreign_key="person.id", index=True)
-    department_id: int | None = Field(
-        default=None, foreign_key="department.id", index=True
-    )
+    department_id: int | None = Field(default=None, foreign_key="department.id", index=True)
     title: str | None = Field(default=None, max_length=200)
     timezone: str | None = Field(default=None, max_length=64)
     locale: str | None = Field(default=None, max_length=16)

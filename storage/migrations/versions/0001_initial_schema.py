@@ -10,7 +10,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = "0001"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
@@ -74,14 +73,10 @@ def upgrade() -> None:
             name=op.f("fk_cycle_workspace_id_workspace"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_cycle")),
-        sa.UniqueConstraint(
-            "workspace_id", "name", name=op.f("uq_cycle_workspace_id_name")
-        ),
+        sa.UniqueConstraint("workspace_id", "name", name=op.f("uq_cycle_workspace_id_name")),
     )
     with op.batch_alter_table("cycle", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_cycle_workspace_id"), ["workspace_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_cycle_workspace_id"), ["workspace_id"], unique=False)
 
     op.create_table(
         "department",
@@ -102,9 +97,7 @@ def upgrade() -> None:
             name=op.f("fk_department_workspace_id_workspace"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_department")),
-        sa.UniqueConstraint(
-            "workspace_id", "name", name=op.f("uq_department_workspace_id_name")
-        ),
+        sa.UniqueConstraint("workspace_id", "name", name=op.f("uq_department_workspace_id_name")),
     )
     with op.batch_alter_table("department", schema=None) as batch_op:
         batch_op.create_index(
@@ -152,20 +145,14 @@ def upgrade() -> None:
             name=op.f("fk_person_workspace_id_workspace"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_person")),
-        sa.UniqueConstraint(
-            "workspace_id", "email", name=op.f("uq_person_workspace_id_email")
-        ),
+        sa.UniqueConstraint("workspace_id", "email", name=op.f("uq_person_workspace_id_email")),
     )
     with op.batch_alter_table("person", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_person_department_id"), ["department_id"], unique=False
         )
-        batch_op.create_index(
-            batch_op.f("ix_person_manager_id"), ["manager_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_person_workspace_id"), ["workspace_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_person_manager_id"), ["manager_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_person_workspace_id"), ["workspace_id"], unique=False)
 
     op.create_table(
         "audit_log",
@@ -204,12 +191,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_log")),
     )
     with op.batch_alter_table("audit_log", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_audit_log_actor_id"), ["actor_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_audit_log_created_at"), ["created_at"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_audit_log_actor_id"), ["actor_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_audit_log_created_at"), ["created_at"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_audit_log_workspace_id"), ["workspace_id"], unique=False
         )
@@ -248,9 +231,7 @@ def upgrade() -> None:
         ),
         sa.Column(
             "aggregation",
-            sa.Enum(
-                "sum", "avg", "last", name="aggregation", native_enum=False, length=24
-            ),
+            sa.Enum("sum", "avg", "last", name="aggregation", native_enum=False, length=24),
             nullable=False,
         ),
         sa.Column("owner_id", sa.Integer(), nullable=True),
@@ -359,17 +340,13 @@ def upgrade() -> None:
         ),
     )
     with op.batch_alter_table("objective", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_objective_cycle_id"), ["cycle_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_objective_cycle_id"), ["cycle_id"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_objective_owner_person_id"),
             ["owner_person_id"],
             unique=False,
         )
-        batch_op.create_index(
-            batch_op.f("ix_objective_parent_id"), ["parent_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_objective_parent_id"), ["parent_id"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_objective_workspace_id"), ["workspace_id"], unique=False
         )
@@ -451,9 +428,7 @@ def upgrade() -> None:
         sa.Column("current_value", sa.Float(), nullable=False),
         sa.Column(
             "direction",
-            sa.Enum(
-                "increase", "decrease", name="direction", native_enum=False, length=24
-            ),
+            sa.Enum("increase", "decrease", name="direction", native_enum=False, length=24),
             nullable=False,
         ),
         sa.Column("unit", sa.String(length=32), nullable=True),
@@ -495,9 +470,7 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_key_result_objective_id"), ["objective_id"], unique=False
         )
-        batch_op.create_index(
-            batch_op.f("ix_key_result_owner_id"), ["owner_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_key_result_owner_id"), ["owner_id"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_key_result_workspace_id"), ["workspace_id"], unique=False
         )
@@ -570,15 +543,9 @@ def upgrade() -> None:
         ),
     )
     with op.batch_alter_table("kpi_reading", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_kpi_reading_kpi_id"), ["kpi_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_kpi_reading_period"), ["period"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_kpi_reading_person_id"), ["person_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_kpi_reading_kpi_id"), ["kpi_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_kpi_reading_period"), ["period"], unique=False)
+        batch_op.create_index(batch_op.f("ix_kpi_reading_person_id"), ["person_id"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_kpi_reading_workspace_id"), ["workspace_id"], unique=False
         )
@@ -634,12 +601,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_kpi_target")),
     )
     with op.batch_alter_table("kpi_target", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_kpi_target_kpi_id"), ["kpi_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_kpi_target_person_id"), ["person_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_kpi_target_kpi_id"), ["kpi_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_kpi_target_person_id"), ["person_id"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_kpi_target_workspace_id"), ["workspace_id"], unique=False
         )
@@ -694,15 +657,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_check_in")),
     )
     with op.batch_alter_table("check_in", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_check_in_created_at"), ["created_at"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_check_in_created_at"), ["created_at"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_check_in_key_result_id"), ["key_result_id"], unique=False
         )
-        batch_op.create_index(
-            batch_op.f("ix_check_in_person_id"), ["person_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_check_in_person_id"), ["person_id"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_check_in_workspace_id"), ["workspace_id"], unique=False
         )

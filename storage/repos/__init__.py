@@ -1,0 +1,1 @@
+"""Repository functions. Every query is scoped by workspace; sessions are keyword-only."""

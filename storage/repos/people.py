@@ -1,0 +1,138 @@
+"""People, their platform identities and the reporting line."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from storage.models import Department, Person, PersonIdentity, Platform, Workspace
+
+
+def normalise_email(email: str) -> str:
+    """Emails compare case-insensitively and without surrounding space."""
+    return email.strip().lower()
+
+
+def get(*, session: Session, workspace_id: int, person_id: int) -> Person | None:
+    """A person of this workspace by id."""
+    person = session.get(Person, person_id)
+    return person if person is not None and person.workspace_id == workspace_id else None
+
+
+def get_by_email(*, session: Session, workspace_id: int, email: str) -> Person | None:
+    """A person of this workspace by email."""
+    query = select(Person).where(
+        Person.workspace_id == workspace_id, Person.email == normalise_email(email)
+    )
+    return session.exec(query).first()
+
+
+def workspaces_with_email(*, session: Session, email: str) -> list[Workspace]:
+    """Every workspace that has a person with this email."""
+    query = (
+        select(Workspace)
+        .join(Person, col(Person.workspace_id) == col(Workspace.id))
+        .where(Person.email == normalise_email(email))
+        .order_by(col(Workspace.id))
+    )
+    return list(session.exec(query))
+
+
+def get_by_identity(
+    *, session: Session, workspace_id: int, platform: Platform, external_id: str
+) -> Person | None:
+    """The person a platform user id is linked to."""
+    query = (
+        select(Person)
+        .join(PersonIdentity, col(PersonIdentity.person_id) == col(Person.id))
+        .where(
+            PersonIdentity.workspace_id == workspace_id,
+            PersonIdentity.platform == platform,
+            PersonIdentity.external_id == external_id,
+        )
+    )
+    return session.exec(query).first()
+
+
+def link_identity(
+    *, session: Session, workspace_id: int, person_id: int, platform: Platform, external_id: str
+) -> None:
+    """Remember a person's id on a platform, replacing an older one for that platform."""
+    existing = session.exec(
+        select(PersonIdentity).where(
+            PersonIdentity.person_id == person_id, PersonIdentity.platform == platform
+        )
+    ).first()
+    if existing is not None:
+        existing.external_id = external_id
+    else:
+        session.add(
+            PersonIdentity(
+                workspace_id=workspace_id,
+                person_id=person_id,
+                platform=platform,
+                external_id=external_id,
+            )
+        )
+    session.flush()
+
+
+def find(*, session: Session, workspace_id: int, query: str) -> list[Person]:
+    """People matching a mention: email, email name part, platform id or full name."""
+    text = query.strip().lstrip("@").strip()
+    if not text:
+        return []
+    lowered = text.lower()
+    base = select(Person).where(Person.workspace_id == workspace_id)
+    by_email = session.exec(base.where(Person.email == lowered)).all()
+    if by_email:
+        return list(by_email)
+    by_identity = session.exec(
+        base.join(PersonIdentity, col(PersonIdentity.person_id) == col(Person.id)).where(
+            PersonIdentity.external_id == text
+        )
+    ).all()
+    if by_identity:
+        return list(by_identity)
+    by_local = session.exec(base.where(col(Person.email).like(f"{lowered}@%"))).all()
+    if by_local:
+        return list(by_local)
+    return list(session.exec(base.where(sa.func.lower(Person.name) == lowered)).all())
+
+
+def reports_of(*, session: Session, workspace_id: int, manager_id: int) -> list[Person]:
+    """The people who report directly to this manager."""
+    query = select(Person).where(
+        Person.workspace_id == workspace_id, Person.manager_id == manager_id
+    )
+    return list(session.exec(query.order_by(col(Person.name))))
+
+
+def department(*, session: Session, workspace_id: int, department_id: int) -> Department | None:
+    """A department of this workspace by id."""
+    found = session.get(Department, department_id)
+    return found if found is not None and found.workspace_id == workspace_id else None
+
+
+def department_by_name(*, session: Session, workspace_id: int, name: str) -> Department | None:
+    """A department of this workspace by exact name (case-insensitive)."""
+    query = select(Department).where(
+        Department.workspace_id == workspace_id,
+        sa.func.lower(Department.name) == name.strip().lower(),
+    )
+    return session.exec(query).first()
+
+
+def is_in_management_chain(
+    *, session: Session, workspace_id: int, manager_id: int, person_id: int
+) -> bool:
+    """True when `manager_id` is above `person_id` in the reporting line."""
+    seen: set[int] = set()
+    current = get(session=session, workspace_id=workspace_id, person_id=person_id)
+    while current is not None and current.manager_id is not None and current.id not in seen:
+        assert current.id is not None
+        seen.add(current.id)
+        if current.manager_id == manager_id:
+            return True
+        current = get(session=session, workspace_id=workspace_id, person_id=current.manager_id)
+    return False
