@@ -1,0 +1,108 @@
+"""The `okrbot` command line. Heavy modules are imported inside commands, so `--help` is fast."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+app = typer.Typer(
+    name="okrbot",
+    help="Chat-first OKRs and KPIs for Slack, Feishu/Lark and the console.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+import_app = typer.Typer(help="Load data from files.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(import_app, name="import")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", help="app.yaml to use (else $OKRBOT_CONFIG, else ./app.yaml)."),
+]
+WorkspaceOption = Annotated[
+    str | None,
+    typer.Option("--workspace", help="Workspace slug (default: company.workspace in app.yaml)."),
+]
+
+
+class State:
+    """Options given before the sub-command."""
+
+    config_path: Path | None = None
+
+
+state = State()
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"okrbot {version('okrbot')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    config: ConfigOption = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Chat-first OKRs and KPIs."""
+    state.config_path = config
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    """Print a user-facing error on stderr; return the Exit to raise."""
+    typer.secho(message, err=True, fg=typer.colors.RED)
+    return typer.Exit(code)
+
+
+@contextmanager
+def friendly_errors() -> Iterator[None]:
+    """Turn configuration and schema problems into one clear line and exit code 2."""
+    from bot.config import ConfigError
+    from storage.migrate import SchemaError
+
+    try:
+        yield
+    except (ConfigError, SchemaError) as error:
+        raise fail(str(error)) from None
+
+
+def config_path(override: Path | None) -> Path | None:
+    """`--config` given after the sub-command wins over one given before it."""
+    return override if override is not None else state.config_path
+
+
+@db_app.command("upgrade")
+def db_upgrade(config: ConfigOption = None) -> None:
+    """Apply database migrations (creates the database on first run)."""
+    with friendly_errors():
+        from bot.runtime import open_runtime
+        from storage import migrate
+
+        runtime = open_runtime(config_path(config), require_current_schema=False)
+        before = migrate.current_revision(runtime.engine)
+        migrate.upgrade(runtime.engine)
+        after = migrate.current_revision(runtime.engine)
+        if before == after:
+            typer.echo(f"Database already at the latest schema ({after}).")
+        else:
+            typer.echo(f"Database upgraded: {before or 'empty'} -> {after}.")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    from bot import cli_chat, cli_import  # noqa: F401  (register their commands)
+
+    app()

@@ -1,0 +1,202 @@
+"""app.yaml: the company's settings, validated on load with errors naming key and line."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from storage.db import DEFAULT_DATABASE_URL
+from storage.models.enums import Aggregation, CycleState, Frequency, KpiDirection
+
+CONFIG_ENV = "OKRBOT_CONFIG"
+DATABASE_URL_ENV = "OKRBOT_DATABASE_URL"
+
+
+class ConfigError(Exception):
+    """app.yaml is missing, not YAML, or does not validate. The message says where."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError(f"unknown time zone {value!r} (use an IANA name like Asia/Shanghai)") from error
+    return value
+
+
+class CompanyConfig(_Section):
+    name: str = "My Company"
+    workspace: str = Field(default="default", pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
+    timezone: str = "UTC"
+    language: Literal["en", "zh-CN"] = "en"
+
+    _tz = field_validator("timezone")(_check_timezone)
+
+
+class DatabaseConfig(_Section):
+    url: str = DEFAULT_DATABASE_URL
+
+
+class CycleConfig(_Section):
+    name: str = Field(pattern=r"^\d{4}-(Q[1-4]|H[12]|\d{2}|Y)$")
+    start: date
+    end: date
+    state: CycleState = CycleState.PLANNING
+
+    @model_validator(mode="after")
+    def _ordered(self) -> CycleConfig:
+        if self.end <= self.start:
+            raise ValueError("end must be after start")
+        return self
+
+
+class CheckinConfig(_Section):
+    day: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = "mon"
+    time: str = Field(default="10:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    nudge_day: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] | None = "wed"
+    skip_if_updated_within_days: int = Field(default=3, ge=0)
+    working_days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = Field(
+        default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"]
+    )
+
+
+class KpiThresholdConfig(_Section):
+    warning: float | None = None
+    critical: float | None = None
+
+
+class KpiConfig(_Section):
+    code: str = Field(pattern=r"^[A-Z][A-Z0-9_]{0,63}$")
+    name: str
+    name_zh: str | None = None
+    unit: str | None = None
+    direction: KpiDirection
+    frequency: Frequency = Frequency.MONTHLY
+    aggregation: Aggregation = Aggregation.LAST
+
+
+class PayBandConfig(_Section):
+    band: str
+    min_completion: float = Field(description="lowest completion rate, in percent, of this band")
+
+
+class SlackConfig(_Section):
+    enabled: bool = False
+    api_base_url: str = "https://slack.com/api/"
+    bot_token_env: str = "SLACK_BOT_TOKEN"
+    signing_secret_env: str = "SLACK_SIGNING_SECRET"
+    app_token_env: str = "SLACK_APP_TOKEN"
+    client_id_env: str = "SLACK_CLIENT_ID"
+    client_secret_env: str = "SLACK_CLIENT_SECRET"
+
+
+class FeishuConfig(_Section):
+    enabled: bool = False
+    domain: str = "https://open.feishu.cn"
+    app_id_env: str = "FEISHU_APP_ID"
+    app_secret_env: str = "FEISHU_APP_SECRET"
+    verification_token_env: str = "FEISHU_VERIFICATION_TOKEN"
+    encrypt_key_env: str = "FEISHU_ENCRYPT_KEY"
+
+
+class AppConfig(_Section):
+    """The whole of app.yaml."""
+
+    company: CompanyConfig = Field(default_factory=CompanyConfig)
+    database: DatabaseConfig = Field(default_factory=DatabaseConfig)
+    cycles: list[CycleConfig] = Field(default_factory=list)
+    checkins: CheckinConfig = Field(default_factory=CheckinConfig)
+    kpis: list[KpiConfig] = Field(default_factory=list)
+    pay_bands: list[PayBandConfig] = Field(default_factory=list)
+    slack: SlackConfig = Field(default_factory=SlackConfig)
+    feishu: FeishuConfig = Field(default_factory=FeishuConfig)
+
+    @property
+    def database_url(self) -> str:
+        """`$OKRBOT_DATABASE_URL` when set, else `database.url`."""
+        return os.environ.get(DATABASE_URL_ENV) or self.database.url
+
+
+def find_config_path(explicit: Path | None) -> Path | None:
+    """`--config PATH`, else `$OKRBOT_CONFIG`, else `./app.yaml` when it exists."""
+    if explicit is not None:
+        return explicit
+    from_env = os.environ.get(CONFIG_ENV)
+    if from_env:
+        return Path(from_env)
+    default = Path("app.yaml")
+    return default if default.exists() else None
+
+
+def load_config(explicit: Path | None = None) -> AppConfig:
+    """Find and validate app.yaml; built-in defaults when there is none."""
+    path = find_config_path(explicit)
+    if path is None:
+        return AppConfig()
+    if not path.exists():
+        raise ConfigError(f"{path}: no such file")
+    return parse_config(path.read_text(encoding="utf-8"), source=str(path))
+
+
+def parse_config(text: str, *, source: str = "app.yaml") -> AppConfig:
+    """Validate YAML text; a ConfigError names the key, the line and what is wrong."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{source}: not valid YAML: {error}") from error
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: the top level must be a mapping of sections")
+    try:
+        return AppConfig.model_validate(data)
+    except ValidationError as error:
+        lines = [f"{source}: {error.error_count()} problem(s):"]
+        for problem in error.errors():
+            key = ".".join(str(part) for part in problem["loc"])
+            line = _line_of(root, problem["loc"])
+            where = f"line {line}: " if line else ""
+            lines.append(f"  {where}{key}: {_describe(problem)}")
+        raise ConfigError("\n".join(lines)) from error
+
+
+def _describe(problem: Any) -> str:
+    if problem["type"] == "extra_forbidden":
+        return "unknown key (check the spelling; see the configuration reference in README.md)"
+    message = str(problem["msg"])
+    return message.removeprefix("Value error, ")
+
+
+def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
+    """The 1-based line of the YAML node at a pydantic error location."""
+    best = node
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if k.value == part), None)
+            if match is None:
+                key_node = next((k for k, _ in node.value if k.value == part), None)
+                return key_node.start_mark.line + 1 if key_node else _mark(best)
+            node = match
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if part >= len(node.value):
+                return _mark(best)
+            node = node.value[part]
+        else:
+            break
+        best = node
+    return _mark(best)
+
+
+def _mark(node: yaml.Node | None) -> int | None:
+    return node.start_mark.line + 1 if node is not None else None

@@ -1,0 +1,30 @@
+"""What a CLI command needs to run: the validated config and an engine on a current schema."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+from bot.config import AppConfig, load_config
+from storage import migrate
+from storage.db import make_engine
+
+
+@dataclass(frozen=True)
+class Runtime:
+    config: AppConfig
+    engine: Engine
+
+
+def open_runtime(config_path: Path | None, *, require_current_schema: bool = True) -> Runtime:
+    """Load the config and connect; refuse a database whose schema is missing or out of date.
+
+    Raises ConfigError or SchemaError with a message fit to show the user.
+    """
+    config = load_config(config_path)
+    engine = make_engine(config.database_url)
+    if require_current_schema:
+        migrate.ensure_current(engine)
+    return Runtime(config=config, engine=engine)

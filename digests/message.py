@@ -1,0 +1,92 @@
+"""The neutral message model: what every renderer (plain text, Block Kit, Feishu card) reads."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Block(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Header(_Block):
+    kind: Literal["header"] = "header"
+    text: str
+
+
+class Section(_Block):
+    """A paragraph. `**bold**` is the only markup; renderers translate or strip it."""
+
+    kind: Literal["section"] = "section"
+    text: str
+
+
+class Field_(_Block):
+    label: str
+    value: str
+
+
+class Fields(_Block):
+    """Label/value pairs shown side by side where the platform can."""
+
+    kind: Literal["fields"] = "fields"
+    items: list[Field_]
+
+
+class Progress(_Block):
+    """A labelled progress bar; `percent` is 0..100 (values outside are clamped when drawn)."""
+
+    kind: Literal["progress"] = "progress"
+    label: str
+    percent: float
+    detail: str = ""
+    status: Literal["on_track", "at_risk", "off_track", "none"] = "none"
+
+
+class Button(_Block):
+    action_id: str
+    label: str
+    value: str = ""
+    style: Literal["default", "primary", "danger"] = "default"
+
+
+class Actions(_Block):
+    kind: Literal["actions"] = "actions"
+    buttons: list[Button]
+
+
+class Context(_Block):
+    """Small print: hints, timestamps, refs."""
+
+    kind: Literal["context"] = "context"
+    text: str
+
+
+class Divider(_Block):
+    kind: Literal["divider"] = "divider"
+
+
+class Image(_Block):
+    """A picture (a chart). `path` is a PNG file on disk; adapters upload it."""
+
+    kind: Literal["image"] = "image"
+    path: str
+    alt: str
+
+
+Block = Annotated[
+    Header | Section | Fields | Progress | Actions | Context | Divider | Image,
+    Field(discriminator="kind"),
+]
+
+
+class Message(BaseModel):
+    """One reply or notification, independent of any chat platform."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    blocks: list[Block] = Field(default_factory=list)
+    summary: str = Field(default="", description="one-line fallback for notifications")
+    is_error: bool = False
