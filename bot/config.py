@@ -30,7 +30,9 @@ def _check_timezone(value: str) -> str:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError) as error:
-        raise ValueError(f"unknown time zone {value!r} (use an IANA name like Asia/Shanghai)") from error
+        raise ValueError(
+            f"unknown time zone {value!r} (use an IANA name like Asia/Shanghai)"
+        ) from error
     return value
 
 
@@ -60,14 +62,19 @@ class CycleConfig(_Section):
         return self
 
 
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+def _weekdays() -> list[Weekday]:
+    return ["mon", "tue", "wed", "thu", "fri"]
+
+
 class CheckinConfig(_Section):
-    day: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = "mon"
+    day: Weekday = "mon"
     time: str = Field(default="10:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
-    nudge_day: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] | None = "wed"
+    nudge_day: Weekday | None = "wed"
     skip_if_updated_within_days: int = Field(default=3, ge=0)
-    working_days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = Field(
-        default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"]
-    )
+    working_days: list[Weekday] = Field(default_factory=_weekdays)
 
 
 class KpiThresholdConfig(_Section):

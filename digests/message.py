@@ -42,6 +42,7 @@ class Progress(_Block):
     label: str
     percent: float
     detail: str = ""
+    indent: int = Field(default=0, ge=0, le=3)
     status: Literal["on_track", "at_risk", "off_track", "none"] = "none"
 
 

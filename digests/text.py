@@ -27,25 +27,31 @@ def render_text(message: Message) -> str:
                 lines.append(text)
                 lines.append("=" * min(60, max(4, _display_width(text))))
             case Section(text=text):
-                lines.append(text.replace("**", ""))
+                lines.append(_plain(text))
             case Fields(items=items):
                 width = max(_display_width(item.label) for item in items) if items else 0
                 for item in items:
                     pad = " " * (width - _display_width(item.label))
-                    lines.append(f"{item.label}:{pad} {item.value}")
-            case Progress(label=label, percent=pct, detail=detail, status=status):
+                    lines.append(f"{_plain(item.label)}:{pad} {_plain(item.value)}")
+            case Progress(label=label, percent=pct, detail=detail, status=status, indent=indent):
                 mark = _STATUS_MARK[status]
-                suffix = f"  {detail}" if detail else ""
-                lines.append(f"{mark} {text_bar(pct)} {percent_text(pct):>6}  {label}{suffix}")
+                suffix = f"  {_plain(detail)}" if detail else ""
+                bar = f"{mark} {text_bar(pct)} {percent_text(pct):>6}"
+                lines.append(f"{bar}  {'   ' * indent}{_plain(label)}{suffix}")
             case Actions(buttons=buttons):
                 lines.append("  ".join(f"[{b.label}]" for b in buttons))
             case Context(text=text):
-                lines.append(f"  {text.replace('**', '')}")
+                lines.append(f"  {_plain(text)}")
             case Divider():
                 lines.append("-" * 40)
             case Image(path=path, alt=alt):
                 lines.append(f"[{alt}: {path}]")
     return "\n".join(lines)
+
+
+def _plain(text: str) -> str:
+    """Drop the neutral `**bold**` markup."""
+    return text.replace("**", "")
 
 
 def _display_width(text: str) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from storage.models.enums import Direction, Metric
+from storage.models.enums import Confidence, Direction, Metric
 
 
 @dataclass(frozen=True)
@@ -61,3 +61,22 @@ def weighted_progress(parts: Iterable[tuple[float, float]]) -> float:
 def percent(value: float) -> float:
     """A 0..1 share as a percentage with one decimal (0.525 -> 52.5)."""
     return round(value * 100 + 1e-9, 1)
+
+
+def rollup_confidence(parts: Iterable[tuple[Confidence, float]]) -> Confidence:
+    """An objective's confidence from its KRs' (confidence, weight).
+
+    Off track when a third or more of the weight is off track; at risk when a third or more
+    is at risk or off track; on track otherwise.
+    """
+    weights = dict.fromkeys(Confidence, 0.0)
+    for confidence, weight in parts:
+        weights[confidence] += weight
+    total = sum(weights.values())
+    if total <= 0:
+        return Confidence.ON_TRACK
+    if weights[Confidence.OFF_TRACK] / total >= 1 / 3:
+        return Confidence.OFF_TRACK
+    if (weights[Confidence.AT_RISK] + weights[Confidence.OFF_TRACK]) / total >= 1 / 3:
+        return Confidence.AT_RISK
+    return Confidence.ON_TRACK

@@ -1,0 +1,127 @@
+"""The platform-neutral core: a neutral request in, a neutral Message out.
+
+Adapters (console, Slack, Feishu) build an `Inbound` and render the returned Message. Cross-
+cutting concerns are middleware `(inbound, next) -> Message`, in the order given; the error
+boundary always comes first, so no traceback ever reaches a chat.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.engine import Engine
+
+from commands.context import Context
+from commands.dispatch import run
+from commands.grammar import parse
+from commands.types import CommandError
+from digests.i18n import normalise_locale, translate
+from digests.message import Message
+from digests.render import render
+from storage.db import session_scope
+from storage.models import Person, Platform, Workspace
+from storage.types import utcnow
+
+log = logging.getLogger("okrbot.core")
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One thing a person said to the bot, already tied to a workspace and a person."""
+
+    platform: Platform
+    workspace_id: int
+    person_id: int
+    text: str
+    event_id: str | None = None
+
+
+Handler = Callable[[Inbound], Message]
+Middleware = Callable[[Inbound, Handler], Message]
+
+
+def error_message(error: CommandError, locale: str) -> Message:
+    """A friendly reply for bad input: what was wrong, and the usage when there is one."""
+    return render(
+        "error",
+        locale=locale,
+        message=translate(locale, error.key, **error.params),
+        usage=error.usage,
+    )
+
+
+class Core:
+    """Parses, authorises and runs commands, one database transaction per request."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        middlewares: Sequence[Middleware] = (),
+    ) -> None:
+        self.engine = engine
+        self.clock = clock
+        self.middlewares = list(middlewares)
+
+    def handle(self, inbound: Inbound) -> Message:
+        """Answer one request. Never raises: failures become a polite message."""
+        handler: Handler = self._dispatch
+        for middleware in reversed([self._error_boundary, *self.middlewares]):
+            handler = _bind(middleware, handler)
+        return handler(inbound)
+
+    def _error_boundary(self, inbound: Inbound, next_handler: Handler) -> Message:
+        try:
+            return next_handler(inbound)
+        except Exception:
+            reference = uuid.uuid4().hex[:8]
+            log.exception(
+                "request failed",
+                extra={"reference": reference, "platform": inbound.platform.value},
+            )
+            locale = self._locale_of(inbound)
+            return render(
+                "error",
+                locale=locale,
+                message=translate(locale, "error.internal", reference=reference),
+                usage=None,
+            )
+
+    def _dispatch(self, inbound: Inbound) -> Message:
+        locale = "en"
+        try:
+            with session_scope(self.engine) as session:
+                workspace = session.get(Workspace, inbound.workspace_id)
+                person = session.get(Person, inbound.person_id)
+                if workspace is None or person is None or person.workspace_id != workspace.id:
+                    raise CommandError("error.not_registered")
+                locale = normalise_locale(person.locale, normalise_locale(workspace.language))
+                context = Context(
+                    session=session,
+                    workspace=workspace,
+                    person=person,
+                    locale=locale,
+                    platform=inbound.platform,
+                    now=self.clock(),
+                )
+                return run(parse(inbound.text), context)
+        except CommandError as error:
+            # session_scope has rolled back: bad input never leaves a half-written record.
+            return error_message(error, locale)
+
+    def _locale_of(self, inbound: Inbound) -> str:
+        try:
+            with session_scope(self.engine) as session:
+                person = session.get(Person, inbound.person_id)
+                return normalise_locale(person.locale if person else None)
+        except Exception:
+            return "en"
+
+
+def _bind(middleware: Middleware, next_handler: Handler) -> Handler:
+    return lambda inbound: middleware(inbound, next_handler)

@@ -1,0 +1,237 @@
+"""The one command grammar: text (English or Chinese, any width, any spacing) -> Command.
+
+`/okr update KR-12 65 at-risk supplier late` and `okr 更新 12 65% 有风险 供应商延期` parse alike.
+Each verb is a row of VERBS; later features add rows, not branches.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from commands.types import (
+    Command,
+    CommandError,
+    Help,
+    KpiList,
+    KpiRecord,
+    KpiShow,
+    OkrList,
+    OkrShow,
+    OkrUpdate,
+)
+from commands.values import parse_value
+from storage import periods
+from storage.models.enums import Confidence
+
+NAMESPACES: dict[str, str] = {"okr": "okr", "目标": "okr", "kpi": "kpi", "指标": "kpi"}
+
+CONFIDENCE_ALIASES: dict[str, Confidence] = {
+    **dict.fromkeys(
+        ["on-track", "on_track", "ontrack", "green", "ok", "正常", "顺利", "按计划"],
+        Confidence.ON_TRACK,
+    ),
+    **dict.fromkeys(
+        ["at-risk", "at_risk", "atrisk", "risk", "yellow", "有风险", "风险"], Confidence.AT_RISK
+    ),
+    **dict.fromkeys(
+        ["off-track", "off_track", "offtrack", "red", "behind", "落后", "偏离", "严重落后"],
+        Confidence.OFF_TRACK,
+    ),
+}
+
+_KR_REF = re.compile(r"^(?:kr-?|#)?(\d{1,9})$", re.IGNORECASE)
+_OBJECTIVE_REF = re.compile(r"^(?:o-?|#)?(\d{1,9})$", re.IGNORECASE)
+_KPI_CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word of the input: `norm` for matching, `start` to cut free text from the original."""
+
+    norm: str
+    start: int
+
+
+@dataclass(frozen=True)
+class Args:
+    """What follows the verb."""
+
+    tokens: list[Token]
+    original: str
+
+    def rest_from(self, index: int) -> str | None:
+        """The original text from token `index` on (a free-text note), or None."""
+        if index >= len(self.tokens):
+            return None
+        return self.original[self.tokens[index].start :].strip() or None
+
+
+Parser = Callable[[Args], Command]
+
+
+@dataclass(frozen=True)
+class Verb:
+    namespace: str
+    names: tuple[str, ...]
+    usage: str
+    parse: Parser
+
+
+_DASHES = str.maketrans(dict.fromkeys("‐‑‒–—−", "-"))
+
+
+def normalise(text: str) -> str:
+    """Full-width to half-width (NFKC), any dash to '-', lower case: for matching only."""
+    return unicodedata.normalize("NFKC", text).translate(_DASHES).lower()
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split on any white space (ASCII or ideographic), keeping offsets into `text`."""
+    return [Token(normalise(m.group()), m.start()) for m in re.finditer(r"\S+", text)]
+
+
+def _kr_number(token: Token | None, usage: str) -> int:
+    if token is None:
+        raise CommandError("error.missing_kr_ref", usage=usage)
+    match = _KR_REF.match(token.norm)
+    if match is None:
+        raise CommandError("error.bad_kr_ref", {"ref": token.norm}, usage=usage)
+    return int(match[1])
+
+
+def _parse_okr_list(args: Args) -> Command:
+    return OkrList(person=args.rest_from(0))
+
+
+def _parse_okr_update(args: Args) -> Command:
+    usage = "okr.update"
+    tokens = args.tokens
+    number = _kr_number(tokens[0] if tokens else None, usage)
+    if len(tokens) < 2:
+        raise CommandError("error.missing_value", {"ref": f"KR-{number}"}, usage=usage)
+    try:
+        value = parse_value(tokens[1].norm)
+    except CommandError as error:
+        error.usage = usage
+        raise
+    confidence = CONFIDENCE_ALIASES.get(tokens[2].norm) if len(tokens) > 2 else None
+    note_start = 3 if confidence is not None else 2
+    return OkrUpdate(number, value, confidence, args.rest_from(note_start))
+
+
+def _parse_okr_show(args: Args) -> Command:
+    usage = "okr.show"
+    if not args.tokens:
+        raise CommandError("error.missing_objective_ref", usage=usage)
+    if len(args.tokens) > 1:
+        raise CommandError("error.too_many_args", usage=usage)
+    match = _OBJECTIVE_REF.match(args.tokens[0].norm)
+    if match is None:
+        raise CommandError("error.bad_objective_ref", {"ref": args.tokens[0].norm}, usage=usage)
+    return OkrShow(int(match[1]))
+
+
+def _parse_help(topic: str) -> Parser:
+    return lambda args: Help(topic=topic)
+
+
+def _kpi_code(args: Args, usage: str) -> str:
+    if not args.tokens:
+        raise CommandError("error.missing_kpi_code", usage=usage)
+    code = args.tokens[0].norm
+    if not _KPI_CODE.match(code):
+        raise CommandError("error.bad_kpi_code", {"code": code}, usage=usage)
+    return code.upper()
+
+
+def _parse_kpi_list(args: Args) -> Command:
+    if args.tokens:
+        raise CommandError("error.too_many_args", usage="kpi.list")
+    return KpiList()
+
+
+def _parse_kpi_show(args: Args) -> Command:
+    code = _kpi_code(args, "kpi.show")
+    if len(args.tokens) > 1:
+        raise CommandError("error.too_many_args", usage="kpi.show")
+    return KpiShow(code)
+
+
+def _parse_kpi_record(args: Args) -> Command:
+    usage = "kpi.record"
+    code = _kpi_code(args, usage)
+    if len(args.tokens) < 2:
+        raise CommandError("error.missing_value", {"ref": code}, usage=usage)
+    try:
+        value = parse_value(args.tokens[1].norm)
+    except CommandError as error:
+        error.usage = usage
+        raise
+    period: str | None = None
+    if len(args.tokens) > 2:
+        raw_period = args.tokens[2].norm
+        if not periods.is_valid(raw_period):
+            raise CommandError("error.bad_period", {"period": raw_period}, usage=usage)
+        period = periods.normalise(raw_period)
+    if len(args.tokens) > 3:
+        raise CommandError("error.too_many_args", usage=usage)
+    return KpiRecord(code, value, period)
+
+
+VERBS: list[Verb] = [
+    Verb("okr", ("list", "ls", "列表", "我的"), "okr.list", _parse_okr_list),
+    Verb(
+        "okr",
+        ("update", "u", "checkin", "check-in", "更新", "打卡"),
+        "okr.update",
+        _parse_okr_update,
+    ),
+    Verb("okr", ("show", "view", "查看", "详情"), "okr.show", _parse_okr_show),
+    Verb("okr", ("help", "h", "?", "帮助"), "okr.help", _parse_help("okr")),
+    Verb("kpi", ("list", "ls", "列表"), "kpi.list", _parse_kpi_list),
+    Verb("kpi", ("show", "view", "查看", "详情"), "kpi.show", _parse_kpi_show),
+    Verb("kpi", ("record", "add", "记录", "录入", "上报"), "kpi.record", _parse_kpi_record),
+    Verb("kpi", ("help", "h", "?", "帮助"), "kpi.help", _parse_help("kpi")),
+]
+DEFAULT_VERB = {"okr": "list", "kpi": "list"}
+TOP_LEVEL_HELP = {"help", "h", "?", "帮助"}
+
+
+def find_verb(namespace: str, name: str) -> Verb | None:
+    """The verb of `namespace` that `name` (already normalised) is a name of."""
+    return next((v for v in VERBS if v.namespace == namespace and name in v.names), None)
+
+
+def parse(text: str) -> Command:
+    """Parse one chat line into a Command, or raise CommandError saying what is wrong.
+
+    The namespace (`/okr`, `okr`, `目标`, `/kpi`, `指标`) may be left out before an okr verb,
+    so a Feishu message `更新 3 60` works.
+    """
+    tokens = tokenize(text)
+    if not tokens:
+        return Help()
+    first = tokens[0].norm.lstrip("/")
+    if first in NAMESPACES:
+        namespace, rest = NAMESPACES[first], tokens[1:]
+    elif first in TOP_LEVEL_HELP:
+        return Help()
+    elif find_verb("okr", first) is not None:
+        namespace, rest = "okr", tokens
+    else:
+        raise CommandError("error.unknown_command", {"command": tokens[0].norm}, usage="help")
+    if not rest:
+        verb = find_verb(namespace, DEFAULT_VERB[namespace])
+        assert verb is not None
+        return verb.parse(Args([], text))
+    verb = find_verb(namespace, rest[0].norm)
+    if verb is None:
+        raise CommandError(
+            "error.unknown_verb",
+            {"namespace": namespace, "verb": rest[0].norm},
+            usage=f"{namespace}.help",
+        )
+    return verb.parse(Args(rest[1:], text))

@@ -1,0 +1,223 @@
+"""`/kpi list`, `/kpi show CODE`, `/kpi record CODE VALUE [PERIOD]`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from commands import permissions
+from commands.context import Context
+from commands.types import CommandError, KpiList, KpiRecord, KpiShow, Value, ValueKind
+from digests.formatting import number
+from digests.message import Message
+from storage import kpi_math, periods
+from storage.models import (
+    Department,
+    KpiDefinition,
+    KpiReading,
+    KpiScope,
+    KpiTarget,
+    Person,
+    ReadingSource,
+    Role,
+)
+from storage.repos import audit, kpis, people
+
+
+def kpi_name(ctx: Context, kpi: KpiDefinition) -> str:
+    """The KPI's name in the person's language."""
+    return kpi.name_zh if ctx.locale == "zh-CN" and kpi.name_zh else kpi.name
+
+
+def _scope_label(ctx: Context, target: KpiTarget) -> str:
+    if target.scope is KpiScope.COMPANY:
+        return ctx.t("kpi.scope.company")
+    if target.scope is KpiScope.DEPARTMENT and target.department_id is not None:
+        department = ctx.session.get(Department, target.department_id)
+        return department.name if department else "?"
+    person = ctx.session.get(Person, target.person_id) if target.person_id else None
+    return person.name if person else "?"
+
+
+def _latest(ctx: Context, kpi: KpiDefinition, target: KpiTarget) -> KpiReading | None:
+    readings = kpis.readings_for_scope(
+        session=ctx.session,
+        workspace_id=ctx.workspace_id,
+        kpi_id=kpi.id or 0,
+        scope=target.scope,
+        department_id=target.department_id,
+        person_id=target.person_id,
+        limit=1,
+    )
+    return readings[0] if readings else None
+
+
+def _target_view(ctx: Context, kpi: KpiDefinition, target: KpiTarget, depth: int) -> dict[str, Any]:
+    latest = _latest(ctx, kpi, target)
+    value = latest.value if latest else None
+    return {
+        "scope": _scope_label(ctx, target),
+        "depth": depth,
+        "target": number(target.target, kpi.unit),
+        "value": number(value, kpi.unit) if value is not None else None,
+        "period": latest.period if latest else None,
+        "status": kpi_math.status(kpi.direction, value, target.warning, target.critical).value,
+    }
+
+
+def kpi_list(command: KpiList, ctx: Context) -> Message:
+    """The indicator library, with the requester's own targets and latest values."""
+    mine = {
+        t.kpi_id: t
+        for t in kpis.person_targets(
+            session=ctx.session, workspace_id=ctx.workspace_id, person_id=ctx.person_id
+        )
+    }
+    rows = []
+    for kpi in kpis.list_definitions(session=ctx.session, workspace_id=ctx.workspace_id):
+        target = mine.get(kpi.id or 0)
+        rows.append(
+            {
+                "code": kpi.code,
+                "name": kpi_name(ctx, kpi),
+                "direction": kpi.direction.value,
+                "frequency": kpi.frequency.value,
+                "unit": kpi.unit or "",
+                "mine": _target_view(ctx, kpi, target, 0) if target else None,
+            }
+        )
+    return ctx.render("kpi_list", kpis=rows)
+
+
+def _known_kpi(ctx: Context, code: str, usage: str) -> KpiDefinition:
+    kpi = kpis.by_code(session=ctx.session, workspace_id=ctx.workspace_id, code=code)
+    if kpi is None:
+        raise CommandError("error.unknown_kpi", {"code": code}, usage=usage)
+    return kpi
+
+
+def kpi_show(command: KpiShow, ctx: Context) -> Message:
+    """A KPI's definition and its cascade of targets with the latest values."""
+    kpi = _known_kpi(ctx, command.code, "kpi.show")
+    targets = kpis.targets(session=ctx.session, workspace_id=ctx.workspace_id, kpi_id=kpi.id or 0)
+    children: dict[int | None, list[KpiTarget]] = {}
+    for target in targets:
+        children.setdefault(target.parent_id, []).append(target)
+    ids = {t.id for t in targets}
+    roots = [t for t in targets if t.parent_id is None or t.parent_id not in ids]
+    rows: list[dict[str, Any]] = []
+
+    def walk(target: KpiTarget, depth: int) -> None:
+        hidden = target.scope is KpiScope.PERSON and not permissions.can_view_person_kpis(
+            ctx, target.person_id or 0
+        )
+        if not hidden:
+            rows.append(_target_view(ctx, kpi, target, depth))
+        for child in children.get(target.id, []):
+            walk(child, depth + 1)
+
+    for root in roots:
+        walk(root, 0)
+    return ctx.render(
+        "kpi_show",
+        code=kpi.code,
+        name=kpi_name(ctx, kpi),
+        unit=kpi.unit or "",
+        direction=kpi.direction.value,
+        frequency=kpi.frequency.value,
+        targets=rows,
+    )
+
+
+def _recordable_targets(ctx: Context, kpi: KpiDefinition) -> list[KpiTarget]:
+    """The targets this person records for: their own, a department they head, the company."""
+    result = []
+    for target in kpis.targets(
+        session=ctx.session, workspace_id=ctx.workspace_id, kpi_id=kpi.id or 0
+    ):
+        if target.scope is KpiScope.PERSON and target.person_id == ctx.person_id:
+            result.append(target)
+        elif target.scope is KpiScope.DEPARTMENT and target.department_id is not None:
+            department = people.department(
+                session=ctx.session,
+                workspace_id=ctx.workspace_id,
+                department_id=target.department_id,
+            )
+            if department is not None and department.head_person_id == ctx.person_id:
+                result.append(target)
+        elif target.scope is KpiScope.COMPANY and ctx.person.role is Role.ADMIN:
+            result.append(target)
+    return result
+
+
+def _reading_amount(kpi: KpiDefinition, value: Value) -> float:
+    unit = (kpi.unit or "").strip()
+    accepted = {ValueKind.PLAIN}
+    if unit == "%":
+        accepted.add(ValueKind.PERCENT)
+    if value.kind is ValueKind.CURRENCY and value.currency == unit:
+        accepted.add(ValueKind.CURRENCY)
+    if value.kind not in accepted:
+        raise CommandError(
+            "error.wrong_kind.kpi",
+            {"code": kpi.code, "value": value.text, "unit": unit or "-"},
+            usage="kpi.record",
+        )
+    return value.amount
+
+
+def kpi_record(command: KpiRecord, ctx: Context) -> Message:
+    """Record a reading for the scope the requester answers for."""
+    kpi = _known_kpi(ctx, command.code, "kpi.record")
+    amount = _reading_amount(kpi, command.value)
+    period = command.period or periods.current(kpi.frequency, ctx.today)
+    if periods.current(kpi.frequency, periods.bounds(period)[0]) != period:
+        raise CommandError(
+            "error.period_frequency",
+            {
+                "code": kpi.code,
+                "period": period,
+                "frequency": ctx.t(f"kpi.frequency.{kpi.frequency.value}"),
+            },
+            usage="kpi.record",
+        )
+    candidates = [t for t in _recordable_targets(ctx, kpi) if periods.contains(t.period, period)]
+    if not candidates:
+        raise CommandError("error.no_target_to_record", {"code": kpi.code, "period": period})
+    order = {KpiScope.PERSON: 0, KpiScope.DEPARTMENT: 1, KpiScope.COMPANY: 2}
+    target = min(candidates, key=lambda t: order[t.scope])
+    reading = kpis.add_reading(
+        session=ctx.session,
+        reading=KpiReading(
+            workspace_id=ctx.workspace_id,
+            kpi_id=kpi.id or 0,
+            scope=target.scope,
+            department_id=target.department_id,
+            person_id=target.person_id,
+            period=period,
+            value=amount,
+            source=ReadingSource.CHAT,
+            recorded_by_id=ctx.person_id,
+        ),
+    )
+    audit.record(
+        session=ctx.session,
+        workspace_id=ctx.workspace_id,
+        actor_id=ctx.person_id,
+        platform=ctx.platform,
+        action="kpi_reading",
+        entity_type="kpi_reading",
+        entity_id=reading.id,
+        entity_ref=kpi.code,
+        after={"period": period, "value": amount, "scope": target.scope},
+    )
+    return ctx.render(
+        "kpi_record",
+        code=kpi.code,
+        name=kpi_name(ctx, kpi),
+        period=period,
+        scope=_scope_label(ctx, target),
+        value=number(amount, kpi.unit),
+        target=number(target.target, kpi.unit),
+        direction=kpi.direction.value,
+        status=kpi_math.status(kpi.direction, amount, target.warning, target.critical).value,
+    )

@@ -1,0 +1,81 @@
+"""Typed commands: what the grammar produces and the handlers consume."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from storage.models.enums import Confidence
+
+
+class ValueKind(StrEnum):
+    PLAIN = "plain"
+    PERCENT = "percent"
+    CURRENCY = "currency"
+    BOOLEAN = "boolean"
+
+
+@dataclass(frozen=True)
+class Value:
+    """A number as typed: `65`, `65%`, `1.2k`, `¥1,000,000`, `yes`."""
+
+    amount: float
+    kind: ValueKind = ValueKind.PLAIN
+    currency: str | None = None
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class OkrList:
+    person: str | None = None
+
+
+@dataclass(frozen=True)
+class OkrUpdate:
+    kr_number: int
+    value: Value
+    confidence: Confidence | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class OkrShow:
+    objective_number: int
+
+
+@dataclass(frozen=True)
+class Help:
+    topic: str = "all"
+
+
+@dataclass(frozen=True)
+class KpiList:
+    pass
+
+
+@dataclass(frozen=True)
+class KpiShow:
+    code: str
+
+
+@dataclass(frozen=True)
+class KpiRecord:
+    code: str
+    value: Value
+    period: str | None = None
+
+
+Command = OkrList | OkrUpdate | OkrShow | Help | KpiList | KpiShow | KpiRecord
+
+
+@dataclass
+class CommandError(Exception):
+    """Bad input. `key` names a catalog message; `usage` names the command whose usage to show."""
+
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)
+    usage: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.params}"
