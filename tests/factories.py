@@ -80,7 +80,8 @@ def cycle(session: Session, ws: Workspace, name: str = "2026-Q4", **kwargs: Any)
 def objective(
     session: Session, ws: Workspace, cyc: Cycle, owner: Person, title: str = "Grow", **kwargs: Any
 ) -> Objective:
-    assert ws.id is not None and cyc.id is not None
+    assert ws.id is not None
+    assert cyc.id is not None
     values: dict[str, Any] = {
         "owner_type": OwnerType.PERSON,
         "owner_person_id": owner.id,
@@ -111,7 +112,8 @@ def key_result(
     direction: Direction = Direction.INCREASE,
     **kwargs: Any,
 ) -> KeyResult:
-    assert obj.id is not None and owner.id is not None
+    assert obj.id is not None
+    assert owner.id is not None
     row = KeyResult(
         workspace_id=obj.workspace_id,
         number=okrs.next_number(session=session, workspace_id=obj.workspace_id, model=KeyResult),

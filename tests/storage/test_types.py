@@ -11,4 +11,4 @@ def test_migrated_database_round_trips_aware_datetimes(session: Session) -> None
     loaded = session.get(Workspace, ws.id)
     assert loaded is not None
     assert loaded.created_at.tzinfo is not None
-    assert loaded.created_at.utcoffset().total_seconds() == 0  # type: ignore[union-attr]
+    assert loaded.created_at.utcoffset().total_seconds() == 0
