@@ -1,0 +1,69 @@
+"""app.yaml: found in the documented order, validated with the key and line of each problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, find_config_path, load_config, parse_config
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_example_app_yaml_is_valid() -> None:
+    config = load_config(ROOT / "app.yaml")
+    assert config.company.workspace == "acme"
+    assert {k.code for k in config.kpis} >= {"LOSS_RATE", "CAPACITY_UTIL", "MONTHLY_SALES"}
+
+
+def test_unknown_key_is_named_with_its_line() -> None:
+    text = "company:\n  name: Acme\n  timezon: UTC\n"
+    with pytest.raises(ConfigError) as caught:
+        parse_config(text)
+    assert "line 3: company.timezon: unknown key" in str(caught.value)
+
+
+def test_bad_values_are_named_with_their_lines() -> None:
+    text = (
+        "company:\n  timezone: Mars/Olympus\n"
+        "cycles:\n  - name: 2026-Q4\n    start: 2026-10-01\n    end: 2026-09-01\n"
+        "kpis:\n  - code: LOSS_RATE\n    name: Loss\n    direction: sideways\n"
+    )
+    with pytest.raises(ConfigError) as caught:
+        parse_config(text)
+    message = str(caught.value)
+    assert "line 2: company.timezone: unknown time zone 'Mars/Olympus'" in message
+    assert "line 4: cycles.0: end must be after start" in message
+    assert "line 10: kpis.0.direction:" in message
+
+
+def test_not_yaml_and_not_a_mapping() -> None:
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        parse_config("company: [unclosed\n")
+    with pytest.raises(ConfigError, match="must be a mapping"):
+        parse_config("- a\n- b\n")
+
+
+def test_lookup_order_flag_then_env_then_cwd(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("OKRBOT_CONFIG", raising=False)
+    assert find_config_path(None) is None
+    (tmp_path / "app.yaml").write_text("company:\n  name: Here\n")
+    assert find_config_path(None) == Path("app.yaml")
+    monkeypatch.setenv("OKRBOT_CONFIG", str(tmp_path / "env.yaml"))
+    assert find_config_path(None) == tmp_path / "env.yaml"
+    assert find_config_path(tmp_path / "flag.yaml") == tmp_path / "flag.yaml"
+    with pytest.raises(ConfigError, match="no such file"):
+        load_config(None)
+
+
+def test_database_url_env_wins(monkeypatch: pytest.MonkeyPatch) -> None:
+    config = parse_config("database:\n  url: sqlite:///from-yaml.db\n")
+    monkeypatch.delenv("OKRBOT_DATABASE_URL", raising=False)
+    assert config.database_url == "sqlite:///from-yaml.db"
+    monkeypatch.setenv("OKRBOT_DATABASE_URL", "sqlite:///from-env.db")
+    assert config.database_url == "sqlite:///from-env.db"
+    assert parse_config("").database_url == "sqlite:///from-env.db"
