@@ -31,6 +31,7 @@ from storage.models.enums import (
     Role,
     Visibility,
 )
+from storage.models.events import ProcessedEvent
 from storage.models.kpi import KpiDefinition, KpiReading, KpiTarget
 from storage.models.okr import CheckIn, Cycle, KeyResult, Objective
 from storage.models.org import Department, Person, PersonIdentity, Workspace
@@ -59,6 +60,7 @@ __all__ = [
     "Person",
     "PersonIdentity",
     "Platform",
+    "ProcessedEvent",
     "ReadingSource",
     "Role",
     "Visibility",

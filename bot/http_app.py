@@ -1,0 +1,76 @@
+"""The one HTTP app `okrbot serve` runs: health, plus the routes of each enabled platform.
+
+A platform plugs in as a module (see PLATFORM_MODULES) exposing
+`routes(runtime, core) -> list[BaseRoute]` and optionally
+`background(runtime, core) -> list[BackgroundService]` for connections that need no public URL
+(Slack Socket Mode, Feishu long connection). A module is imported only when its platform is
+enabled, so a disabled platform's SDK is never loaded.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Protocol
+
+import sqlalchemy as sa
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Route
+
+from bot.core import Core
+from bot.runtime import Runtime
+
+PLATFORM_MODULES: dict[str, str] = {"slack": "bot.slack.http", "feishu": "bot.feishu.http"}
+
+
+class BackgroundService(Protocol):
+    """Something `serve` runs beside the HTTP server, in its own thread."""
+
+    name: str
+
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+def enabled_platforms(runtime: Runtime) -> list[str]:
+    """Names of the platforms switched on in app.yaml."""
+    config = runtime.config
+    return [name for name in PLATFORM_MODULES if getattr(config, name).enabled]
+
+
+def _platform_hook(name: str, hook: str) -> Callable[[Runtime, Core], list[object]] | None:
+    module = importlib.import_module(PLATFORM_MODULES[name])
+    found: Callable[[Runtime, Core], list[object]] | None = getattr(module, hook, None)
+    return found
+
+
+def build_app(runtime: Runtime, core: Core) -> Starlette:
+    """The Starlette app with /healthz and every enabled platform's routes."""
+
+    async def healthz(request: Request) -> JSONResponse:
+        try:
+            with runtime.engine.connect() as connection:
+                connection.execute(sa.text("SELECT 1"))
+        except Exception:
+            return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
+        return JSONResponse({"status": "ok", "database": "ok"})
+
+    routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"])]
+    for name in enabled_platforms(runtime):
+        hook = _platform_hook(name, "routes")
+        if hook is not None:
+            routes.extend(route for route in hook(runtime, core) if isinstance(route, BaseRoute))
+    return Starlette(routes=routes)
+
+
+def background_services(runtime: Runtime, core: Core) -> list[BackgroundService]:
+    """The enabled platforms' background connections (Socket Mode, long connection)."""
+    services: list[BackgroundService] = []
+    for name in enabled_platforms(runtime):
+        hook = _platform_hook(name, "background")
+        if hook is not None:
+            services.extend(hook(runtime, core))  # type: ignore[arg-type]
+    return services
