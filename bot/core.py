@@ -15,6 +15,7 @@ from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
+from commands.actions import Action, run_action
 from commands.context import Context
 from commands.dispatch import run
 from commands.grammar import parse
@@ -31,13 +32,17 @@ log = logging.getLogger("okrbot.core")
 
 @dataclass(frozen=True)
 class Inbound:
-    """One thing a person said to the bot, already tied to a workspace and a person."""
+    """One thing a person said or clicked, already tied to a workspace and a person.
+
+    `text` is a command line; `action` a button click or form submission (then text is "").
+    """
 
     platform: Platform
     workspace_id: int
     person_id: int
-    text: str
+    text: str = ""
     event_id: str | None = None
+    action: Action | None = None
 
 
 Handler = Callable[[Inbound], Message]
@@ -109,6 +114,8 @@ class Core:
                     platform=inbound.platform,
                     now=self.clock(),
                 )
+                if inbound.action is not None:
+                    return run_action(inbound.action, context)
                 return run(parse(inbound.text), context)
         except CommandError as error:
             # session_scope has rolled back: bad input never leaves a half-written record.

@@ -324,3 +324,19 @@ def test_an_unexpected_failure_becomes_a_polite_message(
     assert "something went wrong on my side" in text
     assert "boom" not in text
     assert "request failed" in caplog.text
+
+
+def test_an_unknown_button_gets_a_polite_reply(engine: Engine, company: Company) -> None:
+    from commands.actions import Action
+
+    core = Core(engine, clock=lambda: NOW)
+    reply = core.handle(
+        Inbound(
+            Platform.CONSOLE,
+            company.workspace.id or 0,
+            company.ana.id or 0,
+            action=Action("no.such.action", "1"),
+        )
+    )
+    assert reply.is_error
+    assert "This button no longer does anything" in render_text(reply)
