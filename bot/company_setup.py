@@ -30,8 +30,7 @@ def apply_config(*, session: Session, workspace: Workspace, config: AppConfig) -
     a cycle or KPI removed from app.yaml keeps its history in the database."""
     assert workspace.id is not None
     cycles = {
-        c.name: c
-        for c in session.exec(select(Cycle).where(Cycle.workspace_id == workspace.id))
+        c.name: c for c in session.exec(select(Cycle).where(Cycle.workspace_id == workspace.id))
     }
     for wanted in config.cycles:
         cycle = cycles.get(wanted.name) or Cycle(
