@@ -1,0 +1,83 @@
+"""Buttons and forms: block_actions and view_submission -> a core Action.
+
+A click updates the message it came from in place (response_url for ephemeral messages,
+chat.update otherwise); a modal submission shows the reply in the modal, or, on an error,
+pushes it on top so the form keeps what was typed.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.slack.answers import Answers, Reply
+from bot.slack.forms import click_action, submit_action
+from bot.slack.home import publish_home
+from bot.slack.modals import modal_view
+from digests.blockkit import render_message
+
+RESULT_CALLBACK_ID = "okrbot.result"
+
+
+def _team_of(body: dict[str, Any]) -> str:
+    team = body.get("team") or {}
+    return str(team.get("id") or (body.get("user") or {}).get("team_id") or "")
+
+
+def _update_in_place(body: dict[str, Any], client: Any, respond: Any, reply: Reply) -> None:
+    container = body.get("container") or {}
+    rendered = render_message(reply.message, locale=reply.locale)
+    view = body.get("view") or {}
+    if container.get("type") == "view" and view.get("type") == "modal":
+        result = modal_view(reply.message, callback_id=RESULT_CALLBACK_ID, locale=reply.locale)
+        client.views_update(view_id=view["id"], hash=view.get("hash"), view=result)
+    elif container.get("is_ephemeral") or not container.get("message_ts"):
+        respond(replace_original=True, **rendered)
+    else:
+        client.chat_update(channel=container["channel_id"], ts=container["message_ts"], **rendered)
+
+
+def register_interactive(app: Any, answers: Answers) -> None:
+    """Route every button click and modal submission to the core."""
+
+    def ack_now(ack: Any) -> None:
+        ack()
+
+    def on_click(body: dict[str, Any], action: dict[str, Any], client: Any, respond: Any) -> None:
+        user_id = body["user"]["id"]
+        team_id = _team_of(body)
+        view = body.get("view") or {}
+        if view.get("type") == "home":
+            answers.ask(
+                client=client, team_id=team_id, user_id=user_id, action=click_action(body, action)
+            )
+            publish_home(answers, client=client, team_id=team_id, user_id=user_id)
+            return
+        reply = answers.ask(
+            client=client, team_id=team_id, user_id=user_id, action=click_action(body, action)
+        )
+        _update_in_place(body, client, respond, reply)
+
+    def on_submit(ack: Any, body: dict[str, Any], view: dict[str, Any], client: Any) -> None:
+        user_id = body["user"]["id"]
+
+        def work() -> Reply:
+            return answers.ask(
+                client=client, team_id=_team_of(body), user_id=user_id, action=submit_action(view)
+            )
+
+        def shown(reply: Reply) -> None:
+            result = modal_view(reply.message, callback_id=RESULT_CALLBACK_ID, locale=reply.locale)
+            ack(response_action="push" if reply.message.is_error else "update", view=result)
+
+        def later(reply: Reply) -> None:
+            channel = client.conversations_open(users=user_id)["channel"]["id"]
+            client.chat_postMessage(
+                channel=channel, **render_message(reply.message, locale=reply.locale)
+            )
+
+        answers.within_budget(work, fast=shown, slow=ack, later=later)
+
+    app.action(re.compile(".+"))(ack=ack_now, lazy=[on_click])
+    app.view_submission(re.compile(".+"))(on_submit)
+    app.view_closed(re.compile(".+"))(ack_now)

@@ -1,0 +1,71 @@
+"""Multi-workspace installs: bolt's OAuth flow on okrbot's own database (migration 0003).
+
+A successful install stores the installation and links the Slack team to an okrbot workspace
+(one Slack team = one tenant).
+"""
+
+from __future__ import annotations
+
+from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, SuccessArgs
+from slack_bolt.oauth.oauth_settings import OAuthSettings
+from slack_bolt.response import BoltResponse
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+
+from bot.runtime import Runtime
+from bot.slack.credentials import SlackCredentials
+from bot.slack.tenancy import link_team
+from storage.db import session_scope
+
+INSTALL_PATH = "/slack/install"
+REDIRECT_PATH = "/slack/oauth_redirect"
+STATE_SECONDS = 600
+BOT_SCOPES = (
+    "app_mentions:read",
+    "chat:write",
+    "commands",
+    "im:history",
+    "im:read",
+    "im:write",
+    "users:read",
+    "users:read.email",
+)
+
+
+def oauth_settings(runtime: Runtime, credentials: SlackCredentials) -> OAuthSettings:
+    """OAuth settings with SQLAlchemy stores on okrbot's engine; /slack/install redirects."""
+    assert credentials.client_id
+    assert credentials.client_secret
+
+    def success(args: SuccessArgs) -> BoltResponse:
+        installation = args.installation
+        if installation.team_id:
+            with session_scope(runtime.engine) as session:
+                link_team(
+                    session=session,
+                    config=runtime.config,
+                    team_id=installation.team_id,
+                    team_name=installation.team_name or "",
+                )
+        response: BoltResponse = args.default.success(args)
+        return response
+
+    def failure(args: FailureArgs) -> BoltResponse:
+        response: BoltResponse = args.default.failure(args)
+        return response
+
+    return OAuthSettings(
+        client_id=credentials.client_id,
+        client_secret=credentials.client_secret,
+        scopes=list(BOT_SCOPES),
+        install_path=INSTALL_PATH,
+        redirect_uri_path=REDIRECT_PATH,
+        install_page_rendering_enabled=False,
+        installation_store=SQLAlchemyInstallationStore(
+            client_id=credentials.client_id, engine=runtime.engine
+        ),
+        state_store=SQLAlchemyOAuthStateStore(
+            expiration_seconds=STATE_SECONDS, engine=runtime.engine
+        ),
+        callback_options=CallbackOptions(success=success, failure=failure),
+    )

@@ -1,0 +1,117 @@
+"""Who is speaking: a Slack team -> okrbot workspace, a Slack user -> person (users.info)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from bot.config import AppConfig
+from bot.identity import PlatformProfile, resolve_person
+from digests.i18n import normalise_locale
+from storage.db import session_scope
+from storage.models import Platform, Workspace
+from storage.repos import workspaces
+
+log = logging.getLogger("okrbot.slack")
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """A Slack user known to okrbot, with the locale replies are rendered in."""
+
+    workspace_id: int
+    person_id: int
+    locale: str
+
+
+@dataclass(frozen=True)
+class Stranger:
+    """A Slack user (or team) okrbot does not know: `reason` is the catalog key to answer."""
+
+    reason: str
+    locale: str
+
+
+def workspace_for_team(*, session: Session, config: AppConfig, team_id: str) -> Workspace | None:
+    """The workspace linked to this Slack team; else the configured company workspace when it
+    is not linked to another Slack team (a single-workspace install with a bot token)."""
+    linked = workspaces.get_by_platform(
+        session=session, platform=Platform.SLACK, external_id=team_id
+    )
+    if linked is not None:
+        return linked
+    company = workspaces.get_by_slug(session=session, slug=config.company.workspace)
+    return company if company is not None and company.platform != Platform.SLACK else None
+
+
+def link_team(*, session: Session, config: AppConfig, team_id: str, team_name: str) -> Workspace:
+    """The workspace of a newly installed Slack team: the company workspace on the first
+    install, a new workspace (tenant) for every other team."""
+    found = workspaces.get_by_platform(
+        session=session, platform=Platform.SLACK, external_id=team_id
+    )
+    if found is not None:
+        return found
+    company = workspaces.get_by_slug(session=session, slug=config.company.workspace)
+    if company is not None and company.platform == Platform.CONSOLE:
+        company.platform, company.external_id = Platform.SLACK, team_id
+        session.add(company)
+        session.flush()
+        return company
+    return workspaces.ensure(
+        session=session,
+        slug=f"slack-{team_id.lower()}"[:64],
+        name=team_name or team_id,
+        platform=Platform.SLACK,
+        external_id=team_id,
+        timezone=config.company.timezone,
+        language=config.company.language,
+    )
+
+
+def fetch_profile(client: Any, user_id: str) -> PlatformProfile | None:
+    """A Slack user's email, name, time zone and locale (users.info), None when unavailable."""
+    try:
+        user = client.users_info(user=user_id, include_locale=True).get("user") or {}
+    except Exception:
+        log.warning("users.info failed", extra={"user": user_id}, exc_info=True)
+        return None
+    profile = user.get("profile") or {}
+    return PlatformProfile(
+        email=profile.get("email"),
+        name=profile.get("real_name") or user.get("real_name"),
+        timezone=user.get("tz"),
+        locale=user.get("locale"),
+    )
+
+
+def identify(
+    *, engine: Engine, config: AppConfig, client: Any, team_id: str, user_id: str
+) -> Speaker | Stranger:
+    """Speaker for a known person (remembered after the first lookup), else Stranger."""
+    fetched: list[PlatformProfile | None] = []
+
+    def fetch() -> PlatformProfile | None:
+        fetched.append(fetch_profile(client, user_id))
+        return fetched[-1]
+
+    with session_scope(engine) as session:
+        workspace = workspace_for_team(session=session, config=config, team_id=team_id)
+        if workspace is None or workspace.id is None:
+            return Stranger("slack.unknown_workspace", normalise_locale(config.company.language))
+        person = resolve_person(
+            session=session,
+            workspace=workspace,
+            platform=Platform.SLACK,
+            external_id=user_id,
+            fetch_profile=fetch,
+        )
+        fallback = normalise_locale(workspace.language)
+        if person is None or person.id is None or not person.active:
+            slack_locale = fetched[-1].locale if fetched and fetched[-1] else None
+            return Stranger("slack.unknown_user", normalise_locale(slack_locale, fallback))
+        return Speaker(workspace.id, person.id, normalise_locale(person.locale, fallback))

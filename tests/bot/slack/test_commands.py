@@ -1,0 +1,104 @@
+"""Slash commands through the real bolt App over HTTP, signed; replies checked by slack_sdk."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+
+from slack_sdk.models.blocks import Block
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, func, select
+
+from bot.core import Core, Inbound
+from digests.message import Message
+from storage.models import CheckIn, KeyResult
+from tests.bot.slack.conftest import Company, Served, serve_slack
+from tests.bot.slack.stub_slack import StubSlack
+
+
+def check_ins(engine: Engine) -> int:
+    with Session(engine) as session:
+        return session.exec(select(func.count()).select_from(CheckIn)).one()
+
+
+def valid_blocks(blocks: list[dict[str, object]]) -> str:
+    """Blocks Slack's models accept; their text, for assertions."""
+    parsed = [block.to_dict() for block in Block.parse_all(blocks)]
+    assert parsed == blocks
+    return json.dumps(blocks, ensure_ascii=False)
+
+
+def test_update_is_acked_in_time_with_an_ephemeral_reply(served: Served, engine: Engine) -> None:
+    started = time.monotonic()
+    status, body = served.command("U_ANA", "/okr", "update KR-1 3")
+    assert time.monotonic() - started < 3
+    assert status == 200
+    reply = json.loads(body)
+    assert reply["response_type"] == "ephemeral"
+    text = valid_blocks(reply["blocks"])
+    assert "*3*" in text or "3" in text
+    assert "KR-1" in text
+    assert check_ins(engine) == 1
+    with Session(engine) as session:
+        assert session.exec(select(KeyResult)).one().current_value == 3
+    assert len(served.stub.of("users.info")) == 1
+    served.command("U_ANA", "/okr", "update KR-1 4")
+    assert len(served.stub.of("users.info")) == 1, "the identity is remembered"
+    assert check_ins(engine) == 2
+
+
+def test_a_chinese_command_gets_a_chinese_reply(served: Served, engine: Engine) -> None:
+    status, body = served.command("U_WEI", "/okr", "更新 KR-1 3")
+    assert status == 200
+    text = valid_blocks(json.loads(body)["blocks"])
+    assert "KR-1 属于 Ana Lima" in text
+    assert check_ins(engine) == 0
+
+
+def test_an_unknown_user_is_asked_to_see_their_admin(served: Served, engine: Engine) -> None:
+    status, body = served.command("U_NEW", "/okr", "")
+    assert status == 200
+    assert "Ask your admin" in json.loads(body)["text"]
+    status, body = served.command("U_NOBODY", "/kpi", "list")
+    assert "Ask your admin" in json.loads(body)["text"]
+
+
+def test_a_bad_signature_is_refused_and_nothing_stored(served: Served, engine: Engine) -> None:
+    body = "command=%2Fokr&text=update+KR-1+3&team_id=T1&user_id=U_ANA"
+    status, _ = served.post(body, secret="not-the-secret")
+    assert status == 401
+    assert check_ins(engine) == 0
+    assert served.stub.of("users.info") == []
+
+
+def test_a_request_older_than_five_minutes_is_refused(served: Served, engine: Engine) -> None:
+    body = "command=%2Fokr&text=update+KR-1+3&team_id=T1&user_id=U_ANA"
+    status, _ = served.post(body, timestamp=int(time.time()) - 6 * 60)
+    assert status == 401
+    assert check_ins(engine) == 0
+
+
+def slow(seconds: float) -> Callable[[Inbound, Callable[[Inbound], Message]], Message]:
+    def middleware(inbound: Inbound, next_handler: Callable[[Inbound], Message]) -> Message:
+        time.sleep(seconds)
+        return next_handler(inbound)
+
+    return middleware
+
+
+def test_slow_work_is_acked_first_and_answered_through_response_url(
+    engine: Engine, stub: StubSlack, company: Company
+) -> None:
+    core = Core(engine, middlewares=[slow(0.6)])
+    with serve_slack(engine, stub, core=core, budget=0.1) as served:
+        started = time.monotonic()
+        status, body = served.command("U_ANA", "/okr", "update KR-1 3")
+        assert time.monotonic() - started < 0.5
+        assert status == 200
+        assert json.loads(body)["text"] == "Working on it…"
+        (posted,) = stub.wait_for("response")
+    assert posted.params["response_type"] == "ephemeral"
+    assert posted.params["replace_original"] is False
+    assert "KR-1" in valid_blocks(posted.params["blocks"])
+    assert check_ins(engine) == 1
