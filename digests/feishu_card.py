@@ -1,0 +1,168 @@
+"""Feishu card renderer: the neutral Message as a card JSON 2.0 (plain dicts, no Feishu SDK).
+
+It owns Feishu's escaping (`&`, `<`, `>`, `[`, `]` become entities in every markdown text, so
+nobody can inject an `<at>` tag, a `<font>` or a link) and Feishu's size limit: a card is at
+most 30 KB, so long content is cut with a "more" line, never rejected.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from digests.formatting import percent_text, text_bar
+from digests.i18n import translate
+from digests.message import (
+    Actions,
+    Block,
+    Button,
+    Context,
+    Divider,
+    Fields,
+    Header,
+    Image,
+    Message,
+    Progress,
+    Section,
+)
+
+Card = dict[str, Any]
+Element = dict[str, Any]
+
+CARD_MAX_BYTES = 30 * 1024
+# Room kept for the "more" line and the header, so the cut card still fits.
+_RESERVE_BYTES = 1024
+TEXT_MAX = 5000
+HEADER_MAX = 100
+BUTTON_TEXT_MAX = 40
+SUMMARY_MAX = 120
+STATUS_COLOUR = {"on_track": "green", "at_risk": "orange", "off_track": "red", "none": "grey"}
+BUTTON_TYPE = {"default": "default", "primary": "primary_filled", "danger": "danger"}
+INDENT = "\u2003"  # an em space: markdown collapses ordinary leading spaces
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "[": "&#91;", "]": "&#93;"}
+_SPECIAL = re.compile(r"[&<>\[\]]")
+
+
+def escape(text: str) -> str:
+    """Markdown control characters as entities: user text can never become a tag or a link."""
+    return _SPECIAL.sub(lambda match: _ENTITIES[match.group(0)], text)
+
+
+def lark_md(text: str) -> str:
+    """Neutral text as escaped Feishu markdown; `**bold**` is the same in both."""
+    return escape(text)
+
+
+def clip(text: str, limit: int) -> str:
+    """At most `limit` characters, ending in '…' when cut, never inside an entity."""
+    if len(text) <= limit:
+        return text
+    return re.sub(r"&#?\w{0,4}$", "", text[: limit - 1]) + "…"
+
+
+def _markdown(text: str, *, small: bool = False) -> Element:
+    element: Element = {"tag": "markdown", "content": clip(text, TEXT_MAX) or " "}
+    if small:
+        element["text_size"] = "notation"
+    return element
+
+
+def _button(button: Button) -> Element:
+    return {
+        "tag": "button",
+        "text": {"tag": "plain_text", "content": clip(button.label, BUTTON_TEXT_MAX)},
+        "type": BUTTON_TYPE[button.style],
+        "behaviors": [
+            {"type": "callback", "value": {"action_id": button.action_id, "value": button.value}}
+        ],
+    }
+
+
+def _progress(block: Progress) -> str:
+    colour = STATUS_COLOUR[block.status]
+    detail = f"  {lark_md(block.detail)}" if block.detail else ""
+    return (
+        f"{INDENT * block.indent}<font color='{colour}'>●</font> "
+        f"{text_bar(block.percent)} **{percent_text(block.percent)}**  "
+        f"{lark_md(block.label)}{detail}"
+    )
+
+
+def _element(block: Block, locale: str, image_keys: Mapping[str, str]) -> Element:
+    match block:
+        case Header(text=text):
+            return _markdown(f"**{escape(text)}**")
+        case Section(text=text):
+            return _markdown(lark_md(text))
+        case Fields(items=items):
+            lines = [f"**{escape(item.label)}**：{lark_md(item.value)}" for item in items]
+            return _markdown("\n".join(lines))
+        case Progress():
+            return _markdown(_progress(block))
+        case Actions(buttons=buttons):
+            columns = [
+                {"tag": "column", "width": "auto", "elements": [_button(button)]}
+                for button in buttons
+            ]
+            return {"tag": "column_set", "flex_mode": "flow", "columns": columns}
+        case Context(text=text):
+            return _markdown(lark_md(text), small=True)
+        case Divider():
+            return {"tag": "hr"}
+        case Image(path=path, alt=alt):
+            if path in image_keys:
+                return {
+                    "tag": "img",
+                    "img_key": image_keys[path],
+                    "alt": {"tag": "plain_text", "content": clip(alt, 100)},
+                }
+            return _markdown(escape(translate(locale, "feishu.image", alt=alt)), small=True)
+    raise TypeError(f"unknown block {block!r}")  # pragma: no cover
+
+
+def _size(card: Card) -> int:
+    return len(json.dumps(card, ensure_ascii=False).encode("utf-8"))
+
+
+def render_card(
+    message: Message,
+    *,
+    locale: str = "zh-CN",
+    image_keys: Mapping[str, str] | None = None,
+    max_bytes: int = CARD_MAX_BYTES,
+) -> Card:
+    """The message as a Feishu card 2.0. The first Header becomes the card header; blocks
+    that would push the card past `max_bytes` are left out and counted in a "more" line.
+    `image_keys` maps an Image's path to the `img_key` it was uploaded as."""
+    blocks = list(message.blocks)
+    card: Card = {"schema": "2.0", "config": {"update_multi": True}}
+    if message.summary:
+        card["config"]["summary"] = {"content": clip(message.summary, SUMMARY_MAX)}
+    first_header = next((b for b in blocks if isinstance(b, Header)), None)
+    if first_header is not None:
+        blocks.remove(first_header)
+        card["header"] = {
+            "title": {"tag": "plain_text", "content": clip(first_header.text, HEADER_MAX)},
+            "template": "red" if message.is_error else "blue",
+        }
+    elements: list[Element] = []
+    card["body"] = {"elements": elements}
+    budget = max_bytes - _RESERVE_BYTES
+    for index, block in enumerate(blocks):
+        element = _element(block, locale, image_keys or {})
+        elements.append(element)
+        if _size(card) > budget:
+            elements.pop()
+            more = translate(locale, "feishu.more", count=len(blocks) - index)
+            elements.append(_markdown(escape(more), small=True))
+            break
+    if not elements:
+        elements.append(_markdown(escape(message.summary) or " "))
+    return card
+
+
+def card_content(card: Card) -> str:
+    """The card as the `content` string of an interactive message."""
+    return json.dumps(card, ensure_ascii=False, separators=(",", ":"))
