@@ -64,7 +64,6 @@ def build_app(
         signing_secret=credentials.signing_secret or secrets.token_hex(32),
         process_before_response=True,
         oauth_settings=oauth_settings(runtime, credentials) if credentials.oauth else None,
-        installation_store_bot_only=True if credentials.oauth else None,
         logger=log,
     )
     app.use(DropRetries(runtime))

@@ -61,6 +61,7 @@ def oauth_settings(runtime: Runtime, credentials: SlackCredentials) -> OAuthSett
         install_path=INSTALL_PATH,
         redirect_uri_path=REDIRECT_PATH,
         install_page_rendering_enabled=False,
+        installation_store_bot_only=True,
         installation_store=SQLAlchemyInstallationStore(
             client_id=credentials.client_id, engine=runtime.engine
         ),
