@@ -1,0 +1,288 @@
+"""The demo company: numbering, idempotence, alignment, history and the KPI cascade."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session, SQLModel, col, select
+
+from bot.demo_seed import DemoCompany, seed_demo
+from storage.db import make_engine
+from storage.models import (
+    CheckIn,
+    Department,
+    Direction,
+    KeyResult,
+    KpiReading,
+    KpiScope,
+    KpiTarget,
+    Metric,
+    Objective,
+    ObjectiveStatus,
+    OwnerType,
+    Person,
+    Visibility,
+)
+from storage.progress import KrNumbers, percent, progress
+from storage.repos import kpis, okrs, people
+from storage.types import UTCDateTime
+
+TODAY = date(2026, 11, 23)
+
+
+def seed(session: Session, today: date = TODAY) -> DemoCompany:
+    company = seed_demo(session=session, today=today)
+    session.commit()
+    return company
+
+
+def row_counts(session: Session) -> dict[str, int]:
+    return {
+        table.name: session.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+        for table in SQLModel.metadata.sorted_tables
+    }
+
+
+def kr_percent(kr: KeyResult) -> float:
+    numbers = KrNumbers(kr.metric, kr.start_value, kr.target_value, kr.current_value, kr.direction)
+    return percent(progress(numbers))
+
+
+def test_ana_owns_o1_with_kr1_and_kr2(session: Session) -> None:
+    company = seed(session)
+    ws = company.workspace_id
+    ana = people.get_by_email(session=session, workspace_id=ws, email=company.default_email)
+    assert ana is not None
+    assert (ana.name, ana.locale, ana.timezone) == ("Ana Lima", "en", "Europe/Lisbon")
+    o1 = okrs.objective_by_number(session=session, workspace_id=ws, number=1)
+    assert o1 is not None
+    assert (o1.owner_type, o1.owner_person_id) == (OwnerType.PERSON, ana.id)
+    for number in (1, 2):
+        kr = okrs.key_result_by_number(session=session, workspace_id=ws, number=number)
+        assert kr is not None
+        assert (kr.objective_id, kr.owner_id) == (o1.id, ana.id)
+    kr1 = okrs.key_result_by_number(session=session, workspace_id=ws, number=1)
+    kr2 = okrs.key_result_by_number(session=session, workspace_id=ws, number=2)
+    assert kr1 is not None
+    assert kr2 is not None
+    assert (kr1.metric, kr1.start_value, kr1.target_value, kr1.current_value) == (
+        Metric.NUMBER,
+        0,
+        5,
+        2,
+    )
+    assert (kr2.metric, kr2.unit, kr2.target_value) == (Metric.CURRENCY, "¥", 8_000_000)
+    manager = session.get(Person, ana.manager_id)
+    sales = session.get(Department, ana.department_id)
+    assert manager is not None
+    assert sales is not None
+    assert sales.head_person_id == manager.id
+
+
+def test_seeding_again_changes_nothing(session: Session) -> None:
+    first = seed(session)
+    before = row_counts(session)
+    again = seed(session)
+    assert row_counts(session) == before
+    assert (first.created, again.created) == (True, False)
+    assert again.workspace_id == first.workspace_id
+    assert before["person"] >= 12
+    assert before["check_in"] > 100
+
+
+def test_try_also_people_exist(session: Session) -> None:
+    company = seed(session)
+    for entry in company.try_also:
+        person = people.get_by_email(
+            session=session, workspace_id=company.workspace_id, email=entry.email
+        )
+        assert person is not None
+        assert person.name == entry.name
+
+
+def test_every_personal_objective_reaches_the_company_objective(session: Session) -> None:
+    company = seed(session)
+    cycle = okrs.cycle_by_name(session=session, workspace_id=company.workspace_id, name="2026-Q4")
+    assert cycle is not None
+    objectives = {
+        o.id: o for o in session.exec(select(Objective).where(Objective.cycle_id == cycle.id))
+    }
+    personal = [o for o in objectives.values() if o.owner_type is OwnerType.PERSON]
+    assert len(personal) >= 5
+    for objective in personal:
+        current = objective
+        while current.parent_id is not None:
+            current = objectives[current.parent_id]
+        assert current.owner_type is OwnerType.COMPANY, objective.title
+    statuses = {o.status for o in objectives.values()}
+    assert {ObjectiveStatus.APPROVED, ObjectiveStatus.PENDING, ObjectiveStatus.DRAFT} <= statuses
+    assert Visibility.PRIVATE in {o.visibility for o in objectives.values()}
+
+
+def test_current_values_follow_the_last_check_in(session: Session) -> None:
+    company = seed(session)
+    ws = company.workspace_id
+    kr1 = okrs.key_result_by_number(session=session, workspace_id=ws, number=1)
+    assert kr1 is not None
+    history = okrs.check_ins(session=session, workspace_id=ws, key_result_id=kr1.id)
+    assert len(history) >= 5
+    assert kr1.current_value == history[-1].value
+    assert kr1.confidence == history[-1].confidence
+    for kr in session.exec(select(KeyResult).where(KeyResult.workspace_id == ws)):
+        rows = okrs.check_ins(session=session, workspace_id=ws, key_result_id=kr.id)
+        assert kr.current_value == (rows[-1].value if rows else kr.start_value)
+        values = [kr.start_value] + [r.value for r in rows]
+        assert [r.previous_value for r in rows] == values[:-1]
+        assert all(r.created_at.date() <= TODAY for r in rows)
+
+
+def test_a_decrease_kr_stands_at_52_5_percent(session: Session) -> None:
+    company = seed(session)
+    decreasing = list(
+        session.exec(
+            select(KeyResult).where(
+                KeyResult.workspace_id == company.workspace_id,
+                KeyResult.direction == Direction.DECREASE,
+            )
+        )
+    )
+    scrap = [kr for kr in decreasing if kr_percent(kr) == 52.5]
+    assert [(kr.metric, kr.start_value, kr.target_value, kr.current_value) for kr in scrap] == [
+        (Metric.PERCENT, 7, 5, 5.95)
+    ]
+
+
+def test_loss_rate_cascades_company_workshop_operators(session: Session) -> None:
+    company = seed(session)
+    ws = company.workspace_id
+    loss = kpis.by_code(session=session, workspace_id=ws, code="LOSS_RATE")
+    assert loss is not None
+    assert (loss.name_zh, loss.unit, loss.aggregation.value) == ("损耗率", "%", "avg")
+    targets = kpis.targets(session=session, workspace_id=ws, kpi_id=loss.id)
+    top = [t for t in targets if t.parent_id is None]
+    assert [(t.scope, t.target, t.warning, t.critical, t.period) for t in top] == [
+        (KpiScope.COMPANY, 5, 5, 6, "2026")
+    ]
+    workshop = [t for t in targets if t.parent_id == top[0].id]
+    assert [(t.scope, t.target, t.warning, t.critical) for t in workshop] == [
+        (KpiScope.DEPARTMENT, 4.5, 4.5, 5.5)
+    ]
+    department = session.get(Department, workshop[0].department_id)
+    assert department is not None
+    assert department.name == "Machining Workshop"
+    assert department.parent_id is not None
+    operators = [t for t in targets if t.parent_id == workshop[0].id]
+    assert len(operators) == 2
+    assert {(t.scope, t.target, t.warning, t.critical) for t in operators} == {
+        (KpiScope.PERSON, 4, 4, 5)
+    }
+    for target in [*top, *workshop, *operators]:
+        readings = kpis.readings_for_scope(
+            session=session,
+            workspace_id=ws,
+            kpi_id=loss.id,
+            scope=target.scope,
+            department_id=target.department_id,
+            person_id=target.person_id,
+        )
+        assert [r.period for r in readings][:2] == ["2026-10", "2026-09"]
+
+
+def test_sales_targets_split_across_three_reps(session: Session) -> None:
+    company = seed(session)
+    ws = company.workspace_id
+    sales = kpis.by_code(session=session, workspace_id=ws, code="MONTHLY_SALES")
+    assert sales is not None
+    reps = [
+        t
+        for t in kpis.targets(session=session, workspace_id=ws, kpi_id=sales.id)
+        if t.scope is KpiScope.PERSON
+    ]
+    assert sum(t.target for t in reps) == 1_000_000
+    ana = people.get_by_email(session=session, workspace_id=ws, email="ana@example.com")
+    assert ana is not None
+    assert ana.id in {t.person_id for t in reps}
+
+
+def test_every_timestamp_is_aware_utc(session: Session) -> None:
+    seed(session)
+    checked = 0
+    for table in SQLModel.metadata.sorted_tables:
+        for column in table.columns:
+            if isinstance(column.type, UTCDateTime):
+                for value in session.execute(sa.select(column)).scalars():
+                    assert isinstance(value, datetime)
+                    assert value.utcoffset() == timedelta(0), (table.name, column.name)
+                    checked += 1
+    assert checked > 200
+
+
+@pytest.mark.parametrize("today", [date(2026, 11, 23), date(2026, 10, 2)])
+def test_seeds_for_any_today(session: Session, today: date) -> None:
+    company = seed(session, today)
+    ws = company.workspace_id
+    o1 = okrs.objective_by_number(session=session, workspace_id=ws, number=1)
+    assert o1 is not None
+    check_ins = list(session.exec(select(CheckIn).where(CheckIn.workspace_id == ws)))
+    readings = list(session.exec(select(KpiReading).where(KpiReading.workspace_id == ws)))
+    assert all(c.created_at.date() <= today for c in check_ins)
+    assert all(r.created_at.date() <= today for r in readings)
+    if today < date(2026, 10, 9):  # before the first weekly review
+        assert check_ins == []
+        assert max(r.period for r in readings) == "2026-09"
+
+
+def _seed_fresh(path: Path, today: date) -> list[tuple[object, ...]]:
+    """Seed a new SQLite file; the check-ins as (KR id, value, time, note)."""
+    engine = make_engine(f"sqlite:///{path}")
+    SQLModel.metadata.create_all(engine)
+    try:
+        with Session(engine) as session:
+            seed(session, today)
+            rows = session.exec(select(CheckIn).order_by(col(CheckIn.id))).all()
+            targets = session.exec(select(KpiTarget)).all()
+            assert len(targets) == 11
+            return [(c.key_result_id, c.value, c.created_at, c.note) for c in rows]
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "today",
+    [
+        date(2026, 1, 1),
+        date(2026, 7, 15),
+        date(2026, 12, 31),
+        date(2027, 6, 30),
+        date(2027, 12, 31),
+    ],
+)
+def test_any_date_in_2026_or_2027_seeds_the_same_way_twice(tmp_path: Path, today: date) -> None:
+    first = _seed_fresh(tmp_path / "first.db", today)
+    assert first == _seed_fresh(tmp_path / "second.db", today)
+
+
+def test_history_grows_with_today(tmp_path: Path) -> None:
+    early = _seed_fresh(tmp_path / "early.db", date(2026, 11, 23))
+    late = _seed_fresh(tmp_path / "late.db", date(2027, 1, 10))
+    assert len(late) > len(early)
+    assert set(early) <= set(late)
+
+
+def test_objectives_are_numbered_in_creation_order(session: Session) -> None:
+    company = seed(session)
+    objectives = list(
+        session.exec(
+            select(Objective)
+            .where(Objective.workspace_id == company.workspace_id)
+            .order_by(col(Objective.number))
+        )
+    )
+    assert [o.number for o in objectives] == list(range(1, len(objectives) + 1))
+    created = [o.created_at for o in objectives]
+    assert created == sorted(created)
+    numbers = session.exec(select(KeyResult.number).order_by(col(KeyResult.id))).all()
+    assert list(numbers) == list(range(1, len(numbers) + 1))
