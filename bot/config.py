@@ -114,6 +114,8 @@ class FeishuConfig(_Section):
     app_secret_env: str = "FEISHU_APP_SECRET"
     verification_token_env: str = "FEISHU_VERIFICATION_TOKEN"
     encrypt_key_env: str = "FEISHU_ENCRYPT_KEY"
+    long_connection: bool = False
+    replay_window_seconds: int = Field(default=300, ge=1)
 
 
 class AppConfig(_Section):

@@ -1,0 +1,85 @@
+"""Who is speaking: a Feishu tenant -> okrbot workspace, an open_id -> person."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from bot.config import AppConfig
+from bot.identity import PlatformProfile, resolve_person
+from digests.i18n import normalise_locale
+from storage.db import session_scope
+from storage.models import Platform, Workspace
+from storage.repos import workspaces
+
+FEISHU_LANGUAGE = "zh-CN"  # Chinese first: the default for a new Feishu tenant
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """A Feishu user known to okrbot, with the locale replies are rendered in."""
+
+    workspace_id: int
+    person_id: int
+    locale: str
+
+
+@dataclass(frozen=True)
+class Stranger:
+    """A Feishu user okrbot does not know; `reason` is the catalog key to answer with."""
+
+    reason: str
+    locale: str
+
+
+def workspace_for_tenant(*, session: Session, config: AppConfig, tenant_key: str) -> Workspace:
+    """The workspace of a tenant: the one linked to it; else the configured company
+    workspace while it belongs to no platform yet; else a new workspace (Chinese first)."""
+    linked = workspaces.get_by_platform(
+        session=session, platform=Platform.FEISHU, external_id=tenant_key
+    )
+    if linked is not None:
+        return linked
+    company = workspaces.get_by_slug(session=session, slug=config.company.workspace)
+    if company is not None and company.platform == Platform.CONSOLE:
+        company.platform, company.external_id = Platform.FEISHU, tenant_key
+        session.add(company)
+        session.flush()
+        return company
+    return workspaces.ensure(
+        session=session,
+        slug=f"feishu-{tenant_key.lower()}"[:64],
+        name=tenant_key,
+        platform=Platform.FEISHU,
+        external_id=tenant_key,
+        timezone=config.company.timezone,
+        language=FEISHU_LANGUAGE,
+    )
+
+
+def identify(
+    *,
+    engine: Engine,
+    config: AppConfig,
+    tenant_key: str,
+    open_id: str,
+    fetch_profile: Callable[[], PlatformProfile | None],
+) -> Speaker | Stranger:
+    """Speaker for a known, active person (the open_id is remembered), else Stranger."""
+    with session_scope(engine) as session:
+        workspace = workspace_for_tenant(session=session, config=config, tenant_key=tenant_key)
+        assert workspace.id is not None
+        person = resolve_person(
+            session=session,
+            workspace=workspace,
+            platform=Platform.FEISHU,
+            external_id=open_id,
+            fetch_profile=fetch_profile,
+        )
+        fallback = normalise_locale(workspace.language, FEISHU_LANGUAGE)
+        if person is None or person.id is None or not person.active:
+            return Stranger("feishu.unknown_user", fallback)
+        return Speaker(workspace.id, person.id, normalise_locale(person.locale, fallback))
