@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 
 from bot.config import AppConfig
 from bot.core import Core, Inbound
+from bot.slack.deferred import DeferringExecutor
 from bot.slack.tenancy import Speaker, Stranger, identify
 from commands.actions import Action
 from digests.i18n import normalise_locale, translate
@@ -45,7 +46,9 @@ class Answers:
         self, *, engine: Engine, config: AppConfig, core: Core, budget: float = DEFAULT_BUDGET
     ) -> None:
         self.engine, self.config, self.core, self.budget = engine, config, core, budget
-        self.pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="okrbot-slack")
+        # Also bolt's listener executor: work submitted while an HTTP request is dispatched
+        # starts after its response is sent (see bot/slack/deferred.py).
+        self.pool = DeferringExecutor()
 
     @property
     def default_locale(self) -> str:
@@ -110,7 +113,7 @@ class Answers:
     ) -> None:
         """Run `work`; `fast(result)` when it finishes within the budget, else `slow()` at
         once and `later(result)` when it finishes."""
-        future = self.pool.submit(work)
+        future: Future[T] = self.pool.submit_now(work)
         try:
             result = future.result(timeout=self.budget)
         except FutureTimeout:

@@ -58,16 +58,17 @@ def build_app(
         base_url=config.slack.api_base_url,
         token=None if credentials.oauth else credentials.bot_token,
     )
+    answers = Answers(engine=runtime.engine, config=config, core=core, budget=budget)
     app = App(
         client=client,
         # Socket Mode alone needs no signing secret; HTTP then stays closed (see http.py).
         signing_secret=credentials.signing_secret or secrets.token_hex(32),
         process_before_response=True,
+        listener_executor=answers.pool,
         oauth_settings=oauth_settings(runtime, credentials) if credentials.oauth else None,
         logger=log,
     )
     app.use(DropRetries(runtime))
-    answers = Answers(engine=runtime.engine, config=config, core=core, budget=budget)
     register_commands(app, answers)
     register_interactive(app, answers)
     register_events(app, answers)

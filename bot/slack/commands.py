@@ -1,15 +1,16 @@
-"""Slash commands (/okr, /kpi, /hr): answered ephemerally in the ack when the core is quick,
-else acked with "working on it" and answered through the command's response_url."""
+"""Slash commands (/okr, /kpi, /hr): acked at once (Slack's 3-second window holds whatever
+the core is doing), answered ephemerally through the command's response_url."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from bot.slack.answers import Answers, Reply
 from digests.blockkit import render_message
-from digests.i18n import translate
 
 COMMANDS = ("/okr", "/kpi", "/hr")
+log = logging.getLogger("okrbot.slack")
 
 
 def ephemeral(reply: Reply) -> dict[str, Any]:
@@ -21,21 +22,20 @@ def register_commands(app: Any, answers: Answers) -> None:
     """Route every okrbot slash command to the core."""
 
     def on_command(ack: Any, body: dict[str, Any], client: Any, respond: Any) -> None:
+        ack()
         text = f"{body.get('command', '')} {body.get('text', '')}".strip()
 
-        def work() -> Reply:
-            return answers.ask(
+        def answer() -> None:
+            reply = answers.ask(
                 client=client, team_id=body["team_id"], user_id=body["user_id"], text=text
             )
+            try:
+                respond(replace_original=False, **ephemeral(reply))
+            except Exception:
+                log.exception("slack: could not answer through response_url")
 
-        answers.within_budget(
-            work,
-            fast=lambda reply: ack(**ephemeral(reply)),
-            slow=lambda: ack(
-                response_type="ephemeral", text=translate(answers.default_locale, "slack.working")
-            ),
-            later=lambda reply: respond(replace_original=False, **ephemeral(reply)),
-        )
+        # Not a bolt lazy listener: that deep-copies the request inside the ack path.
+        answers.pool.submit(answer)
 
     for command in COMMANDS:
         app.command(command)(on_command)

@@ -5,10 +5,12 @@ bolt's sync App runs in Starlette's thread pool, so a slow handler never blocks 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -18,6 +20,7 @@ from bot.core import Core
 from bot.runtime import Runtime
 from bot.slack.app import build_app
 from bot.slack.credentials import SlackCredentials, credentials_from_env
+from bot.slack.deferred import DeferringExecutor
 from bot.slack.oauth import INSTALL_PATH, REDIRECT_PATH
 from bot.slack.socket_mode import SocketModeService
 
@@ -37,9 +40,22 @@ def slack_app(runtime: Runtime, core: Core) -> tuple[App, SlackCredentials]:
 def starlette_routes(app: App) -> list[BaseRoute]:
     """POST /slack/events, GET /slack/install, GET /slack/oauth_redirect for this App."""
 
+    executor = app.listener_runner.listener_executor
+    deferring = executor if isinstance(executor, DeferringExecutor) else None
+
+    def dispatch(bolt_request: BoltRequest) -> tuple[BoltResponse, list[Callable[[], None]]]:
+        if deferring is None:
+            return app.dispatch(bolt_request), []
+        with deferring.collect() as held:
+            return app.dispatch(bolt_request), held
+
     async def events(request: Request) -> Response:
         bolt_request = to_bolt_request(request, await request.body())
-        return to_starlette_response(await run_in_threadpool(app.dispatch, bolt_request))
+        bolt_response, held = await run_in_threadpool(dispatch, bolt_request)
+        response = to_starlette_response(bolt_response)
+        # Lazy work (the answer behind an ack) starts once the ack has been sent.
+        response.background = BackgroundTask(_start_all, held)
+        return response
 
     async def install(request: Request) -> Response:
         flow: Any = app.oauth_flow
@@ -62,6 +78,11 @@ def starlette_routes(app: App) -> list[BaseRoute]:
         Route(INSTALL_PATH, install, methods=["GET"]),
         Route(REDIRECT_PATH, oauth_redirect, methods=["GET"]),
     ]
+
+
+def _start_all(held: list[Callable[[], None]]) -> None:
+    for start in held:
+        start()
 
 
 def routes(runtime: Runtime, core: Core) -> list[BaseRoute]:

@@ -121,11 +121,13 @@ def test_socket_mode_answers_a_slash_command(
         service.start()
         try:
             ack = acks.get(timeout=10)
+            stub.wait_for("response")
         finally:
             service.stop()
             answers.close()
             server.shutdown()
     assert stub.of("apps.connections.open")[0].params["token"] == "xapp-test"
     assert ack["envelope_id"] == "env-1"
-    assert ack["payload"]["response_type"] == "ephemeral"
-    assert "KR-1" in json.dumps(ack["payload"]["blocks"])
+    (posted,) = stub.wait_for("response")
+    assert posted.params["response_type"] == "ephemeral"
+    assert "KR-1" in json.dumps(posted.params["blocks"])
