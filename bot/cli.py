@@ -103,6 +103,6 @@ def db_upgrade(config: ConfigOption = None) -> None:
 
 def main() -> None:
     """Console-script entry point."""
-    from bot import cli_chat, cli_import, cli_serve  # noqa: F401  (register their commands)
+    from bot import cli_chat, cli_feishu, cli_import, cli_serve  # noqa: F401  (register commands)
 
     app()
