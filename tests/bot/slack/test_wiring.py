@@ -5,17 +5,23 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+import yaml
 from sqlalchemy.engine import Engine
 
 from bot.config import ConfigError, SlackConfig
 from bot.core import Core
 from bot.http_app import background_services, build_app
+from bot.slack.commands import COMMANDS
 from bot.slack.credentials import credentials_from_env
+from bot.slack.oauth import BOT_SCOPES
 from bot.slack.text import from_slack
 from tests.bot.slack.conftest import runtime_for
 from tests.bot.slack.stub_slack import StubSlack
+
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_serve_mounts_slack_routes_and_socket_mode(
@@ -59,3 +65,18 @@ def test_the_cli_does_not_load_slack_bolt() -> None:
 )
 def test_slack_markup_becomes_command_text(slack: str, plain: str) -> None:
     assert from_slack(slack, bot_user_id="UBOT") == plain
+
+
+def test_the_manifest_matches_the_adapter() -> None:
+    manifest = yaml.safe_load((ROOT / "slack" / "manifest.yaml").read_text(encoding="utf-8"))
+    commands = manifest["features"]["slash_commands"]
+    assert tuple(c["command"] for c in commands) == COMMANDS
+    assert {c["url"] for c in commands} == {"https://YOUR-HOST/slack/events"}
+    assert tuple(manifest["oauth_config"]["scopes"]["bot"]) == BOT_SCOPES
+    settings = manifest["settings"]
+    assert settings["interactivity"]["request_url"].endswith("/slack/events")
+    assert set(settings["event_subscriptions"]["bot_events"]) == {
+        "app_home_opened", "app_mention", "message.im"
+    }  # fmt: skip
+    assert manifest["oauth_config"]["redirect_urls"] == ["https://YOUR-HOST/slack/oauth_redirect"]
+    assert settings["socket_mode_enabled"] is False
