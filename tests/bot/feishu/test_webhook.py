@@ -191,3 +191,27 @@ def test_the_bot_menu_runs_a_command_for_the_clicker(feishu: Feishu) -> None:
     assert send.body["receive_id"] == "ou_ana"
     with Session(feishu.engine) as session:
         assert session.exec(select(func.count()).select_from(CheckIn)).one() == 0
+
+
+def test_a_slow_click_gets_a_toast_now_and_the_card_patched_later(feishu: Feishu) -> None:
+    @register("test.slow")
+    def slow(action: Action, ctx: Context) -> Message:
+        time.sleep(0.5)
+        return Message(blocks=[Section(text="done")])
+
+    feishu.adapter.bot.card_budget = 0.1
+    try:
+        payload = events.card_action(
+            open_id="ou_ana", action_id="test.slow", value="", message_id="om_slow"
+        )
+        response = post(feishu, payload)
+        assert response.status_code == 200
+        assert response.json()["toast"]["content"] == "正在处理……"
+        calls = feishu.stub.wait_for(
+            lambda calls: any(c.method == "PATCH" for c in calls), timeout=10
+        )
+    finally:
+        ACTION_HANDLERS.pop("test.slow")
+    (patch,) = [c for c in calls if c.method == "PATCH"]
+    assert patch.path == "/open-apis/im/v1/messages/om_slow"
+    assert json.loads(patch.body["content"])["body"]["elements"][0]["content"] == "done"
