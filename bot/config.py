@@ -14,6 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from storage.db import DEFAULT_DATABASE_URL
 from storage.models.enums import Aggregation, CycleState, Frequency, KpiDirection
 
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 CONFIG_ENV = "OKRBOT_CONFIG"
 DATABASE_URL_ENV = "OKRBOT_DATABASE_URL"
 
@@ -160,8 +162,7 @@ def load_config(explicit: Path | None = None) -> AppConfig:
 def parse_config(text: str, *, source: str = "app.yaml") -> AppConfig:
     """Validate YAML text; a ConfigError names the key, the line and what is wrong."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as error:
         raise ConfigError(f"{source}: not valid YAML: {error}") from error
     if data is None:
@@ -171,6 +172,7 @@ def parse_config(text: str, *, source: str = "app.yaml") -> AppConfig:
     try:
         return AppConfig.model_validate(data)
     except ValidationError as error:
+        root = yaml.compose(text, Loader=_Loader)  # node positions, only needed to explain
         lines = [f"{source}: {error.error_count()} problem(s):"]
         for problem in error.errors():
             key = ".".join(str(part) for part in problem["loc"])

@@ -12,6 +12,8 @@ from typing import Any
 
 import yaml
 
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 CATALOG_DIR = Path(__file__).parent / "catalogs"
 LOCALES = ("en", "zh-CN")
 DEFAULT_LOCALE = "en"
@@ -42,7 +44,7 @@ def catalog(locale: str) -> dict[str, str]:
     """All messages of one locale, keyed by dotted name."""
     flat: dict[str, str] = {}
     for path in sorted((CATALOG_DIR / locale).glob("*.yaml")):
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or {}
         _flatten("", raw, flat)
     return flat
 
