@@ -13,6 +13,23 @@ from storage.repos import people
 
 
 @dataclass(frozen=True)
+class Speaker:
+    """A platform user known to okrbot, with the locale replies are rendered in."""
+
+    workspace_id: int
+    person_id: int
+    locale: str
+
+
+@dataclass(frozen=True)
+class Stranger:
+    """A platform user (or team) okrbot does not know; `reason` is the catalog key to answer."""
+
+    reason: str
+    locale: str
+
+
+@dataclass(frozen=True)
 class PlatformProfile:
     """What a platform tells about a user (Slack users.info, Feishu contact API)."""
 

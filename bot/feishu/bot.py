@@ -14,7 +14,8 @@ from bot.core import Core, Inbound
 from bot.dedupe import claim_event
 from bot.feishu.api import FeishuApi
 from bot.feishu.inbound import Incoming, from_card_action, from_menu, from_message
-from bot.feishu.tenancy import FEISHU_LANGUAGE, Speaker, identify
+from bot.feishu.tenancy import FEISHU_LANGUAGE, identify
+from bot.identity import Speaker
 from digests.feishu_card import Card, render_card
 from digests.i18n import translate
 from digests.message import Message, Section

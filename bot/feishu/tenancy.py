@@ -3,36 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.config import AppConfig
-from bot.identity import PlatformProfile, resolve_person
+from bot.identity import PlatformProfile, Speaker, Stranger, resolve_person
 from digests.i18n import normalise_locale
 from storage.db import session_scope
 from storage.models import Platform, Workspace
 from storage.repos import workspaces
 
 FEISHU_LANGUAGE = "zh-CN"  # Chinese first: the default for a new Feishu tenant
-
-
-@dataclass(frozen=True)
-class Speaker:
-    """A Feishu user known to okrbot, with the locale replies are rendered in."""
-
-    workspace_id: int
-    person_id: int
-    locale: str
-
-
-@dataclass(frozen=True)
-class Stranger:
-    """A Feishu user okrbot does not know; `reason` is the catalog key to answer with."""
-
-    reason: str
-    locale: str
 
 
 def workspace_for_tenant(*, session: Session, config: AppConfig, tenant_key: str) -> Workspace:

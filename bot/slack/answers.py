@@ -18,8 +18,9 @@ from sqlalchemy.engine import Engine
 
 from bot.config import AppConfig
 from bot.core import Core, Inbound
+from bot.identity import Speaker, Stranger
 from bot.slack.deferred import DeferringExecutor
-from bot.slack.tenancy import Speaker, Stranger, identify
+from bot.slack.tenancy import identify
 from commands.actions import Action
 from digests.i18n import normalise_locale, translate
 from digests.message import Message, Section

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.identity import Stranger
 from bot.slack.answers import Answers, stranger_reply
-from bot.slack.tenancy import Stranger
 from digests.blockkit import render_home
 from digests.i18n import translate
 from digests.message import Context, Divider, Header, Message

@@ -3,37 +3,19 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.config import AppConfig
-from bot.identity import PlatformProfile, resolve_person
+from bot.identity import PlatformProfile, Speaker, Stranger, resolve_person
 from digests.i18n import normalise_locale
 from storage.db import session_scope
 from storage.models import Platform, Workspace
 from storage.repos import workspaces
 
 log = logging.getLogger("okrbot.slack")
-
-
-@dataclass(frozen=True)
-class Speaker:
-    """A Slack user known to okrbot, with the locale replies are rendered in."""
-
-    workspace_id: int
-    person_id: int
-    locale: str
-
-
-@dataclass(frozen=True)
-class Stranger:
-    """A Slack user (or team) okrbot does not know: `reason` is the catalog key to answer."""
-
-    reason: str
-    locale: str
 
 
 def workspace_for_team(*, session: Session, config: AppConfig, team_id: str) -> Workspace | None:
