@@ -5,9 +5,13 @@ from __future__ import annotations
 from typing import TextIO
 
 from bot.core import Core, Inbound
+from digests.message import Message
 from digests.text import render_text
+from storage.db import session_scope
 from storage.models import Platform
+from storage.repos import outbox
 
+INBOX_MARK = "📬"
 QUIT_WORDS = {"quit", "exit", "/quit", "/exit", "退出"}
 
 
@@ -27,6 +31,8 @@ def chat_loop(
     and followed by a blank line; empty lines and `#` comments are skipped.
     """
     answered = 0
+    for delivered in deliver_pending(core, workspace_id=workspace_id, person_id=person_id):
+        stdout.write(f"{INBOX_MARK} {render_text(delivered)}\n\n")
     while True:
         if interactive:
             stdout.write(prompt)
@@ -47,5 +53,19 @@ def chat_loop(
             )
         )
         stdout.write(render_text(reply) + "\n\n")
+        for delivered in deliver_pending(core, workspace_id=workspace_id, person_id=person_id):
+            stdout.write(f"{INBOX_MARK} {render_text(delivered)}\n\n")
         stdout.flush()
         answered += 1
+
+
+def deliver_pending(core: Core, *, workspace_id: int, person_id: int) -> list[Message]:
+    """The console is this person's chat: hand over their due outbox messages and mark them
+    sent (messages for other people wait for their own chat or platform)."""
+    with session_scope(core.engine) as session:
+        due = outbox.pending_for_person(
+            session=session, workspace_id=workspace_id, person_id=person_id, now=core.clock()
+        )
+        for message in due:
+            outbox.mark_sent(session=session, message=message, platform_ref="console")
+        return [Message.model_validate_json(message.payload) for message in due]

@@ -35,6 +35,7 @@ from storage.models.events import ProcessedEvent
 from storage.models.kpi import KpiDefinition, KpiReading, KpiTarget
 from storage.models.okr import CheckIn, Cycle, KeyResult, Objective
 from storage.models.org import Department, Person, PersonIdentity, Workspace
+from storage.models.outbox import OutboxMessage, OutboxStatus
 
 __all__ = [
     "Aggregation",
@@ -56,6 +57,8 @@ __all__ = [
     "Metric",
     "Objective",
     "ObjectiveStatus",
+    "OutboxMessage",
+    "OutboxStatus",
     "OwnerType",
     "Person",
     "PersonIdentity",
