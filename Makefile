@@ -6,12 +6,12 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint install clean
+.PHONY: demo test lint install fonts clean
 
 demo: $(STAMP)
 	$(BIN)/okrbot demo
 
-test: $(STAMP) lint
+test: $(STAMP) fonts lint
 	$(BIN)/pytest -q
 
 lint: $(STAMP)
@@ -20,6 +20,14 @@ lint: $(STAMP)
 	$(BIN)/mypy .
 
 install: $(STAMP)
+
+# Chinese text in charts needs a CJK font; on Debian/Ubuntu as root it is installed here.
+fonts:
+	@fc-list :lang=zh family 2>/dev/null | grep -q . || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get install -y -q fonts-wqy-microhei >/dev/null 2>&1 || \
+	    { apt-get update -q >/dev/null && apt-get install -y -q fonts-wqy-microhei >/dev/null; }; \
+	  else echo "note: no Chinese font found; install fonts-wqy-microhei (or Noto CJK) for Chinese charts"; fi; }
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

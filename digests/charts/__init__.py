@@ -1,0 +1,1 @@
+"""Charts as PNG files (matplotlib, headless), with Chinese text rendered properly."""
