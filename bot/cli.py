@@ -18,8 +18,18 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 import_app = typer.Typer(help="Load data from files.", no_args_is_help=True)
+export_app = typer.Typer(help="Write data to files for HR (csv or xlsx).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(import_app, name="import")
+app.add_typer(export_app, name="export")
+
+# Modules that register sub-commands; one per line, so features add a line, not a conflict.
+COMMAND_MODULES = (
+    "bot.cli_chat",
+    "bot.cli_import",
+    "bot.cli_serve",
+    "bot.cli_feishu",
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -103,6 +113,9 @@ def db_upgrade(config: ConfigOption = None) -> None:
 
 def main() -> None:
     """Console-script entry point."""
-    from bot import cli_chat, cli_feishu, cli_import, cli_serve  # noqa: F401  (register commands)
+    import importlib
+
+    for module in COMMAND_MODULES:
+        importlib.import_module(module)  # each registers its commands on `app`
 
     app()
