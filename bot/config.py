@@ -71,12 +71,67 @@ def _weekdays() -> list[Weekday]:
     return ["mon", "tue", "wed", "thu", "fri"]
 
 
+TIME_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$"
+
+
 class CheckinConfig(_Section):
     day: Weekday = "mon"
-    time: str = Field(default="10:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    time: str = Field(default="10:00", pattern=TIME_PATTERN)
     nudge_day: Weekday | None = "wed"
     skip_if_updated_within_days: int = Field(default=3, ge=0)
     working_days: list[Weekday] = Field(default_factory=_weekdays)
+    escalate_after_missed: int = Field(default=2, ge=0, description="0 switches it off")
+    escalation_day: Weekday = "fri"
+    catch_up_hours: int = Field(
+        default=12, ge=1, le=96, description="a prompt missed by downtime is sent this late"
+    )
+
+
+class DigestSchedule(_Section):
+    enabled: bool = True
+    day: Weekday = "fri"
+    time: str = Field(default="16:00", pattern=TIME_PATTERN)
+
+
+def _hr_digest() -> DigestSchedule:
+    return DigestSchedule(time="17:00")
+
+
+class DigestsConfig(_Section):
+    manager: DigestSchedule = Field(default_factory=DigestSchedule)
+    hr: DigestSchedule = Field(default_factory=_hr_digest)
+
+
+class SchedulerConfig(_Section):
+    enabled: bool = True
+    misfire_grace_seconds: int = Field(default=3600, ge=1)
+    sweep_minutes: int = Field(default=15, ge=1, description="catch-up pass over every job")
+    leader_poll_seconds: float = Field(default=5, gt=0, le=25)
+
+
+class RateLimitConfig(_Section):
+    per_second: float = Field(gt=0)
+    per_minute: float | None = Field(default=None, gt=0)
+    per_recipient: float | None = Field(default=None, gt=0, description="per person, per second")
+    burst: float = Field(default=1, ge=1)
+
+
+def _slack_limit() -> RateLimitConfig:
+    return RateLimitConfig(per_second=5, per_recipient=1)
+
+
+def _feishu_limit() -> RateLimitConfig:
+    return RateLimitConfig(per_second=50, per_minute=1000, per_recipient=5)
+
+
+class DeliveryConfig(_Section):
+    enabled: bool = True
+    batch: int = Field(default=50, ge=1, le=1000)
+    lease_seconds: float = Field(default=120, ge=5)
+    max_attempts: int = Field(default=8, ge=1)
+    backoff_seconds: float = Field(default=30, gt=0)
+    slack: RateLimitConfig = Field(default_factory=_slack_limit)
+    feishu: RateLimitConfig = Field(default_factory=_feishu_limit)
 
 
 class KpiThresholdConfig(_Section):
@@ -131,6 +186,9 @@ class AppConfig(_Section):
     pay_bands: list[PayBandConfig] = Field(default_factory=list)
     slack: SlackConfig = Field(default_factory=SlackConfig)
     feishu: FeishuConfig = Field(default_factory=FeishuConfig)
+    digests: DigestsConfig = Field(default_factory=DigestsConfig)
+    scheduler: SchedulerConfig = Field(default_factory=SchedulerConfig)
+    delivery: DeliveryConfig = Field(default_factory=DeliveryConfig)
 
     @property
     def database_url(self) -> str:

@@ -36,10 +36,12 @@ from storage.models.kpi import KpiDefinition, KpiReading, KpiTarget
 from storage.models.okr import CheckIn, Cycle, KeyResult, Objective
 from storage.models.org import Department, Person, PersonIdentity, Workspace
 from storage.models.outbox import OutboxMessage, OutboxStatus
+from storage.models.schedule import Broadcast, SchedulePreference
 
 __all__ = [
     "Aggregation",
     "AuditLog",
+    "Broadcast",
     "CheckIn",
     "CheckInSource",
     "Confidence",
@@ -66,6 +68,7 @@ __all__ = [
     "ProcessedEvent",
     "ReadingSource",
     "Role",
+    "SchedulePreference",
     "Visibility",
     "Workspace",
 ]

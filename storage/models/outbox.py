@@ -36,10 +36,18 @@ class OutboxMessage(SQLModel, table=True):
     payload: str = Field(sa_type=sa.Text, description="the neutral Message as JSON")
     status: OutboxStatus = Field(default=OutboxStatus.PENDING, sa_type=enum_type(OutboxStatus))
     attempts: int = 0
-    due_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    due_at: datetime = Field(
+        default_factory=utcnow,
+        sa_type=UTCDateTime,
+        description="pending: when to send; sending: when the claim's lease expires",
+    )
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_error: str | None = Field(default=None, max_length=1000)
     platform_ref: str | None = Field(
         default=None, max_length=200, description="where it landed (Slack ts, Feishu message id)"
+    )
+    in_doubt: bool = Field(
+        default=False,
+        description="claimed again after a lease expired: a previous send may have landed",
     )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

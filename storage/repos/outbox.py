@@ -82,3 +82,121 @@ def count_by_status(*, session: Session, workspace_id: int) -> dict[OutboxStatus
         .group_by(OutboxMessage.status)
     )
     return {OutboxStatus(status): int(count) for status, count in rows}
+
+
+def claim(
+    *,
+    session: Session,
+    workspace_ids: list[int],
+    now: datetime,
+    lease_until: datetime,
+    limit: int,
+) -> list[OutboxMessage]:
+    """Take up to `limit` due messages for sending, in the caller's transaction.
+
+    Due means pending with `due_at` passed, or `sending` whose lease (`due_at`) expired — a
+    sender died mid-send; such rows come back `in_doubt`. On PostgreSQL the inner SELECT uses
+    FOR UPDATE SKIP LOCKED, so concurrent senders never take the same row.
+    """
+    if not workspace_ids or limit <= 0:
+        return []
+    table = OutboxMessage.__table__  # type: ignore[attr-defined]
+    inner = (
+        sa.select(table.c.id)
+        .where(
+            table.c.workspace_id.in_(workspace_ids),
+            table.c.status.in_([OutboxStatus.PENDING.value, OutboxStatus.SENDING.value]),
+            table.c.due_at <= now,
+        )
+        .order_by(table.c.due_at, table.c.id)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        inner = inner.with_for_update(skip_locked=True)
+    statement = (
+        sa.update(table)
+        .where(table.c.id.in_(inner.scalar_subquery()))
+        .values(
+            status=OutboxStatus.SENDING.value,
+            in_doubt=table.c.status == OutboxStatus.SENDING.value,
+            due_at=lease_until,
+            attempts=table.c.attempts + 1,
+        )
+        .returning(table.c.id)
+    )
+    ids = [row[0] for row in session.execute(statement)]
+    if not ids:
+        return []
+    rows = session.exec(
+        select(OutboxMessage)
+        .where(col(OutboxMessage.id).in_(ids))
+        .order_by(col(OutboxMessage.due_at), col(OutboxMessage.id))
+        .execution_options(populate_existing=True)
+    )
+    return list(rows)
+
+
+def _finish(session: Session, message_id: int, **values: object) -> None:
+    table = OutboxMessage.__table__  # type: ignore[attr-defined]
+    session.execute(
+        sa.update(table)
+        .where(table.c.id == message_id, table.c.status == OutboxStatus.SENDING.value)
+        .values(**values)
+    )
+
+
+def record_sent(
+    *, session: Session, message_id: int, now: datetime, platform_ref: str | None
+) -> None:
+    """A send landed: remember where (Slack ts, Feishu message id)."""
+    _finish(
+        session,
+        message_id,
+        status=OutboxStatus.SENT.value,
+        sent_at=now,
+        platform_ref=platform_ref,
+        in_doubt=False,
+        last_error=None,
+    )
+
+
+def record_retry(
+    *, session: Session, message_id: int, due_at: datetime, error: str, count_attempt: bool = True
+) -> None:
+    """Back to pending, due again at `due_at` (a throttled send does not count as an attempt)."""
+    table = OutboxMessage.__table__  # type: ignore[attr-defined]
+    values: dict[str, object] = {
+        "status": OutboxStatus.PENDING.value,
+        "due_at": due_at,
+        "last_error": error[:1000],
+        "in_doubt": False,
+    }
+    if not count_attempt:
+        values["attempts"] = table.c.attempts - 1
+    _finish(session, message_id, **values)
+
+
+def record_dead(*, session: Session, message_id: int, now: datetime, error: str) -> None:
+    """Park a message that can never be delivered (user left, bot blocked, no identity)."""
+    _finish(
+        session,
+        message_id,
+        status=OutboxStatus.DEAD.value,
+        due_at=now,
+        last_error=error[:1000],
+        in_doubt=False,
+    )
+
+
+def dead_letters(*, session: Session, workspace_id: int, limit: int = 20) -> list[OutboxMessage]:
+    """The most recent messages parked as undeliverable."""
+    query = (
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.workspace_id == workspace_id,
+            OutboxMessage.status == OutboxStatus.DEAD,
+        )
+        .order_by(col(OutboxMessage.id).desc())
+        .limit(limit)
+    )
+    return list(session.exec(query))

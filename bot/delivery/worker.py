@@ -1,0 +1,210 @@
+"""The outbox sender for one platform: claim due rows, pace, send, record the outcome.
+
+Each outcome is committed on its own right after the send, so a crash loses at most the
+message in flight; that row stays `sending` and is claimed again, `in_doubt`, when its lease
+expires (the transport then checks whether it landed before sending again).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from bot.delivery.outcome import Dead, Envelope, Outcome, Retry, Sent, Throttled, Transport
+from bot.delivery.ratelimit import Limiter
+from digests.i18n import normalise_locale
+from digests.message import Message
+from storage.db import session_scope
+from storage.models import OutboxMessage, Person, PersonIdentity, Workspace
+from storage.repos import outbox
+from storage.types import utcnow
+
+log = logging.getLogger("okrbot.delivery")
+
+
+@dataclass(frozen=True)
+class WorkerSettings:
+    batch: int = 50
+    lease_seconds: float = 120.0
+    max_attempts: int = 8
+    backoff_seconds: float = 30.0
+    max_backoff_seconds: float = 3600.0
+    idle_seconds: float = 1.0
+
+
+def backoff(attempts: int, settings: WorkerSettings) -> float:
+    """Seconds before retry number `attempts` (30 s, 60 s, 120 s … at most an hour)."""
+    return float(min(settings.max_backoff_seconds, settings.backoff_seconds * 2 ** (attempts - 1)))
+
+
+class OutboxWorker:
+    """Drains one platform's share of the outbox. Safe to run in several processes."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        transport: Transport,
+        limiter: Limiter,
+        *,
+        settings: WorkerSettings | None = None,
+        clock: Callable[[], datetime] = utcnow,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.engine = engine
+        self.transport = transport
+        self.limiter = limiter
+        self.settings = settings or WorkerSettings()
+        self.clock = clock
+        self.monotonic = monotonic
+        self.sleep = sleep
+
+    def drain_once(self) -> int:
+        """Claim one batch and deliver it; how many rows were handled."""
+        envelopes = self._claim()
+        for envelope in envelopes:
+            self._deliver(envelope)
+        return len(envelopes)
+
+    def drain(self) -> int:
+        """Deliver until nothing is due; how many rows were handled."""
+        total = 0
+        while handled := self.drain_once():
+            total += handled
+        return total
+
+    def run(self, stop: threading.Event) -> None:
+        """Deliver until `stop` is set (a background thread of `okrbot serve`)."""
+        while not stop.is_set():
+            try:
+                if self.drain_once() == 0:
+                    stop.wait(self.settings.idle_seconds)
+            except Exception:
+                log.exception("outbox sender failed; retrying")
+                stop.wait(5.0)
+
+    def _claim(self) -> list[Envelope]:
+        now = self.clock()
+        lease = now + timedelta(seconds=self.settings.lease_seconds)
+        with session_scope(self.engine) as session:
+            workspace_ids = [
+                int(w)
+                for w in session.exec(
+                    select(Workspace.id).where(Workspace.platform == self.transport.platform)
+                )
+                if w is not None
+            ]
+            rows = outbox.claim(
+                session=session,
+                workspace_ids=workspace_ids,
+                now=now,
+                lease_until=lease,
+                limit=self.settings.batch,
+            )
+            return self._envelopes(session, rows)
+
+    def _envelopes(self, session: Session, rows: list[OutboxMessage]) -> list[Envelope]:
+        if not rows:
+            return []
+        person_ids = {row.person_id for row in rows}
+        people = {
+            p.id: p for p in session.exec(select(Person).where(col(Person.id).in_(person_ids)))
+        }
+        identities = {
+            i.person_id: i.external_id
+            for i in session.exec(
+                select(PersonIdentity).where(
+                    col(PersonIdentity.person_id).in_(person_ids),
+                    PersonIdentity.platform == self.transport.platform,
+                )
+            )
+        }
+        languages = {
+            w.id: w.language
+            for w in session.exec(
+                select(Workspace).where(col(Workspace.id).in_({r.workspace_id for r in rows}))
+            )
+        }
+        envelopes: list[Envelope] = []
+        now = self.clock()
+        for row in rows:
+            assert row.id is not None
+            person = people.get(row.person_id)
+            recipient = identities.get(row.person_id)
+            if person is None or not person.active or recipient is None:
+                why = "person_inactive" if person is None or not person.active else "no_identity"
+                outbox.record_dead(session=session, message_id=row.id, now=now, error=why)
+                continue
+            envelopes.append(
+                Envelope(
+                    outbox_id=row.id,
+                    workspace_id=row.workspace_id,
+                    person_id=row.person_id,
+                    recipient=recipient,
+                    locale=normalise_locale(
+                        person.locale, normalise_locale(languages.get(row.workspace_id))
+                    ),
+                    message=Message.model_validate_json(row.payload),
+                    in_doubt=row.in_doubt,
+                    attempts=row.attempts,
+                )
+            )
+        return envelopes
+
+    def _send(self, envelope: Envelope) -> Outcome:
+        """Send, pausing this whole sender while the platform throttles (within half the
+        lease; past that the row goes back to pending without using up an attempt)."""
+        waited = 0.0
+        while True:
+            wait = self.limiter.reserve(self.monotonic(), envelope.recipient)
+            if wait > 0:
+                self.sleep(wait)
+            try:
+                outcome = self.transport.send(envelope)
+            except Exception as error:  # a transport bug or an unexpected network failure
+                log.warning("send raised", exc_info=True)
+                return Retry(f"{type(error).__name__}: {error}")
+            if not isinstance(outcome, Throttled):
+                return outcome
+            log.warning("throttled", extra={"after": outcome.after})
+            if waited + outcome.after > self.settings.lease_seconds / 2:
+                return outcome
+            self.sleep(outcome.after)
+            waited += outcome.after
+
+    def _deliver(self, envelope: Envelope) -> None:
+        outcome = self._send(envelope)
+        now = self.clock()
+        with session_scope(self.engine) as session:
+            message_id = envelope.outbox_id
+            match outcome:
+                case Throttled(after=after, error=error):
+                    outbox.record_retry(
+                        session=session,
+                        message_id=message_id,
+                        due_at=now + timedelta(seconds=after),
+                        error=error,
+                        count_attempt=False,
+                    )
+                case Sent(ref=ref):
+                    outbox.record_sent(
+                        session=session, message_id=message_id, now=now, platform_ref=ref
+                    )
+                case Dead(error=error):
+                    outbox.record_dead(session=session, message_id=message_id, now=now, error=error)
+                case Retry(error=error) if envelope.attempts >= self.settings.max_attempts:
+                    outbox.record_dead(
+                        session=session, message_id=message_id, now=now, error=f"gave up: {error}"
+                    )
+                case Retry(error=error):
+                    due = now + timedelta(seconds=backoff(envelope.attempts, self.settings))
+                    outbox.record_retry(
+                        session=session, message_id=message_id, due_at=due, error=error
+                    )

@@ -1,0 +1,189 @@
+"""The outbox worker: pacing, retries with backoff, throttling, dead letters, crash-resume."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from bot.delivery.outcome import Dead, Envelope, Outcome, Retry, Throttled
+from bot.delivery.ratelimit import Limiter
+from bot.delivery.worker import OutboxWorker, WorkerSettings
+from storage.db import session_scope
+from storage.models import OutboxMessage, OutboxStatus, Person
+from storage.repos import outbox
+from tests.delivery.fakes import FakeClock, RecordingTransport, enqueue_each, slack_people
+
+
+def worker(
+    engine: Engine,
+    transport: RecordingTransport,
+    clock: FakeClock,
+    *,
+    per_second: float = 1000,
+    **settings: float,
+) -> OutboxWorker:
+    return OutboxWorker(
+        engine,
+        transport,
+        Limiter(per_second=per_second),
+        settings=WorkerSettings(**settings),  # type: ignore[arg-type,unused-ignore]
+        clock=clock,
+        monotonic=clock.monotonic,
+        sleep=clock.sleep,
+    )
+
+
+def statuses(engine: Engine) -> Counter[str]:
+    with session_scope(engine) as session:
+        return Counter(row.status.value for row in session.exec(select(OutboxMessage)))
+
+
+def test_each_message_is_sent_once_at_the_rate_limit(engine: Engine) -> None:
+    clock = FakeClock()
+    with session_scope(engine) as session:
+        ws, people = slack_people(session, 30)
+        enqueue_each(session, ws, people, clock.now)
+    transport = RecordingTransport()
+    assert worker(engine, transport, clock, per_second=10, batch=7).drain() == 30
+    assert sorted(transport.sent) == sorted(set(transport.sent))
+    assert len(transport.sent) == 30
+    assert 2.8 <= clock.slept <= 3.0  # 30 sends at 10/s, the first one free
+    with session_scope(engine) as session:
+        refs = {row.platform_ref for row in session.exec(select(OutboxMessage))}
+    assert len(refs) == 30
+    assert statuses(engine) == {"sent": 30}
+
+
+def test_throttled_send_waits_retry_after_and_is_not_an_attempt(engine: Engine) -> None:
+    clock = FakeClock()
+    with session_scope(engine) as session:
+        ws, people = slack_people(session, 2)
+        enqueue_each(session, ws, people, clock.now)
+    answers: list[Outcome] = [Throttled(after=7.0)]
+
+    def script(envelope: Envelope) -> Outcome | None:
+        return answers.pop() if answers else None
+
+    transport = RecordingTransport(script=script)
+    worker(engine, transport, clock).drain()
+    assert len(transport.sent) == 2
+    assert clock.slept >= 7.0
+    with session_scope(engine) as session:
+        assert {row.attempts for row in session.exec(select(OutboxMessage))} == {1}
+
+
+def test_transient_failures_back_off_then_park_as_dead(engine: Engine) -> None:
+    clock = FakeClock()
+    with session_scope(engine) as session:
+        ws, people = slack_people(session, 1)
+        enqueue_each(session, ws, people, clock.now)
+    transport = RecordingTransport(script=lambda envelope: Retry("slack: internal_error"))
+    sender = worker(engine, transport, clock, max_attempts=3, backoff_seconds=30)
+    assert sender.drain() == 1
+    assert sender.drain() == 0  # not due yet: backing off
+    clock.advance(30)
+    assert sender.drain() == 1
+    clock.advance(59)
+    assert sender.drain() == 0
+    clock.advance(1)
+    assert sender.drain() == 1
+    with session_scope(engine) as session:
+        row = session.exec(select(OutboxMessage)).one()
+    assert row.status == OutboxStatus.DEAD
+    assert row.attempts == 3
+    assert row.last_error == "gave up: slack: internal_error"
+
+
+def test_permanent_failures_and_missing_identities_are_dead_letters(engine: Engine) -> None:
+    clock = FakeClock()
+    with session_scope(engine) as session:
+        ws, people = slack_people(session, 3)
+        enqueue_each(session, ws, people, clock.now)
+        left = session.get(Person, people[2].id)
+        assert left is not None
+        left.active = False
+        blocked = people[1].id
+    transport = RecordingTransport(
+        script=lambda envelope: (
+            Dead("slack: cannot_dm_bot") if envelope.person_id == blocked else None
+        )
+    )
+    worker(engine, transport, clock).drain()
+    assert len(transport.sent) == 1
+    with session_scope(engine) as session:
+        assert ws.id is not None
+        dead = outbox.dead_letters(session=session, workspace_id=ws.id)
+        assert sorted(row.last_error or "" for row in dead) == [
+            "person_inactive",
+            "slack: cannot_dm_bot",
+        ]
+
+
+def test_a_crash_mid_send_is_recovered_after_the_lease_in_doubt(engine: Engine) -> None:
+    clock = FakeClock()
+    with session_scope(engine) as session:
+        ws, people = slack_people(session, 3)
+        enqueue_each(session, ws, people, clock.now)
+        assert ws.id is not None
+        # A sender claims the batch and dies before recording anything.
+        crashed = outbox.claim(
+            session=session,
+            workspace_ids=[ws.id],
+            now=clock.now,
+            lease_until=clock.now + timedelta(seconds=120),
+            limit=10,
+        )
+    assert len(crashed) == 3
+    landed = {crashed[0].id}  # the crashed sender had posted the first one
+    in_doubt: list[int] = []
+
+    def script(envelope: Envelope) -> Outcome | None:
+        if envelope.in_doubt:
+            in_doubt.append(envelope.outbox_id)
+        return None
+
+    transport = RecordingTransport(script=script)
+    sender = worker(engine, transport, clock, lease_seconds=120)
+    assert sender.drain() == 0  # still leased to the dead sender
+    clock.advance(121)
+    assert sender.drain() == 3
+    assert sorted(in_doubt) == sorted(row.id or 0 for row in crashed)
+    assert landed  # the transport decides (Slack: history lookup, Feishu: uuid)
+    assert statuses(engine) == {"sent": 3}
+
+
+def test_two_replicas_send_each_message_exactly_once(engine: Engine, database_url: str) -> None:
+    import threading
+
+    from storage.db import make_engine
+
+    clock = FakeClock()
+    with session_scope(engine) as session:
+        ws, people = slack_people(session, 120)
+        enqueue_each(session, ws, people, clock.now)
+    transport = RecordingTransport()
+    engines = [make_engine(database_url) for _ in range(2)]
+    senders = [
+        OutboxWorker(
+            replica,
+            transport,
+            Limiter(per_second=1e6),
+            settings=WorkerSettings(batch=5),
+            clock=clock,
+            sleep=lambda seconds: None,
+        )
+        for replica in engines
+    ]
+    threads = [threading.Thread(target=sender.drain) for sender in senders]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for replica in engines:
+        replica.dispose()
+    assert len(transport.sent) == 120
+    assert len(set(transport.sent)) == 120
+    assert statuses(engine) == {"sent": 120}
