@@ -154,6 +154,23 @@ class PayBandConfig(_Section):
     min_completion: float = Field(description="lowest completion rate, in percent, of this band")
 
 
+class KpiSourceConfig(_Section):
+    """A scheduled SQL pull: a read-only query returning scope, period, value for one KPI."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
+    kpi: str = Field(pattern=r"^[A-Z][A-Z0-9_]{0,63}$")
+    url_env: str = Field(description="environment variable holding the read-only database URL")
+    query: str
+
+
+class KpiAlertsConfig(_Section):
+    channel: str | None = Field(default=None, description="channel that gets alert summaries")
+
+
+class KpiAssessmentConfig(_Section):
+    cap: float = Field(default=150, gt=0, description="completion rate cap, in percent")
+
+
 class SlackConfig(_Section):
     enabled: bool = False
     api_base_url: str = "https://slack.com/api/"
@@ -184,6 +201,9 @@ class AppConfig(_Section):
     checkins: CheckinConfig = Field(default_factory=CheckinConfig)
     kpis: list[KpiConfig] = Field(default_factory=list)
     pay_bands: list[PayBandConfig] = Field(default_factory=list)
+    kpi_sources: list[KpiSourceConfig] = Field(default_factory=list)
+    kpi_alerts: KpiAlertsConfig = Field(default_factory=KpiAlertsConfig)
+    kpi_assessment: KpiAssessmentConfig = Field(default_factory=KpiAssessmentConfig)
     slack: SlackConfig = Field(default_factory=SlackConfig)
     feishu: FeishuConfig = Field(default_factory=FeishuConfig)
     digests: DigestsConfig = Field(default_factory=DigestsConfig)

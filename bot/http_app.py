@@ -23,6 +23,8 @@ from bot.core import Core
 from bot.runtime import Runtime
 
 PLATFORM_MODULES: dict[str, str] = {"slack": "bot.slack.http", "feishu": "bot.feishu.http"}
+# Route modules mounted whatever the platforms: `routes(runtime, core) -> list[BaseRoute]`.
+ALWAYS_MODULES: tuple[str, ...] = ("bot.kpi_api",)
 
 
 class BackgroundService(Protocol):
@@ -59,6 +61,8 @@ def build_app(runtime: Runtime, core: Core) -> Starlette:
         return JSONResponse({"status": "ok", "database": "ok"})
 
     routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"])]
+    for module_name in ALWAYS_MODULES:
+        routes.extend(importlib.import_module(module_name).routes(runtime, core))
     for name in enabled_platforms(runtime):
         hook = _platform_hook(name, "routes")
         if hook is not None:

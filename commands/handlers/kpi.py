@@ -6,10 +6,11 @@ from typing import Any
 
 from commands import permissions
 from commands.context import Context
+from commands.handlers import kpi_intake
 from commands.types import CommandError, KpiList, KpiRecord, KpiShow, Value, ValueKind
 from digests.formatting import number
 from digests.message import Message
-from storage import kpi_math, periods
+from storage import kpi_ingest, kpi_math, periods
 from storage.models import (
     Department,
     KpiDefinition,
@@ -149,6 +150,17 @@ def _recordable_targets(ctx: Context, kpi: KpiDefinition) -> list[KpiTarget]:
     return result
 
 
+def _scope_ref(ctx: Context, target: KpiTarget) -> str:
+    """The `scope` text of the write path for a target's owner."""
+    department = ctx.session.get(Department, target.department_id) if target.department_id else None
+    person = ctx.session.get(Person, target.person_id) if target.person_id else None
+    return kpi_ingest.scope_text(
+        target.scope,
+        department=department.name if department else None,
+        email=person.email if person else None,
+    )
+
+
 def _reading_amount(kpi: KpiDefinition, value: Value) -> float:
     unit = (kpi.unit or "").strip()
     accepted = {ValueKind.PLAIN}
@@ -185,20 +197,28 @@ def kpi_record(command: KpiRecord, ctx: Context) -> Message:
         raise CommandError("error.no_target_to_record", {"code": kpi.code, "period": period})
     order = {KpiScope.PERSON: 0, KpiScope.DEPARTMENT: 1, KpiScope.COMPANY: 2}
     target = min(candidates, key=lambda t: order[t.scope])
-    reading = kpis.add_reading(
+    report = kpi_intake.ingest(
+        [
+            {
+                "kpi": kpi.code,
+                "scope": _scope_ref(ctx, target),
+                "period": period,
+                "value": amount,
+            }
+        ],
         session=ctx.session,
-        reading=KpiReading(
-            workspace_id=ctx.workspace_id,
-            kpi_id=kpi.id or 0,
-            scope=target.scope,
-            department_id=target.department_id,
-            person_id=target.person_id,
-            period=period,
-            value=amount,
-            source=ReadingSource.CHAT,
-            recorded_by_id=ctx.person_id,
-        ),
+        workspace=ctx.workspace,
+        source=ReadingSource.CHAT,
+        recorded_by_id=ctx.person_id,
     )
+    if report.rejected:
+        rejection = report.rejected[0]
+        raise CommandError(
+            "error.kpi_reading",
+            {"reason": kpi_intake.explain(rejection, ctx.locale)},
+            usage="kpi.record",
+        )
+    reading = report.written[0]
     audit.record(
         session=ctx.session,
         workspace_id=ctx.workspace_id,

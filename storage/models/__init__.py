@@ -33,6 +33,8 @@ from storage.models.enums import (
 )
 from storage.models.events import ProcessedEvent
 from storage.models.kpi import KpiDefinition, KpiReading, KpiTarget
+from storage.models.kpi_alert import AlertState, KpiAlert, KpiFeedback
+from storage.models.kpi_token import KpiApiToken
 from storage.models.okr import CheckIn, Cycle, KeyResult, Objective
 from storage.models.org import Department, Person, PersonIdentity, Workspace
 from storage.models.outbox import OutboxMessage, OutboxStatus
@@ -40,6 +42,7 @@ from storage.models.schedule import Broadcast, SchedulePreference
 
 __all__ = [
     "Aggregation",
+    "AlertState",
     "AuditLog",
     "Broadcast",
     "CheckIn",
@@ -51,8 +54,11 @@ __all__ = [
     "Direction",
     "Frequency",
     "KeyResult",
+    "KpiAlert",
+    "KpiApiToken",
     "KpiDefinition",
     "KpiDirection",
+    "KpiFeedback",
     "KpiReading",
     "KpiScope",
     "KpiTarget",

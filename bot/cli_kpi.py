@@ -1,0 +1,135 @@
+"""KPI commands: `okrbot kpi token create`, `okrbot import kpi`, `okrbot kpi pull`,
+`okrbot export assessment`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from bot.cli import (
+    ConfigOption,
+    WorkspaceOption,
+    app,
+    config_path,
+    fail,
+    friendly_errors,
+    import_app,
+)
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from bot.runtime import Runtime
+    from storage.models import Workspace
+
+EXIT_REJECTED = 1
+EXIT_REFUSED = 2
+
+kpi_app = typer.Typer(help="KPI data feeds: API tokens and SQL pulls.", no_args_is_help=True)
+token_app = typer.Typer(help="Tokens for POST /api/v1/kpi/readings.", no_args_is_help=True)
+kpi_app.add_typer(token_app, name="token")
+app.add_typer(kpi_app, name="kpi")
+
+
+def t(key: str, /, **params: Any) -> str:
+    """A CLI message (English)."""
+    from digests.i18n import translate
+
+    return translate("en", key, **params)
+
+
+@contextmanager
+def opened(config: Path | None) -> Iterator[Runtime]:
+    """The runtime for one command; its connections are closed afterwards."""
+    from bot.runtime import open_runtime
+
+    runtime = open_runtime(config_path(config))
+    try:
+        yield runtime
+    finally:
+        runtime.engine.dispose()
+
+
+def workspace_for(session: Session, runtime: Runtime, slug: str | None) -> Workspace:
+    """The named (or configured) workspace; a clear exit when it does not exist."""
+    from storage.repos import workspaces
+
+    name = slug or runtime.config.company.workspace
+    found = workspaces.get_by_slug(session=session, slug=name)
+    if found is None:
+        raise fail(t("kpi.cli.no_workspace", workspace=name), EXIT_REFUSED)
+    return found
+
+
+@token_app.command("create")
+def token_create(
+    name: Annotated[str, typer.Option("--name", help="What will use it, e.g. mes-line-3.")] = "api",
+    workspace: WorkspaceOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Mint an API token for a workspace; it is shown once (only its hash is stored)."""
+    with friendly_errors():
+        from storage.db import session_scope
+        from storage.repos import kpi_tokens
+
+        with opened(config) as runtime, session_scope(runtime.engine) as session:
+            ws = workspace_for(session, runtime, workspace)
+            row, token = kpi_tokens.create(session=session, workspace_id=ws.id or 0, name=name)
+            typer.echo(t("kpi.cli.token_created", name=row.name, workspace=ws.slug))
+            typer.echo(token)
+
+
+@import_app.command("kpi")
+def import_kpi(
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="CSV or XLSX: id,kpi,scope,period,value.")
+    ],
+    workspace: WorkspaceOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Load KPI readings from CSV or Excel. Bad rows are listed and skipped.
+
+    \b
+    scope: company, department:NAME or person:EMAIL; id optional (re-import is safe).
+    Exit codes: 0 all rows loaded, 1 some rows rejected, 2 nothing read.
+    """
+    with friendly_errors():
+        from commands.handlers.kpi_intake import explain, ingest
+        from storage.db import session_scope
+        from storage.kpi_files import KpiFileError, read_rows
+        from storage.models import ReadingSource
+
+        try:
+            numbered = read_rows(file)
+        except KpiFileError as error:
+            message = t(f"kpi.cli.file.{error.reason}", file=file, **error.params)
+            raise fail(message, EXIT_REFUSED) from None
+        with opened(config) as runtime, session_scope(runtime.engine) as session:
+            ws = workspace_for(session, runtime, workspace)
+            report = ingest(
+                [row for _, row in numbered],
+                session=session,
+                workspace=ws,
+                source=ReadingSource.IMPORT,
+                need_id=True,
+                alert_channel=runtime.config.kpi_alerts.channel,
+            )
+        typer.echo(
+            t(
+                "kpi.cli.imported",
+                file=file.name,
+                created=len(report.written),
+                duplicates=report.duplicates,
+                rejected=len(report.rejected),
+                alerts=report.alerts,
+            )
+        )
+        for rejection in report.rejected:
+            line = numbered[rejection.index][0]
+            typer.echo(t("kpi.cli.rejected_row", line=line, reason=explain(rejection)))
+    if report.rejected:
+        raise typer.Exit(EXIT_REJECTED)

@@ -1,0 +1,68 @@
+"""Readings in: the one entry every source uses (chat, API, file import, SQL pull).
+
+Validate, write, then check thresholds, all in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import Session
+
+from commands.handlers import kpi_alerts
+from digests.i18n import translate
+from storage import kpi_ingest
+from storage.kpi_ingest import Rejection
+from storage.models import KpiReading, ReadingSource, Workspace
+
+
+@dataclass
+class IntakeReport:
+    written: list[KpiReading] = field(default_factory=list)
+    duplicates: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    alerts: int = 0
+    recoveries: int = 0
+
+
+def ingest(
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    session: Session,
+    workspace: Workspace,
+    source: ReadingSource,
+    recorded_by_id: int | None = None,
+    need_id: bool = False,
+    all_or_nothing: bool = False,
+    alert_channel: str | None = None,
+) -> IntakeReport:
+    """Store the good readings (none at all when `all_or_nothing` and one is bad) and alert."""
+    assert workspace.id is not None
+    checked = kpi_ingest.validate(rows, session=session, workspace_id=workspace.id, need_id=need_id)
+    report = IntakeReport(duplicates=checked.duplicates, rejected=checked.rejected)
+    if all_or_nothing and checked.rejected:
+        return report
+    report.written = kpi_ingest.write(
+        checked.readings,
+        session=session,
+        workspace_id=workspace.id,
+        source=source,
+        recorded_by_id=recorded_by_id,
+    )
+    report.duplicates += len(checked.readings) - len(report.written)
+    counts = kpi_alerts.evaluate(
+        report.written, session=session, workspace=workspace, channel=alert_channel
+    )
+    report.alerts, report.recoveries = counts.alerts, counts.recoveries
+    return report
+
+
+def explain(rejection: Rejection, locale: str = "en") -> str:
+    """A rejection in words: which field and what is wrong with it."""
+    params = {k: getattr(v, "value", v) for k, v in rejection.params.items()}
+    if "frequency" in params:
+        params["frequency"] = translate(locale, f"kpi.frequency.{params['frequency']}")
+    reason = translate(locale, f"kpi.reject.{rejection.reason}", **params)
+    return translate(locale, "kpi.reject.field", field=rejection.field, reason=reason)

@@ -1,0 +1,85 @@
+"""`okrbot import kpi FILE.csv|FILE.xlsx`: good rows load, bad rows are reported by line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from sqlmodel import Session, select
+from typer.testing import CliRunner
+
+import bot.cli_kpi  # noqa: F401  (registers the commands)
+from bot.cli import app
+from storage.models import KpiReading, ReadingSource
+from tests.kpi.conftest import KpiCompany
+
+ROWS = [
+    ["kpi", "scope", "period", "value", "id"],
+    ["LOSS_RATE", "person:hao@acme.com", "2026-10", "3.6", ""],
+    ["LOSS_RATE", "department:Machining Workshop", "2026-10", "4.4%", "shop-10"],
+    ["LOSS_RATE", "person:nobody@acme.com", "2026-10", "3.6", ""],
+    ["MONTHLY_SALES", "ana@acme.com", "2026-10", "412,000", ""],
+    ["MONTHLY_SALES", "company", "2026-Q4", "1000000", ""],
+]
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, database_url: str) -> CliRunner:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("OKRBOT_CONFIG", raising=False)
+    monkeypatch.setenv("OKRBOT_DATABASE_URL", database_url)
+    return CliRunner()
+
+
+def _write(path: Path) -> Path:
+    if path.suffix == ".csv":
+        path.write_text("\n".join(",".join(f'"{c}"' for c in row) for row in ROWS), "utf-8")
+    else:
+        book = Workbook()
+        for row in ROWS:
+            book.active.append([float(c) if c.replace(".", "").isdigit() else c for c in row])
+        book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_import_reports_bad_rows_and_is_idempotent(
+    cli: CliRunner, session: Session, kc: KpiCompany, tmp_path: Path, suffix: str
+) -> None:
+    path = _write(tmp_path / f"readings{suffix}")
+    result = cli.invoke(app, ["import", "kpi", str(path), "--workspace", "acme"])
+    assert result.exit_code == 1, result.output
+    assert "3 readings stored, 0 already there, 2 rejected" in result.output
+    assert "line 4: scope: there is no person with email “nobody@acme.com”" in result.output
+    assert "line 6: period: MONTHLY_SALES is recorded monthly; “2026-Q4”" in result.output
+    again = cli.invoke(app, ["import", "kpi", str(path), "--workspace", "acme"])
+    assert "0 readings stored, 3 already there, 2 rejected" in again.output
+    stored = session.exec(select(KpiReading).order_by(KpiReading.id)).all()
+    assert [(r.value, r.source) for r in stored] == [
+        (3.6, ReadingSource.IMPORT),
+        (4.4, ReadingSource.IMPORT),
+        (412_000, ReadingSource.IMPORT),
+    ]
+
+
+def test_an_unreadable_file_loads_nothing(cli: CliRunner, kc: KpiCompany, tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text("kpi,value\nLOSS_RATE,3\n", "utf-8")
+    result = cli.invoke(app, ["import", "kpi", str(path), "--workspace", "acme"])
+    assert result.exit_code == 2
+    assert "the header row lacks scope, period" in result.output
+    assert cli.invoke(app, ["import", "kpi", "nope.txt"]).exit_code == 2
+
+
+def test_token_create_prints_a_working_token(
+    cli: CliRunner, session: Session, kc: KpiCompany
+) -> None:
+    from storage.repos import kpi_tokens
+
+    result = cli.invoke(app, ["kpi", "token", "create", "--workspace", "acme", "--name", "mes"])
+    assert result.exit_code == 0, result.output
+    token = result.output.strip().splitlines()[-1]
+    assert kpi_tokens.workspace_of(session=session, token=token) == kc.workspace.id
+    missing = cli.invoke(app, ["kpi", "token", "create", "--workspace", "nope"])
+    assert missing.exit_code == 2
