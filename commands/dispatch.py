@@ -7,8 +7,22 @@ from typing import Any
 
 from commands.context import Context
 from commands.handlers import help as help_handlers
-from commands.handlers import kpi, okr
-from commands.types import Command, Help, KpiList, KpiRecord, KpiShow, OkrList, OkrShow, OkrUpdate
+from commands.handlers import kpi, okr, okr_flows
+from commands.types import (
+    Command,
+    FlowCancel,
+    FlowReply,
+    Help,
+    KpiList,
+    KpiRecord,
+    KpiShow,
+    OkrDecide,
+    OkrEdit,
+    OkrList,
+    OkrNew,
+    OkrShow,
+    OkrUpdate,
+)
 from digests.message import Message
 
 HANDLERS: dict[type[Any], Callable[[Any, Context], Message]] = {
@@ -19,6 +33,11 @@ HANDLERS: dict[type[Any], Callable[[Any, Context], Message]] = {
     KpiList: kpi.kpi_list,
     KpiShow: kpi.kpi_show,
     KpiRecord: kpi.kpi_record,
+    OkrNew: okr_flows.okr_new,
+    OkrEdit: okr_flows.okr_edit,
+    OkrDecide: okr_flows.okr_decide,
+    FlowReply: okr_flows.flow_reply,
+    FlowCancel: okr_flows.flow_cancel,
 }
 
 

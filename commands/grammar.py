@@ -14,11 +14,16 @@ from dataclasses import dataclass
 from commands.types import (
     Command,
     CommandError,
+    FlowCancel,
+    FlowReply,
     Help,
     KpiList,
     KpiRecord,
     KpiShow,
+    OkrDecide,
+    OkrEdit,
     OkrList,
+    OkrNew,
     OkrShow,
     OkrUpdate,
 )
@@ -134,6 +139,49 @@ def _parse_okr_show(args: Args) -> Command:
     return OkrShow(int(match[1]))
 
 
+_SCOPES = {
+    **dict.fromkeys(["company", "公司"], "company"),
+    **dict.fromkeys(["department", "dept", "team", "部门"], "department"),
+    **dict.fromkeys(["me", "mine", "personal", "个人"], "person"),
+}
+
+
+def _parse_okr_new(args: Args) -> Command:
+    if not args.tokens:
+        return OkrNew()
+    scope = _SCOPES.get(args.tokens[0].norm)
+    if scope is None or len(args.tokens) > 1:
+        raise CommandError("error.too_many_args", usage="okr.new")
+    return OkrNew(scope)
+
+
+def _objective_number(args: Args, usage: str) -> int:
+    if not args.tokens:
+        raise CommandError("error.missing_objective_ref", usage=usage)
+    match = _OBJECTIVE_REF.match(args.tokens[0].norm)
+    if match is None:
+        raise CommandError("error.bad_objective_ref", {"ref": args.tokens[0].norm}, usage=usage)
+    return int(match[1])
+
+
+def _parse_okr_edit(args: Args) -> Command:
+    if len(args.tokens) > 1:
+        raise CommandError("error.too_many_args", usage="okr.edit")
+    return OkrEdit(_objective_number(args, "okr.edit"))
+
+
+def _parse_decision(decision: str) -> Parser:
+    def parse_decision(args: Args) -> Command:
+        number = _objective_number(args, f"okr.{decision}")
+        return OkrDecide(decision, number, args.rest_from(1))
+
+    return parse_decision
+
+
+def _parse_cancel(args: Args) -> Command:
+    return FlowCancel()
+
+
 def _parse_help(topic: str) -> Parser:
     return lambda args: Help(topic=topic)
 
@@ -191,6 +239,17 @@ VERBS: list[Verb] = [
     ),
     Verb("okr", ("show", "view", "查看", "详情"), "okr.show", _parse_okr_show),
     Verb("okr", ("help", "h", "?", "帮助"), "okr.help", _parse_help("okr")),
+    Verb("okr", ("new", "create", "新建", "创建"), "okr.new", _parse_okr_new),
+    Verb("okr", ("edit", "rework", "修改", "编辑"), "okr.edit", _parse_okr_edit),
+    Verb("okr", ("approve", "批准", "同意"), "okr.approve", _parse_decision("approve")),
+    Verb(
+        "okr",
+        ("changes", "request-changes", "退回", "要求修改"),
+        "okr.changes",
+        _parse_decision("changes"),
+    ),
+    Verb("okr", ("reject", "驳回", "拒绝"), "okr.reject", _parse_decision("reject")),
+    Verb("okr", ("cancel", "取消"), "okr.cancel", _parse_cancel),
     Verb("kpi", ("list", "ls", "列表"), "kpi.list", _parse_kpi_list),
     Verb("kpi", ("show", "view", "查看", "详情"), "kpi.show", _parse_kpi_show),
     Verb("kpi", ("record", "add", "记录", "录入", "上报"), "kpi.record", _parse_kpi_record),
@@ -209,8 +268,18 @@ def parse(text: str) -> Command:
     """Parse one chat line into a Command, or raise CommandError saying what is wrong.
 
     The namespace (`/okr`, `okr`, `目标`, `/kpi`, `指标`) may be left out before an okr verb,
-    so a Feishu message `更新 3 60` works.
+    so a Feishu message `更新 3 60` works. Free text that is no command at all becomes a
+    FlowReply: the answer to a question a flow asked, or (no flow waiting) this same error.
     """
+    try:
+        return _parse_command(text)
+    except CommandError as error:
+        if error.key != "error.unknown_command":
+            raise
+        return FlowReply(text.strip(), error)
+
+
+def _parse_command(text: str) -> Command:
     tokens = tokenize(text)
     if not tokens:
         return Help()

@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
+from sqlmodel import select
+
 from commands.context import Context
-from storage.models import KeyResult, Objective, OwnerType, Person, Role, Visibility
+from storage.models import (
+    Delegation,
+    Department,
+    KeyResult,
+    Objective,
+    OwnerType,
+    Person,
+    Role,
+    Visibility,
+)
 from storage.repos import people
 
 _HR_ROLES = {Role.HR_ADMIN, Role.ADMIN}
@@ -57,3 +68,63 @@ def can_update_key_result(ctx: Context, key_result: KeyResult, objective: Object
 def can_view_person_kpis(ctx: Context, person_id: int) -> bool:
     """A person's own KPI figures are for them, their management chain and HR."""
     return person_id == ctx.person_id or is_hr(ctx.person) or manages(ctx, person_id)
+
+
+def is_department_head(ctx: Context, department_id: int | None = None) -> bool:
+    """True when the requester heads `department_id` (their own department by default)."""
+    department_id = department_id or ctx.person.department_id
+    if department_id is None:
+        return False
+    department = ctx.session.get(Department, department_id)
+    return (
+        department is not None
+        and department.workspace_id == ctx.workspace_id
+        and department.head_person_id == ctx.person_id
+    )
+
+
+def is_delegate_of(ctx: Context, manager_id: int | None) -> bool:
+    """True when `manager_id` has named the requester to decide approvals for them."""
+    if manager_id is None:
+        return False
+    query = select(Delegation).where(
+        Delegation.workspace_id == ctx.workspace_id,
+        Delegation.manager_id == manager_id,
+        Delegation.delegate_id == ctx.person_id,
+    )
+    return ctx.session.exec(query).first() is not None
+
+
+def can_create_objective(ctx: Context, owner_type: OwnerType) -> bool:
+    """Everyone drafts their own; department heads their department's; admins the company's."""
+    if owner_type is OwnerType.PERSON:
+        return True
+    if owner_type is OwnerType.DEPARTMENT:
+        return ctx.person.role is Role.ADMIN or is_department_head(ctx)
+    return ctx.person.role is Role.ADMIN
+
+
+def can_decide(ctx: Context, owner: Person) -> bool:
+    """The owner's manager, that manager's delegate, or an HR admin/admin — never the owner."""
+    if owner.workspace_id != ctx.workspace_id or owner.id == ctx.person_id:
+        return False
+    if is_hr(ctx.person) or owner.manager_id == ctx.person_id:
+        return True
+    return is_delegate_of(ctx, owner.manager_id)
+
+
+def can_score(ctx: Context, objective: Objective) -> bool:
+    """The owner scores their own KRs; their management chain adds the manager's score."""
+    if objective.workspace_id != ctx.workspace_id:
+        return False
+    return objective.owner_person_id == ctx.person_id or manages(ctx, objective.owner_person_id)
+
+
+def can_export(ctx: Context) -> bool:
+    """Exports of everyone's OKRs are for HR admins and admins."""
+    return is_hr(ctx.person)
+
+
+def can_manage_cycles(ctx: Context) -> bool:
+    """Opening, closing and rolling over cycles is for HR admins and admins."""
+    return is_hr(ctx.person)

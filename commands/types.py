@@ -66,7 +66,50 @@ class KpiRecord:
     period: str | None = None
 
 
-Command = OkrList | OkrUpdate | OkrShow | Help | KpiList | KpiShow | KpiRecord
+@dataclass(frozen=True)
+class OkrNew:
+    scope: str = "person"
+
+
+@dataclass(frozen=True)
+class OkrEdit:
+    objective_number: int
+
+
+@dataclass(frozen=True)
+class OkrDecide:
+    decision: str
+    objective_number: int
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class FlowReply:
+    """Free text that is no command: an answer to a waiting flow, else `error`."""
+
+    text: str
+    error: CommandError
+
+
+@dataclass(frozen=True)
+class FlowCancel:
+    pass
+
+
+Command = (
+    OkrList
+    | OkrUpdate
+    | OkrShow
+    | Help
+    | KpiList
+    | KpiShow
+    | KpiRecord
+    | OkrNew
+    | OkrEdit
+    | OkrDecide
+    | FlowReply
+    | FlowCancel
+)
 
 
 @dataclass

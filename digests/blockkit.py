@@ -20,8 +20,10 @@ from digests.message import (
     Context,
     Divider,
     Fields,
+    Form,
     Header,
     Image,
+    Input,
     Message,
     Progress,
     Section,
@@ -111,6 +113,34 @@ def _buttons(buttons: list[Button]) -> Iterator[SlackBlock]:
         yield {"type": "actions", "elements": elements}
 
 
+def _input(field: Input) -> SlackBlock:
+    element: dict[str, Any]
+    if field.options:
+        options = [
+            {"text": _plain(o.label, BUTTON_TEXT_MAX), "value": o.value[:150]}
+            for o in field.options[:100]
+        ]
+        element = {"type": "static_select", "action_id": field.name, "options": options}
+        chosen = next((o for o in options if o["value"] == field.initial), None)
+        if chosen is not None:
+            element["initial_option"] = chosen
+    else:
+        element = {"type": "plain_text_input", "action_id": field.name}
+        if field.multiline:
+            element["multiline"] = True
+        if field.initial:
+            element["initial_value"] = field.initial[:3000]
+    if field.placeholder:
+        element["placeholder"] = _plain(field.placeholder, 150)
+    return {
+        "type": "input",
+        "block_id": field.name,
+        "label": _plain(field.label, 2000),
+        "optional": field.optional,
+        "element": element,
+    }
+
+
 def _convert(block: Block, locale: str) -> Iterator[SlackBlock]:
     match block:
         case Header(text=text):
@@ -136,6 +166,9 @@ def _convert(block: Block, locale: str) -> Iterator[SlackBlock]:
             yield {"type": "context", "elements": [_text(text)]}
         case Divider():
             yield {"type": "divider"}
+        case Form(inputs=inputs, buttons=buttons):
+            yield from (_input(field) for field in inputs)
+            yield from _buttons(buttons)
         case Image(alt=alt):
             # A local file needs an upload first; until then the chart is named, not shown.
             yield {

@@ -21,8 +21,10 @@ from digests.message import (
     Context,
     Divider,
     Fields,
+    Form,
     Header,
     Image,
+    Input,
     Message,
     Progress,
     Section,
@@ -80,6 +82,43 @@ def _button(button: Button) -> Element:
     }
 
 
+def _input(field: Input) -> Element:
+    label = {"tag": "plain_text", "content": clip(field.label, HEADER_MAX)}
+    element: Element
+    if field.options:
+        options = [
+            {"text": {"tag": "plain_text", "content": clip(o.label, 100)}, "value": o.value}
+            for o in field.options
+        ]
+        element = {"tag": "select_static", "name": field.name, "options": options}
+        if field.initial:
+            element["initial_option"] = field.initial
+    else:
+        element = {"tag": "input", "name": field.name, "label": label}
+        if field.multiline:
+            element["input_type"] = "multiline_text"
+        if field.initial:
+            element["default_value"] = clip(field.initial, TEXT_MAX)
+    if field.placeholder:
+        element["placeholder"] = {"tag": "plain_text", "content": clip(field.placeholder, 100)}
+    element["required"] = not field.optional
+    return element
+
+
+def _form(block: Form) -> Element:
+    elements: list[Element] = []
+    for field in block.inputs:
+        if field.options:
+            elements.append(_markdown(f"**{escape(field.label)}**"))
+        elements.append(_input(field))
+    for index, button in enumerate(block.buttons):
+        submit = _button(button)
+        submit["name"] = f"{block.name}_{index}"
+        submit["form_action_type"] = "submit"
+        elements.append(submit)
+    return {"tag": "form", "name": block.name, "elements": elements}
+
+
 def _progress(block: Progress) -> str:
     colour = STATUS_COLOUR[block.status]
     detail = f"  {lark_md(block.detail)}" if block.detail else ""
@@ -111,6 +150,8 @@ def _element(block: Block, locale: str, image_keys: Mapping[str, str]) -> Elemen
             return _markdown(lark_md(text), small=True)
         case Divider():
             return {"tag": "hr"}
+        case Form():
+            return _form(block)
         case Image(path=path, alt=alt):
             if path in image_keys:
                 return {

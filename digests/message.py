@@ -77,8 +77,34 @@ class Image(_Block):
     alt: str
 
 
+class Option(_Block):
+    value: str
+    label: str
+
+
+class Input(_Block):
+    """One field of a form; its answer reaches the handler as `Action.form[name]`."""
+
+    name: str
+    label: str
+    placeholder: str = ""
+    initial: str = ""
+    multiline: bool = False
+    optional: bool = False
+    options: list[Option] = Field(default_factory=list, description="a choice when not empty")
+
+
+class Form(_Block):
+    """Inputs and the buttons that submit them (each button's click carries every input)."""
+
+    kind: Literal["form"] = "form"
+    name: str
+    inputs: list[Input]
+    buttons: list[Button]
+
+
 Block = Annotated[
-    Header | Section | Fields | Progress | Actions | Context | Divider | Image,
+    Header | Section | Fields | Progress | Actions | Context | Divider | Image | Form,
     Field(discriminator="kind"),
 ]
 

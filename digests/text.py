@@ -8,6 +8,7 @@ from digests.message import (
     Context,
     Divider,
     Fields,
+    Form,
     Header,
     Image,
     Message,
@@ -46,6 +47,11 @@ def render_text(message: Message) -> str:
                 lines.append("-" * 40)
             case Image(path=path, alt=alt):
                 lines.append(f"[{alt}: {path}]")
+            case Form(inputs=inputs, buttons=buttons):
+                for field in inputs:
+                    shown = field.initial or field.placeholder
+                    lines.append(f"{_plain(field.label)}: [{_plain(shown)}]")
+                lines.append("  ".join(f"[{b.label}]" for b in buttons))
     return "\n".join(lines)
 
 

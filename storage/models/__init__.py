@@ -32,17 +32,29 @@ from storage.models.enums import (
     Visibility,
 )
 from storage.models.events import ProcessedEvent
+from storage.models.flows import (
+    ApprovalKind,
+    ApprovalRequest,
+    ApprovalStatus,
+    Delegation,
+    FlowRun,
+    KeyResultVersion,
+)
 from storage.models.kpi import KpiDefinition, KpiReading, KpiTarget
 from storage.models.kpi_alert import AlertState, KpiAlert, KpiFeedback
 from storage.models.kpi_token import KpiApiToken
 from storage.models.okr import CheckIn, Cycle, KeyResult, Objective
 from storage.models.org import Department, Person, PersonIdentity, Workspace
 from storage.models.outbox import OutboxMessage, OutboxStatus
+from storage.models.review import KeyResultScore, ObjectiveCarry, ObjectiveReview
 from storage.models.schedule import Broadcast, SchedulePreference
 
 __all__ = [
     "Aggregation",
     "AlertState",
+    "ApprovalKind",
+    "ApprovalRequest",
+    "ApprovalStatus",
     "AuditLog",
     "Broadcast",
     "CheckIn",
@@ -50,10 +62,14 @@ __all__ = [
     "Confidence",
     "Cycle",
     "CycleState",
+    "Delegation",
     "Department",
     "Direction",
+    "FlowRun",
     "Frequency",
     "KeyResult",
+    "KeyResultScore",
+    "KeyResultVersion",
     "KpiAlert",
     "KpiApiToken",
     "KpiDefinition",
@@ -64,6 +80,8 @@ __all__ = [
     "KpiTarget",
     "Metric",
     "Objective",
+    "ObjectiveCarry",
+    "ObjectiveReview",
     "ObjectiveStatus",
     "OutboxMessage",
     "OutboxStatus",

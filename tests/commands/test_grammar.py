@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from commands.grammar import VERBS, parse
 from commands.types import (
     CommandError,
+    FlowReply,
     Help,
     KpiList,
     KpiRecord,
@@ -126,7 +127,6 @@ def test_kpi_record_with_and_without_period() -> None:
         ("/okr show", "error.missing_objective_ref", "okr.show"),
         ("/okr show KR-1", "error.bad_objective_ref", "okr.show"),
         ("/okr frobnicate", "error.unknown_verb", "okr.help"),
-        ("hello there", "error.unknown_command", "help"),
         ("/kpi record", "error.missing_kpi_code", "kpi.record"),
         ("/kpi record LOSS_RATE", "error.missing_value", "kpi.record"),
         ("/kpi record LOSS_RATE 4 2026-13", "error.bad_period", "kpi.record"),
@@ -139,6 +139,13 @@ def test_errors_name_the_problem_and_the_usage(text: str, key: str, usage: str) 
         parse(text)
     assert caught.value.key == key
     assert caught.value.usage == usage
+
+
+def test_free_text_becomes_a_flow_reply_carrying_the_unknown_command_error() -> None:
+    reply = parse("hello there")
+    assert isinstance(reply, FlowReply)
+    assert reply.text == "hello there"
+    assert (reply.error.key, reply.error.usage) == ("error.unknown_command", "help")
 
 
 def test_every_verb_has_a_distinct_name_within_its_namespace() -> None:

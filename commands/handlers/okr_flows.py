@@ -1,0 +1,101 @@
+"""`/okr new`, `/okr edit`, approve / request changes / reject (typed or clicked), flow answers."""
+
+from __future__ import annotations
+
+from commands import permissions
+from commands.actions import Action, register
+from commands.context import Context
+from commands.types import CommandError, FlowCancel, FlowReply, OkrDecide, OkrEdit, OkrNew
+from digests.message import Message
+from flows import approval, drafts, engine, okr_form
+from flows.okr_new import NEW_OKR
+from storage.models import ApprovalRequest, Objective, ObjectiveStatus, OwnerType, Platform
+from storage.repos import okrs
+
+FORM_PLATFORMS = {Platform.SLACK, Platform.FEISHU}
+REOPENABLE = {ObjectiveStatus.DRAFT, ObjectiveStatus.CHANGES_REQUESTED, ObjectiveStatus.REJECTED}
+
+
+def _start(ctx: Context, data: dict[str, object]) -> Message:
+    if ctx.platform in FORM_PLATFORMS:
+        return okr_form.open_form(ctx, dict(data))
+    return engine.begin(ctx, NEW_OKR, dict(data))
+
+
+def okr_new(command: OkrNew, ctx: Context) -> Message:
+    """Draft a new objective: a form on Slack/Feishu, questions one by one elsewhere."""
+    owner_type = OwnerType(command.scope)
+    if not permissions.can_create_objective(ctx, owner_type):
+        raise CommandError(f"flows.new.not_allowed.{owner_type.value}", usage="okr.new")
+    drafts.require_cycle(ctx)
+    return _start(ctx, {"owner_type": owner_type.value})
+
+
+def _own_objective(ctx: Context, number: int, usage: str) -> Objective:
+    objective = okrs.objective_by_number(
+        session=ctx.session, workspace_id=ctx.workspace_id, number=number
+    )
+    if objective is None or not permissions.can_view_objective(ctx, objective):
+        raise CommandError("error.unknown_objective", {"ref": f"O-{number}"}, usage=usage)
+    return objective
+
+
+def okr_edit(command: OkrEdit, ctx: Context) -> Message:
+    """Reopen one's draft (after "request changes") with the manager's comment shown."""
+    objective = _own_objective(ctx, command.objective_number, "okr.edit")
+    ref = f"O-{objective.number}"
+    if objective.owner_person_id != ctx.person_id and objective.created_by_id != ctx.person_id:
+        raise CommandError("flows.edit.not_yours", {"ref": ref})
+    if objective.status not in REOPENABLE:
+        raise CommandError("flows.edit.not_open", {"ref": ref, "status": objective.status.value})
+    data = drafts.draft_of(ctx, objective)
+    data["comment"] = approval.latest_comment(ctx, objective)
+    data["old_krs"], data["krs"] = data["krs"], []
+    if ctx.platform in FORM_PLATFORMS:
+        data["krs"] = data.pop("old_krs")
+    return _start(ctx, data)
+
+
+def okr_decide(command: OkrDecide, ctx: Context) -> Message:
+    """`/okr approve|changes|reject O-n [comment]`: the typed twin of the buttons."""
+    objective = _own_objective(ctx, command.objective_number, f"okr.{command.decision}")
+    request = approval.pending_or_lazy(ctx, objective)
+    if request is None:
+        raise CommandError("flows.approval.nothing_pending", {"ref": f"O-{objective.number}"})
+    return approval.decide(ctx, request, command.decision, command.comment)
+
+
+def flow_reply(command: FlowReply, ctx: Context) -> Message:
+    """Free text: the answer to the person's flow, or (no flow waiting) the parse error."""
+    reply = engine.answer(ctx, command.text)
+    if reply is None:
+        raise command.error
+    return reply
+
+
+def flow_cancel(command: FlowCancel, ctx: Context) -> Message:
+    """`/okr cancel`: leave the current flow."""
+    return engine.cancel(ctx)
+
+
+def _decide_click(decision: str) -> None:
+    @register(f"okr.{decision}")
+    def on_click(action: Action, ctx: Context) -> Message:
+        request = (
+            ctx.session.get(ApprovalRequest, int(action.value)) if action.value.isdigit() else None
+        )
+        if request is None or request.workspace_id != ctx.workspace_id:
+            raise CommandError("flows.approval.unknown")
+        return approval.decide(ctx, request, decision, action.form.get("comment"))
+
+
+for _decision in approval.DECISIONS:
+    _decide_click(_decision)
+
+
+@register("okr.edit")
+def on_edit_click(action: Action, ctx: Context) -> Message:
+    """The "Rework it" button of a changes-requested notice."""
+    if not action.value.isdigit():
+        raise CommandError("flows.approval.unknown")
+    return okr_edit(OkrEdit(int(action.value)), ctx)

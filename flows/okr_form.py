@@ -1,0 +1,79 @@
+"""`/okr new` on Slack and Feishu: one form (message inputs, a card form) instead of steps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from commands.actions import Action, register
+from commands.context import Context
+from commands.types import CommandError
+from digests.formatting import number
+from digests.message import Message
+from flows import drafts, engine
+from flows.okr_new import NEW_OKR, finish
+from storage.repos import flows as runs
+
+SUBMIT_ACTION = "okr.new.submit"
+FORM_STATE = "form"
+
+
+def _kr_line(kr: dict[str, Any]) -> str:
+    unit = f" {kr['unit']}" if kr.get("unit") else ""
+    weight = f" w={number(kr['weight'])}" if kr.get("weight", 1.0) != 1.0 else ""
+    return f"{kr['title']} | {number(kr['start'])} {number(kr['target'])}{unit}{weight}"
+
+
+def open_form(ctx: Context, data: dict[str, Any]) -> Message:
+    """Start a form run (so a double submit counts once) and show the form."""
+    run = runs.start(
+        session=ctx.session,
+        workspace_id=ctx.workspace_id,
+        person_id=ctx.person_id,
+        flow=NEW_OKR.name,
+        state=FORM_STATE,
+        data=data,
+        now=ctx.now,
+        expires_at=ctx.now + NEW_OKR.idle,
+    )
+    cycle = drafts.require_cycle(ctx)
+    parents = [
+        {"value": str(o.id), "label": f"O-{o.number} {o.title}"[:75]}
+        for o in drafts.parent_choices(ctx, cycle.id or 0)
+    ]
+    krs = [_kr_line(kr) for kr in data.get("krs", [])]
+    return ctx.render(
+        "flow_new_form",
+        token=engine.token(run),
+        title=data.get("title", ""),
+        parent=str(data.get("parent_id") or ""),
+        parents=parents,
+        krs=krs + [""] * (drafts.MAX_KRS - len(krs)),
+        comment=data.get("comment"),
+    )
+
+
+def _parse_kr(line: str) -> dict[str, Any]:
+    title, bar, numbers = line.rpartition("|")
+    if not bar or not title.strip():
+        raise CommandError("flows.new.bad_kr_line", {"text": line})
+    return {"title": title.strip()[:300], **drafts.parse_numbers(numbers)}
+
+
+@register(SUBMIT_ACTION)
+def submit_form(action: Action, ctx: Context) -> Message:
+    """The form's submit button: validate, save, send for approval, close the run once."""
+    run = engine.run_of_token(ctx, action.value)
+    data = runs.data_of(run)
+    title = action.form.get("title", "").strip()
+    if not 3 <= len(title) <= 300:
+        raise CommandError("flows.new.bad_title")
+    lines = [action.form.get(f"kr{i}", "").strip() for i in range(1, drafts.MAX_KRS + 1)]
+    krs = [_parse_kr(line) for line in lines if line]
+    if not krs:
+        raise CommandError("flows.new.need_one_kr")
+    parent = action.form.get("parent", "")
+    data |= {"title": title, "krs": krs, "parent_id": int(parent) if parent.isdigit() else None}
+    reply = finish(ctx, data)
+    if not runs.finish(session=ctx.session, run=run):
+        raise CommandError("flows.stale")
+    return reply
