@@ -1,0 +1,133 @@
+"""Who may view, create, update, approve, score and export — per role, across two workspaces.
+
+Acme: Emma (employee) reports to Mia (manager), who heads nothing; Hugo heads Sales; Hana is
+HR admin; Adam is admin. Globex has the same roles; nobody there may touch Acme's OKRs.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlmodel import Session
+
+from commands import permissions
+from commands.context import Context
+from storage.models import (
+    KeyResult,
+    Objective,
+    OwnerType,
+    Person,
+    Platform,
+    Role,
+    Visibility,
+    Workspace,
+)
+from tests import factories
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+ROLES = ["employee", "manager", "head", "hr", "admin"]
+
+
+def _company(session: Session, slug: str) -> dict[str, Person | Objective | KeyResult | Workspace]:
+    ws = factories.workspace(session, slug)
+    sales = factories.department(session, ws, "Sales")
+    head = factories.person(
+        session, ws, f"head@{slug}.com", "Hugo", role=Role.MANAGER, department_id=sales.id
+    )
+    sales.head_person_id = head.id
+    manager = factories.person(
+        session,
+        ws,
+        f"mia@{slug}.com",
+        "Mia",
+        role=Role.MANAGER,
+        manager_id=head.id,
+        department_id=sales.id,
+    )
+    employee = factories.person(
+        session, ws, f"emma@{slug}.com", "Emma", manager_id=manager.id, department_id=sales.id
+    )
+    peer = factories.person(session, ws, f"pete@{slug}.com", "Pete", manager_id=manager.id)
+    hr = factories.person(session, ws, f"hana@{slug}.com", "Hana", role=Role.HR_ADMIN)
+    admin = factories.person(session, ws, f"adam@{slug}.com", "Adam", role=Role.ADMIN)
+    cycle = factories.cycle(session, ws)
+    private = factories.objective(
+        session, ws, cycle, peer, "Pete's private plan", visibility=Visibility.PRIVATE
+    )
+    kr = factories.key_result(session, private, peer, "Pete's KR")
+    return {
+        "ws": ws,
+        "employee": employee,
+        "manager": manager,
+        "head": head,
+        "hr": hr,
+        "admin": admin,
+        "peer": peer,
+        "objective": private,
+        "kr": kr,
+    }
+
+
+@pytest.fixture
+def two(session: Session) -> tuple[dict[str, object], dict[str, object]]:
+    acme, globex = _company(session, "acme"), _company(session, "globex")
+    session.commit()
+    return acme, globex  # type: ignore[return-value]
+
+
+def ctx_for(session: Session, company: dict[str, object], role: str) -> Context:
+    person = company[role]
+    ws = company["ws"]
+    assert isinstance(person, Person)
+    assert isinstance(ws, Workspace)
+    return Context(session, ws, person, "en", Platform.CONSOLE, NOW)
+
+
+def rights(session: Session, company: dict[str, object], target: dict[str, object], role: str):
+    """One row of the table: what `role` of `company` may do to `target`'s peer Pete."""
+    ctx = ctx_for(session, company, role)
+    objective, kr, peer = target["objective"], target["kr"], target["peer"]
+    assert isinstance(objective, Objective)
+    assert isinstance(kr, KeyResult)
+    assert isinstance(peer, Person)
+    return {
+        "view": permissions.can_view_objective(ctx, objective),
+        "create_dept": permissions.can_create_objective(ctx, OwnerType.DEPARTMENT)
+        and ctx.workspace_id == objective.workspace_id,
+        "create_company": permissions.can_create_objective(ctx, OwnerType.COMPANY)
+        and ctx.workspace_id == objective.workspace_id,
+        "update": permissions.can_update_key_result(ctx, kr, objective),
+        "approve": permissions.can_decide(ctx, peer),
+        "score": permissions.can_score(ctx, objective),
+        "export": permissions.can_export(ctx) and ctx.workspace_id == objective.workspace_id,
+    }
+
+
+EXPECTED = {
+    #           view   dept   company update approve score  export
+    "employee": (False, False, False, False, False, False, False),
+    "manager": (True, False, False, False, True, True, False),
+    "head": (True, True, False, False, False, True, False),
+    "hr": (True, False, False, False, True, False, True),
+    "admin": (True, True, True, False, True, False, True),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_rights_in_own_workspace(session: Session, two, role: str) -> None:  # type: ignore[no-untyped-def]
+    acme, _ = two
+    row = rights(session, acme, acme, role)
+    assert tuple(row.values()) == EXPECTED[role]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_rights_across_workspaces(session: Session, two, role: str) -> None:  # type: ignore[no-untyped-def]
+    acme, globex = two
+    assert not any(rights(session, globex, acme, role).values())
+
+
+def test_the_owner_updates_but_never_approves_their_own(session: Session, two) -> None:  # type: ignore[no-untyped-def]
+    acme, _ = two
+    row = rights(session, acme, acme, "peer")
+    assert (row["view"], row["update"], row["approve"], row["score"]) == (True, True, False, True)
