@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "bot.cli_import",
     "bot.cli_serve",
     "bot.cli_feishu",
+    "bot.cli_jobs",
     "bot.cli_kpi",
 )
 

@@ -21,12 +21,13 @@ def serve(
         import uvicorn
 
         from bot.core import Core
-        from bot.http_app import background_services, build_app
+        from bot.http_app import background_services, build_app, proactive_services
         from bot.runtime import open_runtime
 
         runtime = open_runtime(config_path(config))
         core = Core(runtime.engine)
         services = background_services(runtime, core)
+        services.extend(proactive_services(runtime))
         for service in services:
             service.start()
         try:

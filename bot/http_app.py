@@ -78,3 +78,17 @@ def background_services(runtime: Runtime, core: Core) -> list[BackgroundService]
         if hook is not None:
             services.extend(hook(runtime, core))  # type: ignore[arg-type]
     return services
+
+
+def proactive_services(runtime: Runtime) -> list[BackgroundService]:
+    """The leader-elected scheduler and the outbox senders (app.yaml `scheduler`, `delivery`)."""
+    services: list[BackgroundService] = []
+    if runtime.config.scheduler.enabled:
+        from bot.scheduler.service import SchedulerService
+
+        services.append(SchedulerService(runtime))
+    if runtime.config.delivery.enabled:
+        from bot.delivery.service import DeliveryService
+
+        services.append(DeliveryService(runtime))
+    return services

@@ -1,0 +1,1 @@
+"""Proactive jobs: check-in prompts, nudges, escalations and digests, in each person's zone."""

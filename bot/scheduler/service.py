@@ -1,0 +1,116 @@
+"""The scheduler `okrbot serve` runs: APScheduler in the leader replica only.
+
+Jobs are rebuilt from app.yaml and okrbot's tables (never a shared job store) whenever this
+process becomes the leader, and refreshed by the sweep, which also re-runs every job: jobs
+are idempotent by key, so the sweep only catches up what downtime or a misfire left out.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.runtime import Runtime
+from bot.scheduler.context import JobRun
+from bot.scheduler.leader import LeaderLock
+from bot.scheduler.registry import JOBS, triggers, zones_and_custom_slots
+from storage.types import utcnow
+
+log = logging.getLogger("okrbot.scheduler")
+
+
+def run_job(runtime: Runtime, name: str, *, force: bool = False) -> int:
+    """Run one job now; how many messages it queued (0 when all were already queued)."""
+    return JOBS[name].run(JobRun(runtime.engine, runtime.config, utcnow(), force=force))
+
+
+def sweep(runtime: Runtime) -> None:
+    for name in JOBS:
+        try:
+            run_job(runtime, name)
+        except Exception:
+            log.exception("job failed", extra={"job": name})
+
+
+def install_jobs(scheduler: BackgroundScheduler, runtime: Runtime) -> None:
+    """(Re)build the cron jobs: one per job, zone and slot."""
+    config = runtime.config
+    zones, custom = zones_and_custom_slots(runtime.engine)
+    wanted: set[str] = {"sweep"}
+    for name, spec in JOBS.items():
+        for job_id, trigger in triggers(spec, config, zones, custom).items():
+            wanted.add(job_id)
+            scheduler.add_job(
+                run_job, trigger, args=(runtime, name), id=job_id, replace_existing=True
+            )
+    for job in scheduler.get_jobs():
+        if job.id not in wanted:
+            job.remove()
+
+
+class SchedulerService:
+    """Polls for leadership; the leader runs APScheduler, followers wait to take over."""
+
+    name = "scheduler"
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.lock = LeaderLock(runtime.engine)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.scheduler: BackgroundScheduler | None = None
+
+    def _lead(self) -> None:
+        config = self.runtime.config.scheduler
+        scheduler = BackgroundScheduler(
+            timezone="UTC",
+            job_defaults={
+                "coalesce": True,
+                "misfire_grace_time": config.misfire_grace_seconds,
+                "max_instances": 1,
+            },
+        )
+
+        def refresh_and_sweep() -> None:
+            install_jobs(scheduler, self.runtime)
+            sweep(self.runtime)
+
+        install_jobs(scheduler, self.runtime)
+        scheduler.add_job(
+            refresh_and_sweep,
+            IntervalTrigger(minutes=config.sweep_minutes),
+            id="sweep",
+            next_run_time=utcnow(),  # catch up at once after a restart or takeover
+        )
+        scheduler.start()
+        self.scheduler = scheduler
+        log.info("scheduler: leading")
+
+    def _follow(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=False)
+            self.scheduler = None
+            log.info("scheduler: lost the lead")
+
+    def loop(self) -> None:
+        while not self._stop.is_set():
+            if self.lock.poll():
+                if self.scheduler is None:
+                    self._lead()
+            else:
+                self._follow()
+            self._stop.wait(self.runtime.config.scheduler.leader_poll_seconds)
+        self._follow()
+        self.lock.release()
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self.loop, name="scheduler", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
