@@ -18,9 +18,10 @@ from sqlalchemy.engine import Engine
 from commands.actions import Action, run_action
 from commands.context import Context
 from commands.dispatch import run
-from commands.grammar import parse
+from commands.grammar import is_explicit_command, parse
 from commands.types import CommandError
 from digests.i18n import normalise_locale, translate
+from flows import engine as flow_engine
 from digests.message import Message
 from digests.render import render
 from storage.db import session_scope
@@ -116,6 +117,12 @@ class Core:
                 )
                 if inbound.action is not None:
                     return run_action(inbound.action, context)
+                if not is_explicit_command(inbound.text):
+                    # A waiting flow takes free text first ("Update the ERP docs" is a title
+                    # there, not an update command); a line starting with `/` or `okr` never.
+                    answered = flow_engine.answer(context, inbound.text)
+                    if answered is not None:
+                        return answered
                 return run(parse(inbound.text), context)
         except CommandError as error:
             # session_scope has rolled back: bad input never leaves a half-written record.

@@ -197,3 +197,13 @@ def test_chinese_flow_and_company_objective_rights(engine: Engine, team: Team) -
     ask(engine, team.boss, "3 0 recalls")
     ask(engine, team.boss, "done")
     assert "is saved and approved" in ask(engine, team.boss, "提交")
+
+
+def test_free_text_that_looks_like_a_command_answers_the_flow(engine: Engine, team: Team) -> None:
+    ask(engine, team.ana, "/okr new")
+    assert "Which company or department objective" in ask(
+        engine, team.ana, "Update the ERP documentation"
+    )
+    listed = ask(engine, team.ana, "/okr list")
+    assert "OKRs" in listed
+    assert "Aligned to O-1." in ask(engine, team.ana, "battery")
