@@ -21,9 +21,9 @@ from commands.dispatch import run
 from commands.grammar import is_explicit_command, parse
 from commands.types import CommandError
 from digests.i18n import normalise_locale, translate
-from flows import engine as flow_engine
 from digests.message import Message
 from digests.render import render
+from flows import engine as flow_engine
 from storage.db import session_scope
 from storage.models import Person, Platform, Workspace
 from storage.types import utcnow

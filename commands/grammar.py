@@ -304,3 +304,13 @@ def _parse_command(text: str) -> Command:
             usage=f"{namespace}.help",
         )
     return verb.parse(Args(rest[1:], text))
+
+
+def is_explicit_command(text: str) -> bool:
+    """True when the line is plainly addressed as a command: it starts with `/` or a
+    namespace word (`okr`, `kpi`, `目标` …). Anything else may answer a waiting flow first."""
+    tokens = tokenize(text)
+    if not tokens:
+        return False
+    first = tokens[0].norm
+    return first.startswith("/") or first in NAMESPACES
