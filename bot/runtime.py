@@ -24,6 +24,9 @@ def open_runtime(config_path: Path | None, *, require_current_schema: bool = Tru
     Raises ConfigError or SchemaError with a message fit to show the user.
     """
     config = load_config(config_path)
+    from commands.handlers import kpi_settings  # pay bands etc. for chat handlers
+
+    kpi_settings.configure(config)
     engine = make_engine(config.database_url)
     if require_current_schema:
         migrate.ensure_current(engine)

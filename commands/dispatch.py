@@ -7,15 +7,27 @@ from typing import Any
 
 from commands.context import Context
 from commands.handlers import help as help_handlers
-from commands.handlers import kpi, okr, okr_flows
+from commands.handlers import (
+    kpi,
+    kpi_actions,  # noqa: F401  (registers the alert buttons)
+    kpi_assess,
+    kpi_feedback,
+    kpi_tree,
+    okr,
+    okr_flows,
+)
 from commands.types import (
     Command,
     FlowCancel,
     FlowReply,
     Help,
+    KpiAssess,
+    KpiFeedbackReply,
+    KpiFeedbackSend,
     KpiList,
     KpiRecord,
     KpiShow,
+    KpiTree,
     OkrDecide,
     OkrEdit,
     OkrList,
@@ -33,6 +45,10 @@ HANDLERS: dict[type[Any], Callable[[Any, Context], Message]] = {
     KpiList: kpi.kpi_list,
     KpiShow: kpi.kpi_show,
     KpiRecord: kpi.kpi_record,
+    KpiTree: kpi_tree.kpi_tree,
+    KpiAssess: kpi_assess.kpi_assess,
+    KpiFeedbackSend: kpi_feedback.feedback_command,
+    KpiFeedbackReply: kpi_feedback.reply_command,
     OkrNew: okr_flows.okr_new,
     OkrEdit: okr_flows.okr_edit,
     OkrDecide: okr_flows.okr_decide,

@@ -17,9 +17,13 @@ from commands.types import (
     FlowCancel,
     FlowReply,
     Help,
+    KpiAssess,
+    KpiFeedbackReply,
+    KpiFeedbackSend,
     KpiList,
     KpiRecord,
     KpiShow,
+    KpiTree,
     OkrDecide,
     OkrEdit,
     OkrList,
@@ -229,6 +233,54 @@ def _parse_kpi_record(args: Args) -> Command:
     return KpiRecord(code, value, period)
 
 
+def _optional_period(token: Token, usage: str) -> str:
+    if not periods.is_valid(token.norm):
+        raise CommandError("error.bad_period", {"period": token.norm}, usage=usage)
+    return periods.normalise(token.norm)
+
+
+def _parse_kpi_tree(args: Args) -> Command:
+    usage = "kpi.tree"
+    code = _kpi_code(args, usage)
+    if len(args.tokens) > 2:
+        raise CommandError("error.too_many_args", usage=usage)
+    period = _optional_period(args.tokens[1], usage) if len(args.tokens) > 1 else None
+    return KpiTree(code, period)
+
+
+def _parse_kpi_assess(args: Args) -> Command:
+    usage = "kpi.assess"
+    person: str | None = None
+    period: str | None = None
+    for token in args.tokens:
+        if periods.is_valid(token.norm) and period is None:
+            period = periods.normalise(token.norm)
+        elif person is None and not periods.is_valid(token.norm):
+            person = args.original[token.start :].split()[0]
+        else:
+            raise CommandError("error.too_many_args", usage=usage)
+    return KpiAssess(person, period)
+
+
+def _parse_kpi_feedback(args: Args) -> Command:
+    usage = "kpi.feedback"
+    if len(args.tokens) < 3:
+        raise CommandError("kpi.feedback.missing", usage=usage)
+    subject = args.tokens[0].norm
+    person = args.original[args.tokens[1].start :].split()[0]
+    text = args.rest_from(2) or ""
+    if (match := _KR_REF.match(subject)) and subject.startswith(("kr", "#")):
+        return KpiFeedbackSend(person, text, kr_number=int(match[1]))
+    return KpiFeedbackSend(person, text, code=_kpi_code(args, usage))
+
+
+def _parse_kpi_reply(args: Args) -> Command:
+    usage = "kpi.reply"
+    if len(args.tokens) < 2 or not args.tokens[0].norm.lstrip("#").isdigit():
+        raise CommandError("kpi.feedback.missing_reply", usage=usage)
+    return KpiFeedbackReply(int(args.tokens[0].norm.lstrip("#")), args.rest_from(1) or "")
+
+
 VERBS: list[Verb] = [
     Verb("okr", ("list", "ls", "列表", "我的"), "okr.list", _parse_okr_list),
     Verb(
@@ -253,6 +305,10 @@ VERBS: list[Verb] = [
     Verb("kpi", ("list", "ls", "列表"), "kpi.list", _parse_kpi_list),
     Verb("kpi", ("show", "view", "查看", "详情"), "kpi.show", _parse_kpi_show),
     Verb("kpi", ("record", "add", "记录", "录入", "上报"), "kpi.record", _parse_kpi_record),
+    Verb("kpi", ("tree", "cascade", "分解", "树"), "kpi.tree", _parse_kpi_tree),
+    Verb("kpi", ("assess", "assessment", "考核", "评估"), "kpi.assess", _parse_kpi_assess),
+    Verb("kpi", ("feedback", "fb", "反馈"), "kpi.feedback", _parse_kpi_feedback),
+    Verb("kpi", ("reply", "回复"), "kpi.reply", _parse_kpi_reply),
     Verb("kpi", ("help", "h", "?", "帮助"), "kpi.help", _parse_help("kpi")),
 ]
 DEFAULT_VERB = {"okr": "list", "kpi": "list"}

@@ -96,6 +96,32 @@ class FlowCancel:
     pass
 
 
+@dataclass(frozen=True)
+class KpiTree:
+    code: str
+    period: str | None = None
+
+
+@dataclass(frozen=True)
+class KpiAssess:
+    person: str | None = None
+    period: str | None = None
+
+
+@dataclass(frozen=True)
+class KpiFeedbackSend:
+    person: str
+    text: str
+    code: str = ""
+    kr_number: int | None = None
+
+
+@dataclass(frozen=True)
+class KpiFeedbackReply:
+    feedback_id: int
+    text: str
+
+
 Command = (
     OkrList
     | OkrUpdate
@@ -104,6 +130,10 @@ Command = (
     | KpiList
     | KpiShow
     | KpiRecord
+    | KpiTree
+    | KpiAssess
+    | KpiFeedbackSend
+    | KpiFeedbackReply
     | OkrNew
     | OkrEdit
     | OkrDecide

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from commands.handlers import kpi_alerts
+from commands.handlers import kpi_alerts, kpi_settings
 from digests.i18n import translate
 from storage import kpi_ingest
 from storage.kpi_ingest import Rejection
@@ -52,8 +52,9 @@ def ingest(
         recorded_by_id=recorded_by_id,
     )
     report.duplicates += len(checked.readings) - len(report.written)
+    channel = alert_channel or kpi_settings.current().alert_channel
     counts = kpi_alerts.evaluate(
-        report.written, session=session, workspace=workspace, channel=alert_channel
+        report.written, session=session, workspace=workspace, channel=channel
     )
     report.alerts, report.recoveries = counts.alerts, counts.recoveries
     return report

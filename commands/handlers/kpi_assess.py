@@ -1,0 +1,139 @@
+"""`/kpi assess [@person] [PERIOD]`: completion per KPI, the weighted score, the pay band —
+with the arithmetic shown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session
+
+from commands import permissions
+from commands.context import Context
+from commands.handlers import kpi_settings
+from commands.types import CommandError, KpiAssess
+from digests.formatting import number
+from digests.message import Message
+from storage import kpi_assessment, periods
+from storage.kpi_assessment import Line, Result
+from storage.models import Aggregation, Frequency, KpiDefinition, KpiTarget, Person
+from storage.repos import kpis, people
+
+
+@dataclass(frozen=True)
+class Assessed:
+    person: Person
+    period: str
+    result: Result
+    kpis: dict[str, KpiDefinition]
+
+
+def assess(*, session: Session, person: Person, period: str) -> Assessed:
+    """One person's assessment for a period, from their person-level KPI targets."""
+    settings = kpi_settings.current()
+    lines: list[Line] = []
+    found: dict[str, KpiDefinition] = {}
+    by_kpi: dict[int, list[KpiTarget]] = {}
+    for own in kpis.person_targets(
+        session=session, workspace_id=person.workspace_id, person_id=person.id or 0
+    ):
+        by_kpi.setdefault(own.kpi_id, []).append(own)
+    for kpi_id, candidates in sorted(by_kpi.items()):
+        target = kpis.target_for_period(candidates, period)
+        kpi = session.get(KpiDefinition, kpi_id)
+        if target is None or kpi is None:
+            continue
+        readings = kpis.readings_for_scope(
+            session=session,
+            workspace_id=person.workspace_id,
+            kpi_id=kpi_id,
+            scope=target.scope,
+            department_id=None,
+            person_id=person.id,
+            limit=400,
+        )
+        value = kpi_assessment.period_value(readings, period, kpi.aggregation)
+        goal = target.target
+        if kpi.aggregation is Aggregation.SUM:
+            goal *= kpi_assessment.periods_in(period, kpi.frequency)
+        found[kpi.code] = kpi
+        lines.append(
+            kpi_assessment.line(
+                code=kpi.code,
+                direction=kpi.direction,
+                value=value,
+                target=goal,
+                weight=target.weight,
+                cap=settings.cap,
+            )
+        )
+    return Assessed(person, period, kpi_assessment.score(lines, settings.bands), found)
+
+
+def pct(value: float | None) -> str:
+    """A completion rate as shown: one decimal and a percent sign."""
+    return "—" if value is None else f"{value:.1f}%"
+
+
+def line_rows(ctx_t: Any, assessed: Assessed) -> list[dict[str, Any]]:
+    """Template rows: each KPI's figures and the formula that gives its completion."""
+    rows = []
+    for item in assessed.result.lines:
+        kpi = assessed.kpis[item.code]
+        value = number(item.value, kpi.unit) if item.value is not None else "—"
+        target = number(item.target, kpi.unit)
+        rows.append(
+            {
+                "code": item.code,
+                "weight": f"{item.weight:g}",
+                "formula": ctx_t(
+                    f"kpi.assess.formula.{kpi.direction.value}"
+                    if item.value is not None
+                    else "kpi.assess.formula.no_data",
+                    value=value,
+                    target=target,
+                    completion=pct(item.completion),
+                ),
+                "capped": pct(item.capped),
+                "was_capped": item.completion is not None and item.capped != item.completion,
+            }
+        )
+    return rows
+
+
+def score_formula(assessed: Assessed) -> str:
+    """(w1×c1 + w2×c2) / (w1 + w2) = score."""
+    lines = assessed.result.lines
+    terms = " + ".join(f"{item.weight:g}×{item.capped:.1f}%" for item in lines)
+    weights = " + ".join(f"{item.weight:g}" for item in lines)
+    return f"({terms}) / ({weights}) = {pct(assessed.result.score)}"
+
+
+def kpi_assess(command: KpiAssess, ctx: Context) -> Message:
+    """Show a person's assessment (default: yourself, this month)."""
+    person = ctx.person
+    if command.person:
+        found = people.find(
+            session=ctx.session, workspace_id=ctx.workspace_id, query=command.person
+        )
+        if len(found) != 1:
+            raise CommandError(
+                "error.unknown_person", {"person": command.person}, usage="kpi.assess"
+            )
+        person = found[0]
+    if not permissions.can_view_person_kpis(ctx, person.id or 0):
+        raise CommandError("kpi.assess.not_allowed", {"person": person.name})
+    period = command.period or periods.current(Frequency.MONTHLY, ctx.today)
+    assessed = assess(session=ctx.session, person=person, period=period)
+    bands = kpi_settings.current().bands
+    return ctx.render(
+        "kpi_assess",
+        person=person.name,
+        period=period,
+        rows=line_rows(ctx.t, assessed),
+        score=pct(assessed.result.score),
+        formula=score_formula(assessed) if assessed.result.lines else "",
+        band=assessed.result.band or "—",
+        cap=f"{kpi_settings.current().cap:g}%",
+        bands=", ".join(f"{b.name} ≥ {b.min_completion:g}%" for b in bands),
+    )

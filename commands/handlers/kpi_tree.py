@@ -1,0 +1,96 @@
+"""`/kpi tree CODE [PERIOD]`: the cascade with each level's value, flagging weak children."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from commands import permissions
+from commands.context import Context
+from commands.handlers.kpi import _known_kpi, _scope_label, kpi_name
+from commands.types import KpiTree
+from digests.formatting import number
+from digests.message import Message
+from storage import kpi_assessment, kpi_cascade, kpi_math, periods
+from storage.models import KpiDefinition, KpiScope, KpiTarget
+from storage.repos import kpis
+
+
+def _value(ctx: Context, kpi: KpiDefinition, target: KpiTarget, period: str) -> float | None:
+    readings = kpis.readings_for_scope(
+        session=ctx.session,
+        workspace_id=ctx.workspace_id,
+        kpi_id=kpi.id or 0,
+        scope=target.scope,
+        department_id=target.department_id,
+        person_id=target.person_id,
+        limit=400,
+    )
+    return kpi_assessment.period_value(readings, period, kpi.aggregation)
+
+
+def kpi_tree(command: KpiTree, ctx: Context) -> Message:
+    """Each level's target and value for the period, with cascade flags."""
+    kpi = _known_kpi(ctx, command.code, "kpi.tree")
+    period = command.period or periods.current(kpi.frequency, ctx.today)
+    all_targets = kpis.targets(
+        session=ctx.session, workspace_id=ctx.workspace_id, kpi_id=kpi.id or 0
+    )
+    covering = [
+        t
+        for t in all_targets
+        if periods.contains(t.period, period) or periods.contains(period, t.period)
+    ]
+    children: dict[int | None, list[KpiTarget]] = {}
+    for target in covering:
+        children.setdefault(target.parent_id, []).append(target)
+    flags: dict[int, list[kpi_cascade.CascadeFlag]] = {}
+    for target in covering:
+        for flag in kpi_cascade.check(
+            aggregation=kpi.aggregation,
+            direction=kpi.direction,
+            parent=target,
+            children=children.get(target.id, []),
+        ):
+            flags.setdefault(flag.target_id, []).append(flag)
+    ids = {t.id for t in covering}
+    rows: list[dict[str, Any]] = []
+
+    def walk(target: KpiTarget, depth: int) -> None:
+        hidden = target.scope is KpiScope.PERSON and not permissions.can_view_person_kpis(
+            ctx, target.person_id or 0
+        )
+        value = None if hidden else _value(ctx, kpi, target, period)
+        rows.append(
+            {
+                "depth": depth,
+                "scope": ctx.t("kpi.tree.hidden") if hidden else _scope_label(ctx, target),
+                "target": number(target.target, kpi.unit),
+                "value": number(value, kpi.unit) if value is not None else "—",
+                "status": kpi_math.status(
+                    kpi.direction, value, target.warning, target.critical
+                ).value,
+                "flags": [
+                    ctx.t(
+                        f"kpi.tree.flag.{f.reason}",
+                        expected=number(f.expected, kpi.unit),
+                        actual=number(f.actual, kpi.unit),
+                    )
+                    for f in flags.get(target.id or 0, [])
+                ],
+            }
+        )
+        for child in children.get(target.id, []):
+            walk(child, depth + 1)
+
+    for root in [t for t in covering if t.parent_id is None or t.parent_id not in ids]:
+        walk(root, 0)
+    return ctx.render(
+        "kpi_tree",
+        code=kpi.code,
+        name=kpi_name(ctx, kpi),
+        period=period,
+        direction=kpi.direction.value,
+        aggregation=kpi.aggregation.value,
+        rows=rows,
+        flagged=sum(len(r["flags"]) for r in rows),
+    )

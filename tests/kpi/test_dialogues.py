@@ -1,0 +1,71 @@
+"""/kpi tree and /kpi assess through the real core: the cascade flags and the arithmetic."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from bot.core import Core, Inbound
+from commands.handlers.kpi_intake import ingest
+from digests.text import render_text
+from storage.models import Person, Platform, ReadingSource
+from tests.kpi.conftest import KpiCompany
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+def say(engine: Engine, kc: KpiCompany, person: Person, text: str) -> str:
+    core = Core(engine, clock=lambda: NOW)
+    return render_text(core.handle(Inbound(Platform.CONSOLE, kc.workspace.id, person.id, text)))
+
+
+def _readings(session: Session, kc: KpiCompany) -> None:
+    rows = [
+        ("MONTHLY_SALES", "person:ana@acme.com", 380_000),
+        ("MONTHLY_SALES", "person:tao@acme.com", 420_000),
+        ("MONTHLY_SALES", "company", 800_000),
+        ("LOSS_RATE", "person:hao@acme.com", 5),
+        ("LOSS_RATE", "department:Machining Workshop", 4.2),
+    ]
+    ingest(
+        [{"kpi": k, "scope": s, "period": "2026-11", "value": v} for k, s, v in rows],
+        session=session,
+        workspace=kc.workspace,
+        source=ReadingSource.API,
+    )
+    session.commit()
+
+
+def test_tree_flags_a_sales_split_short_of_the_company_target(
+    engine: Engine, session: Session, kc: KpiCompany
+) -> None:
+    _readings(session, kc)
+    tree = say(engine, kc, kc.wei, "/kpi tree MONTHLY_SALES")
+    assert "MONTHLY_SALES Monthly sales — cascade for 2026-11" in tree
+    assert "target ¥1,000,000 · actual ¥800,000 · warning" in tree
+    assert "children's targets add up to ¥750,000, short of this target ¥1,000,000" in tree
+    loss = say(engine, kc, kc.wei, "/kpi 分解 LOSS_RATE 2026-11")
+    assert "Every child target supports its parent." in loss
+    assert "target 4.5% · actual 4.2% · OK" in loss
+    # Ana may not see Tao's figures
+    assert "420,000" not in say(engine, kc, kc.ana, "/kpi tree MONTHLY_SALES")
+
+
+def test_assess_shows_the_arithmetic_and_the_band(
+    engine: Engine, session: Session, kc: KpiCompany
+) -> None:
+    _readings(session, kc)
+    own = say(engine, kc, kc.ana, "/kpi assess")
+    assert "KPI assessment — Ana Lima, 2026-11" in own
+    assert "actual ¥380,000 ÷ target ¥400,000 = 95.0%" in own
+    assert "Score: (1×95.0%) / (1) = 95.0%" in own
+    assert "Pay band: **partial**" in own or "Pay band: partial" in own
+    hao = say(engine, kc, kc.jun, "/kpi assess hao@acme.com 2026-11")
+    assert "target 4% ÷ actual 5% = 80.0%" in hao
+    assert "no reading (target ¥100,000) = 0%" in hao
+    assert "Score: (2×80.0% + 1×0.0%) / (2 + 1) = 53.3%" in hao
+    assert "deduction" in hao
+    assert "can't see" in say(engine, kc, kc.ana, "/kpi assess hao@acme.com")
+    assert "考核" in say(engine, kc, kc.hao, "/kpi 考核")
