@@ -15,6 +15,7 @@ from bot.cli import (
     WorkspaceOption,
     app,
     config_path,
+    export_app,
     fail,
     friendly_errors,
     import_app,
@@ -132,4 +133,71 @@ def import_kpi(
             line = numbered[rejection.index][0]
             typer.echo(t("kpi.cli.rejected_row", line=line, reason=explain(rejection)))
     if report.rejected:
+        raise typer.Exit(EXIT_REJECTED)
+
+
+@export_app.command("assessment")
+def export_assessment(
+    period: Annotated[str, typer.Option("--period", help="Period label, e.g. 2026-11 or 2026-Q4.")],
+    file_format: Annotated[str, typer.Option("--format", help="csv or xlsx.")] = "csv",
+    output: Annotated[Path | None, typer.Option("--output", help="File to write.")] = None,
+    workspace: WorkspaceOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """KPI assessment for HR: completion per KPI, weighted score and pay band per person."""
+    with friendly_errors():
+        from commands.handlers.kpi_export import assessment_rows, write_table
+        from storage import periods
+        from storage.db import session_scope
+
+        if file_format not in {"csv", "xlsx"}:
+            raise fail(t("kpi.cli.bad_format", format=file_format), EXIT_REFUSED)
+        if not periods.is_valid(period):
+            raise fail(t("kpi.reject.bad_period", period=period), EXIT_REFUSED)
+        label = periods.normalise(period)
+        target = output or Path(f"assessment-{label}.{file_format}")
+        with opened(config) as runtime, session_scope(runtime.engine) as session:
+            ws = workspace_for(session, runtime, workspace)
+            rows = assessment_rows(session=session, workspace_id=ws.id or 0, period=label)
+        write_table(rows, target, file_format)
+        people_count = len({row["email"] for row in rows})
+        typer.echo(t("kpi.cli.exported", file=target, people=people_count, rows=len(rows)))
+
+
+@kpi_app.command("pull")
+def pull(
+    source: Annotated[str | None, typer.Option("--source", help="Only this source.")] = None,
+    workspace: WorkspaceOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Run the SQL pulls of kpi_sources in app.yaml now (the scheduler runs them too)."""
+    with friendly_errors():
+        from commands.handlers.kpi_pull import pull_sources
+
+        with opened(config) as runtime:
+            if not runtime.config.kpi_sources:
+                raise fail(t("kpi.cli.no_sources"), EXIT_REFUSED)
+            results = pull_sources(
+                engine=runtime.engine, config=runtime.config, workspace=workspace, only=source
+            )
+    failed = False
+    for result in results:
+        if result.error:
+            failed = True
+            typer.echo(t("kpi.cli.pull_failed", source=result.source, error=result.error))
+            continue
+        typer.echo(
+            t(
+                "kpi.cli.pulled",
+                source=result.source,
+                rows=result.rows,
+                created=result.created,
+                duplicates=result.duplicates,
+                rejected=len(result.problems),
+                alerts=result.alerts,
+            )
+        )
+        for problem in result.problems:
+            typer.echo(f"  {problem}")
+    if failed or any(r.problems for r in results):
         raise typer.Exit(EXIT_REJECTED)

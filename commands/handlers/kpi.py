@@ -6,7 +6,7 @@ from typing import Any
 
 from commands import permissions
 from commands.context import Context
-from commands.handlers import kpi_intake
+from commands.handlers import kpi_chart, kpi_intake
 from commands.types import CommandError, KpiList, KpiRecord, KpiShow, Value, ValueKind
 from digests.formatting import number
 from digests.message import Message
@@ -118,6 +118,12 @@ def kpi_show(command: KpiShow, ctx: Context) -> Message:
 
     for root in roots:
         walk(root, 0)
+    own = [t for t in targets if t.scope is KpiScope.PERSON and t.person_id == ctx.person_id]
+    chart_target: KpiTarget | None = own[-1] if own else (roots[0] if roots else None)
+    chart = None
+    if chart_target is not None:
+        title = f"{kpi.code} · {kpi_name(ctx, kpi)} · {_scope_label(ctx, chart_target)}"
+        chart = kpi_chart.trend_chart(ctx, kpi, chart_target, title)
     return ctx.render(
         "kpi_show",
         code=kpi.code,
@@ -126,6 +132,12 @@ def kpi_show(command: KpiShow, ctx: Context) -> Message:
         direction=kpi.direction.value,
         frequency=kpi.frequency.value,
         targets=rows,
+        chart=str(chart) if chart else None,
+        chart_alt=ctx.t(
+            "kpi.chart.alt",
+            code=kpi.code,
+            scope=_scope_label(ctx, chart_target) if chart_target else "",
+        ),
     )
 
 

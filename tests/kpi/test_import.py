@@ -83,3 +83,47 @@ def test_token_create_prints_a_working_token(
     assert kpi_tokens.workspace_of(session=session, token=token) == kc.workspace.id
     missing = cli.invoke(app, ["kpi", "token", "create", "--workspace", "nope"])
     assert missing.exit_code == 2
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_export_assessment(
+    cli: CliRunner, session: Session, kc: KpiCompany, tmp_path: Path, file_format: str
+) -> None:
+    from openpyxl import load_workbook
+
+    from commands.handlers.kpi_intake import ingest
+
+    rows = [("person:ana@acme.com", 480_000), ("person:tao@acme.com", 280_000)]
+    ingest(
+        [{"kpi": "MONTHLY_SALES", "scope": s, "period": "2026-11", "value": v} for s, v in rows],
+        session=session,
+        workspace=kc.workspace,
+        source=ReadingSource.API,
+    )
+    session.commit()
+    out = tmp_path / f"a.{file_format}"
+    args = ["export", "assessment", "--period", "2026-11", "--format", file_format]
+    result = cli.invoke(app, [*args, "--output", str(out), "--workspace", "acme"])
+    assert result.exit_code == 0, result.output
+    assert "4 people, 5 rows" in result.output
+    if file_format == "csv":
+        lines = out.read_text("utf-8-sig").splitlines()
+    else:
+        sheet = load_workbook(out).active
+        lines = [",".join(_cell(c) for c in r) for r in sheet.iter_rows(values_only=True)]
+    assert lines[0].startswith("email,name,department,period,kpi,actual,target")
+    assert (
+        "ana@acme.com,Ana Lima,Sales,2026-11,MONTHLY_SALES,"
+        "480000.0,400000.0,1.0,120.0,120.0,120.0,bonus" in lines
+    )
+    assert (
+        "tao@acme.com,Tao Wu,Sales,2026-11,MONTHLY_SALES,"
+        "280000.0,350000.0,1.0,80.0,80.0,80.0,partial" in lines
+    )
+    assert cli.invoke(app, [*args[:-1], "pdf"]).exit_code == 2
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    return str(float(value)) if isinstance(value, int | float) else str(value)
