@@ -130,6 +130,7 @@ class DeliveryConfig(_Section):
     lease_seconds: float = Field(default=120, ge=5)
     max_attempts: int = Field(default=8, ge=1)
     backoff_seconds: float = Field(default=30, gt=0)
+    concurrency: int = Field(default=4, ge=1, le=32, description="sends in flight per sender")
     slack: RateLimitConfig = Field(default_factory=_slack_limit)
     feishu: RateLimitConfig = Field(default_factory=_feishu_limit)
 

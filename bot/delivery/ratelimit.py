@@ -6,6 +6,7 @@ the limiter and tests drive it with a fake clock.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 
@@ -36,6 +37,7 @@ class Limiter:
     burst: float = 1.0
     _app: list[Bucket] = field(default_factory=list)
     _recipients: dict[str, Bucket] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         self._app = [Bucket(rate=self.per_second, capacity=max(1.0, self.burst))]
@@ -43,7 +45,11 @@ class Limiter:
             self._app.append(Bucket(rate=self.per_minute / 60, capacity=self.per_minute / 6))
 
     def reserve(self, now: float, recipient: str | None = None) -> float:
-        """Reserve one send (to `recipient`); seconds to wait first."""
+        """Reserve one send (to `recipient`); seconds to wait first. Thread-safe."""
+        with self._lock:
+            return self._reserve(now, recipient)
+
+    def _reserve(self, now: float, recipient: str | None) -> float:
         buckets = list(self._app)
         if recipient is not None and self.per_recipient:
             if len(self._recipients) > 10_000:

@@ -30,6 +30,7 @@ def settings_of(config: DeliveryConfig) -> WorkerSettings:
         lease_seconds=config.lease_seconds,
         max_attempts=config.max_attempts,
         backoff_seconds=config.backoff_seconds,
+        concurrency=config.concurrency,
     )
 
 

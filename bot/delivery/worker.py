@@ -11,6 +11,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -37,6 +38,7 @@ class WorkerSettings:
     backoff_seconds: float = 30.0
     max_backoff_seconds: float = 3600.0
     idle_seconds: float = 1.0
+    concurrency: int = 1  # sends in flight at once (the limiter still paces them)
 
 
 def backoff(attempts: int, settings: WorkerSettings) -> float:
@@ -69,8 +71,12 @@ class OutboxWorker:
     def drain_once(self) -> int:
         """Claim one batch and deliver it; how many rows were handled."""
         envelopes = self._claim()
-        for envelope in envelopes:
-            self._deliver(envelope)
+        if self.settings.concurrency <= 1 or len(envelopes) <= 1:
+            for envelope in envelopes:
+                self._deliver(envelope)
+        else:
+            with ThreadPoolExecutor(max_workers=self.settings.concurrency) as pool:
+                list(pool.map(self._deliver, envelopes))
         return len(envelopes)
 
     def drain(self) -> int:

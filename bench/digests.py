@@ -1,0 +1,161 @@
+"""Manager digests at scale: 1,000 managers over 10,000 people and 40,000 KRs. Reports total
+time and SQL queries per digest (constant: sections read a batch of teams in set queries).
+
+Run: .venv/bin/python bench/digests.py [--people 10000] [--db URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import sqlalchemy as sa  # noqa: E402
+
+from bot.config import AppConfig  # noqa: E402
+from bot.scheduler.context import JobRun  # noqa: E402
+from bot.scheduler.digest_jobs import manager_digests  # noqa: E402
+from storage import migrate  # noqa: E402
+from storage.db import make_engine, session_scope  # noqa: E402
+from storage.models import (  # noqa: E402
+    CheckIn,
+    Confidence,
+    Cycle,
+    CycleState,
+    KeyResult,
+    Objective,
+    ObjectiveStatus,
+    OwnerType,
+    Person,
+    Platform,
+)
+from storage.repos import workspaces  # noqa: E402
+
+NOW = datetime(2026, 11, 27, 16, 30, tzinfo=UTC)  # a Friday after 16:00 UTC
+
+
+def seed(url: str, people: int) -> None:
+    rng = random.Random(7)
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    managers = max(1, people // 10)
+    with session_scope(engine) as session:
+        ws = workspaces.ensure(
+            session=session, slug="bench", name="B", platform=Platform.CONSOLE, external_id="b"
+        )
+        assert ws.id is not None
+        cycle = Cycle(
+            workspace_id=ws.id,
+            name="2026-Q4",
+            start_date=date(2026, 10, 1),
+            end_date=date(2026, 12, 31),
+            state=CycleState.ACTIVE,
+        )
+        session.add(cycle)
+        session.flush()
+        rows = [
+            Person(workspace_id=ws.id, email=f"m{i}@x.com", name=f"M{i}", timezone="UTC")
+            for i in range(managers)
+        ]
+        session.add_all(rows)
+        session.flush()
+        manager_ids = [p.id for p in rows]
+        # Uneven teams (1 to ~30 reports) so a growing team can be seen not to cost queries.
+        staff = [
+            Person(
+                workspace_id=ws.id,
+                email=f"p{i}@x.com",
+                name=f"P{i}",
+                timezone="UTC",
+                manager_id=manager_ids[rng.randrange(managers)],
+            )
+            for i in range(people - managers)
+        ]
+        session.add_all(staff)
+        session.flush()
+        krs: list[KeyResult] = []
+        number = 0
+        for index, person in enumerate(staff + rows):
+            objective = Objective(
+                workspace_id=ws.id,
+                number=index + 1,
+                cycle_id=cycle.id or 0,
+                title="Grow",
+                owner_type=OwnerType.PERSON,
+                owner_person_id=person.id,
+                status=ObjectiveStatus.APPROVED,
+            )
+            session.add(objective)
+            session.flush()
+            for _ in range(4):
+                number += 1
+                krs.append(
+                    KeyResult(
+                        workspace_id=ws.id,
+                        number=number,
+                        objective_id=objective.id or 0,
+                        title=f"KR {number}",
+                        target_value=100,
+                        current_value=rng.uniform(0, 100),
+                        owner_id=person.id or 0,
+                        confidence=rng.choice(list(Confidence)),
+                    )
+                )
+        session.add_all(krs)
+        session.flush()
+        session.add_all(
+            [
+                CheckIn(
+                    workspace_id=ws.id,
+                    key_result_id=kr.id or 0,
+                    person_id=kr.owner_id,
+                    value=kr.current_value,
+                    previous_value=kr.current_value - 10,
+                    confidence=kr.confidence,
+                    note="supplier late",
+                    created_at=NOW - timedelta(days=rng.uniform(0, 10)),
+                )
+                for kr in krs
+                if rng.random() < 0.5
+            ]
+        )
+    engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--people", type=int, default=10_000)
+    parser.add_argument("--db", default="")
+    args = parser.parse_args()
+    url = args.db or f"sqlite:///{tempfile.mkdtemp()}/digests.db"
+    started = time.perf_counter()
+    seed(url, args.people)
+    seconds = time.perf_counter() - started
+    print(f"seeded {args.people} people, {4 * args.people} KRs in {seconds:.1f} s")
+    engine = make_engine(url)
+    queries = 0
+
+    def count(*_: object) -> None:
+        nonlocal queries
+        queries += 1
+
+    sa.event.listen(engine, "before_cursor_execute", count)
+    started = time.perf_counter()
+    digests = manager_digests(JobRun(engine, AppConfig(), NOW))
+    elapsed = time.perf_counter() - started
+    print(
+        f"{url.split(':')[0]}: {digests} manager digests in {elapsed:.1f} s "
+        f"({1000 * elapsed / max(1, digests):.1f} ms each); {queries} SQL statements = "
+        f"{queries / max(1, digests):.2f} per digest (3 reads per batch of 200 + 1 insert each)"
+    )
+
+
+if __name__ == "__main__":
+    main()
