@@ -29,6 +29,7 @@ class RateLimitedStub:
     rejected: int = 0
     errors: dict[str, str] = field(default_factory=dict)  # recipient -> error code
     lock: threading.Lock = field(default_factory=threading.Lock)
+    burst: float = 1.0
     _tokens: float = 1.0
     _updated: float = field(default_factory=time.monotonic)
     first_at: float | None = None
@@ -38,7 +39,7 @@ class RateLimitedStub:
         if not self.limit:
             return True
         now = time.monotonic()
-        self._tokens = min(1.0, self._tokens + (now - self._updated) * self.limit)
+        self._tokens = min(self.burst, self._tokens + (now - self._updated) * self.limit)
         self._updated = now
         if self._tokens < 1.0:
             self.rejected += 1
