@@ -45,6 +45,7 @@ def main() -> None:
             platform=Platform.CONSOLE,
             external_id=f"b{time.time()}",
         )
+        assert ws.id is not None
         kpi = KpiDefinition(
             workspace_id=ws.id,
             code="OUTPUT",
@@ -53,6 +54,7 @@ def main() -> None:
         )
         session.add(kpi)
         session.flush()
+        assert kpi.id is not None
         session.add(
             KpiTarget(
                 workspace_id=ws.id,
