@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from storage.models import Department, Person, PersonIdentity, Platform, Workspace
@@ -65,16 +66,22 @@ def link_identity(
     ).first()
     if existing is not None:
         existing.external_id = external_id
-    else:
-        session.add(
-            PersonIdentity(
-                workspace_id=workspace_id,
-                person_id=person_id,
-                platform=platform,
-                external_id=external_id,
+        session.flush()
+        return
+    try:
+        # Two first requests from the same new user may race here (a slash command and an
+        # event, or two replicas): the loser's insert is rolled back to the savepoint only.
+        with session.begin_nested():
+            session.add(
+                PersonIdentity(
+                    workspace_id=workspace_id,
+                    person_id=person_id,
+                    platform=platform,
+                    external_id=external_id,
+                )
             )
-        )
-    session.flush()
+    except IntegrityError:
+        pass
 
 
 def find(*, session: Session, workspace_id: int, query: str) -> list[Person]:

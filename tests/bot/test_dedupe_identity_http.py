@@ -106,3 +106,32 @@ def test_healthz_answers_with_the_database_reachable(engine: Engine) -> None:
         response = urllib.request.urlopen(f"{base_url}/healthz", timeout=5)
         assert response.status == 200
         assert json.loads(response.read()) == {"status": "ok", "database": "ok"}
+
+
+def test_two_first_requests_of_a_new_user_link_them_once(engine: Engine) -> None:
+    from storage.db import session_scope
+
+    with session_scope(engine) as session:
+        ws = factories.workspace(session)
+        factories.person(session, ws, "ana@example.com")
+        ws_id = ws.id
+
+    def first_contact(_: int) -> int | None:
+        with session_scope(engine) as session:
+            from storage.models import Workspace
+
+            workspace = session.get(Workspace, ws_id)
+            assert workspace is not None
+            person = resolve_person(
+                session=session,
+                workspace=workspace,
+                platform=Platform.SLACK,
+                external_id="U1",
+                fetch_profile=lambda: PlatformProfile(email="ana@example.com"),
+            )
+            return person.id if person else None
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        found = list(pool.map(first_contact, range(8)))
+    assert len(set(found)) == 1
+    assert None not in found

@@ -84,7 +84,9 @@ def ctx_for(session: Session, company: dict[str, object], role: str) -> Context:
     return Context(session, ws, person, "en", Platform.CONSOLE, NOW)
 
 
-def rights(session: Session, company: dict[str, object], target: dict[str, object], role: str):
+def rights(
+    session: Session, company: dict[str, object], target: dict[str, object], role: str
+) -> dict[str, bool]:
     """One row of the table: what `role` of `company` may do to `target`'s peer Pete."""
     ctx = ctx_for(session, company, role)
     objective, kr, peer = target["objective"], target["kr"], target["peer"]

@@ -107,7 +107,7 @@ def inbox(engine: Engine, who: Person) -> list[str]:
         rows = session.exec(
             select(OutboxMessage)
             .where(OutboxMessage.person_id == who.id)
-            .order_by(OutboxMessage.id)  # type: ignore[arg-type]
+            .order_by(OutboxMessage.id)
         )
         return [render_text(Message.model_validate_json(row.payload)) for row in rows]
 
@@ -117,16 +117,14 @@ def inbox_messages(engine: Engine, who: Person) -> list[Message]:
         rows = session.exec(
             select(OutboxMessage)
             .where(OutboxMessage.person_id == who.id)
-            .order_by(OutboxMessage.id)  # type: ignore[arg-type]
+            .order_by(OutboxMessage.id)
         )
         return [Message.model_validate_json(row.payload) for row in rows]
 
 
 def approval_id(engine: Engine) -> int:
     with Session(engine) as session:
-        request = session.exec(
-            select(ApprovalRequest).order_by(ApprovalRequest.id.desc())  # type: ignore[union-attr]
-        ).first()
+        request = session.exec(select(ApprovalRequest).order_by(ApprovalRequest.id.desc())).first()
         assert request is not None
         assert request.id is not None
         return request.id

@@ -74,7 +74,7 @@ def test_manager_approves(engine: Engine, team: Team) -> None:
     assert "Lara Lead approved O-2 “Win the EV segment”" in told[-1]
     assert "Lara Lead: “Great”" in told[-1]
     with Session(engine) as session:
-        krs = session.exec(select(KeyResult).order_by(KeyResult.number)).all()  # type: ignore[arg-type]
+        krs = session.exec(select(KeyResult).order_by(KeyResult.number)).all()
         assert [(k.title, k.start_value, k.target_value, k.weight) for k in krs] == [
             ("Sign new EV accounts", 0, 5, 1),
             ("Cut scrap rate", 7, 5, 2),

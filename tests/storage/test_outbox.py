@@ -80,6 +80,7 @@ def test_console_delivers_the_chatting_persons_messages_once(engine: Engine) -> 
                 payload=Message(blocks=[Section(text=text)]).model_dump_json(),
             )
         ids = (ws.id, ana.id)
+        bob_id = bob.id
     for _ in range(2):
         out = io.StringIO()
         chat_loop(
@@ -98,4 +99,4 @@ def test_console_delivers_the_chatting_persons_messages_once(engine: Engine) -> 
         assert "for Bob" not in shown
     with Session(engine) as session:
         statuses = dict(session.exec(select(OutboxMessage.dedupe_key, OutboxMessage.status)).all())
-    assert statuses == {f"k-{ids[1]}": OutboxStatus.SENT, f"k-{ids[1] + 1}": OutboxStatus.PENDING}
+    assert statuses == {f"k-{ids[1]}": OutboxStatus.SENT, f"k-{bob_id}": OutboxStatus.PENDING}
