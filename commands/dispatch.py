@@ -11,6 +11,7 @@ from commands.handlers import (
     kpi,
     kpi_actions,  # noqa: F401  (registers the alert buttons)
     kpi_assess,
+    kpi_define,
     kpi_feedback,
     kpi_tree,
     okr,
@@ -22,6 +23,7 @@ from commands.types import (
     FlowReply,
     Help,
     KpiAssess,
+    KpiDefine,
     KpiFeedbackReply,
     KpiFeedbackSend,
     KpiList,
@@ -49,6 +51,7 @@ HANDLERS: dict[type[Any], Callable[[Any, Context], Message]] = {
     KpiAssess: kpi_assess.kpi_assess,
     KpiFeedbackSend: kpi_feedback.feedback_command,
     KpiFeedbackReply: kpi_feedback.reply_command,
+    KpiDefine: kpi_define.kpi_define,
     OkrNew: okr_flows.okr_new,
     OkrEdit: okr_flows.okr_edit,
     OkrDecide: okr_flows.okr_decide,

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from commands.types import (
     Command,
@@ -18,6 +19,7 @@ from commands.types import (
     FlowReply,
     Help,
     KpiAssess,
+    KpiDefine,
     KpiFeedbackReply,
     KpiFeedbackSend,
     KpiList,
@@ -33,7 +35,7 @@ from commands.types import (
 )
 from commands.values import parse_value
 from storage import periods
-from storage.models.enums import Confidence
+from storage.models.enums import Aggregation, Confidence, Frequency, KpiDirection
 
 NAMESPACES: dict[str, str] = {"okr": "okr", "目标": "okr", "kpi": "kpi", "指标": "kpi"}
 
@@ -281,6 +283,70 @@ def _parse_kpi_reply(args: Args) -> Command:
     return KpiFeedbackReply(int(args.tokens[0].norm.lstrip("#")), args.rest_from(1) or "")
 
 
+_DEFINE_KEYS = {
+    **dict.fromkeys(["name", "名称"], "name"),
+    **dict.fromkeys(["name_zh", "zh", "中文名"], "name_zh"),
+    **dict.fromkeys(["unit", "单位"], "unit"),
+    **dict.fromkeys(["direction", "dir", "方向"], "direction"),
+    **dict.fromkeys(["frequency", "freq", "频率"], "frequency"),
+    **dict.fromkeys(["aggregation", "agg", "汇总"], "aggregation"),
+}
+_DEFINE_VALUES: dict[str, dict[str, object]] = {
+    "direction": {
+        **dict.fromkeys(
+            ["higher", "higher_is_better", "up", "越高越好", "高"], KpiDirection.HIGHER_IS_BETTER
+        ),
+        **dict.fromkeys(
+            ["lower", "lower_is_better", "down", "越低越好", "低"], KpiDirection.LOWER_IS_BETTER
+        ),
+    },
+    "frequency": {
+        **dict.fromkeys(["daily", "day", "日", "每日"], Frequency.DAILY),
+        **dict.fromkeys(["weekly", "week", "周", "每周"], Frequency.WEEKLY),
+        **dict.fromkeys(["monthly", "month", "月", "每月"], Frequency.MONTHLY),
+        **dict.fromkeys(["quarterly", "quarter", "季", "季度", "每季"], Frequency.QUARTERLY),
+    },
+    "aggregation": {
+        **dict.fromkeys(["sum", "total", "合计", "求和", "累加"], Aggregation.SUM),
+        **dict.fromkeys(["avg", "average", "mean", "平均"], Aggregation.AVG),
+        **dict.fromkeys(["last", "latest", "最新", "期末"], Aggregation.LAST),
+    },
+}
+_DEFINE_PAIR = re.compile(r'\s*([^\s=]+)\s*=\s*("[^"]*"|“[^”]*”|\S*)')
+_QUOTES = "\"“”'‘’"
+
+
+def _parse_kpi_define(args: Args) -> Command:
+    """`CODE [Name] [key=value …]`: the name is the text before the first key=value."""
+    usage = "kpi.define"
+    code = _kpi_code(args, usage)
+    rest = (args.rest_from(1) or "").replace("＝", "=")
+    first_pair = re.search(r"[^\s=]+\s*=", rest)
+    name_text = rest[: first_pair.start()] if first_pair else rest
+    fields: dict[str, Any] = {}
+    if name_text.strip().strip(_QUOTES).strip():
+        fields["name"] = name_text.strip().strip(_QUOTES).strip()
+    position = first_pair.start() if first_pair else len(rest)
+    while position < len(rest.rstrip()):
+        match = _DEFINE_PAIR.match(rest, position)
+        if match is None:
+            raise CommandError("kpi.define.bad_field", {"field": rest[position:].strip()}, usage)
+        key = _DEFINE_KEYS.get(normalise(match[1]))
+        if key is None:
+            raise CommandError("kpi.define.bad_field", {"field": match[1]}, usage=usage)
+        raw = match[2].strip(_QUOTES).strip()
+        value: Any = raw
+        if key in _DEFINE_VALUES:
+            value = _DEFINE_VALUES[key].get(normalise(raw))
+            if value is None:
+                raise CommandError(
+                    "kpi.define.bad_value", {"field": key, "value": raw}, usage=usage
+                )
+        fields[key] = value or None
+        position = match.end()
+    return KpiDefine(code, **fields)
+
+
 VERBS: list[Verb] = [
     Verb("okr", ("list", "ls", "列表", "我的"), "okr.list", _parse_okr_list),
     Verb(
@@ -309,6 +375,7 @@ VERBS: list[Verb] = [
     Verb("kpi", ("assess", "assessment", "考核", "评估"), "kpi.assess", _parse_kpi_assess),
     Verb("kpi", ("feedback", "fb", "反馈"), "kpi.feedback", _parse_kpi_feedback),
     Verb("kpi", ("reply", "回复"), "kpi.reply", _parse_kpi_reply),
+    Verb("kpi", ("define", "def", "定义"), "kpi.define", _parse_kpi_define),
     Verb("kpi", ("help", "h", "?", "帮助"), "kpi.help", _parse_help("kpi")),
 ]
 DEFAULT_VERB = {"okr": "list", "kpi": "list"}

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from storage.models.enums import Confidence
+from storage.models.enums import Aggregation, Confidence, Frequency, KpiDirection
 
 
 class ValueKind(StrEnum):
@@ -122,6 +122,19 @@ class KpiFeedbackReply:
     text: str
 
 
+@dataclass(frozen=True)
+class KpiDefine:
+    """Add or change an indicator of the library; None leaves a field as it is."""
+
+    code: str
+    name: str | None = None
+    name_zh: str | None = None
+    unit: str | None = None
+    direction: KpiDirection | None = None
+    frequency: Frequency | None = None
+    aggregation: Aggregation | None = None
+
+
 Command = (
     OkrList
     | OkrUpdate
@@ -134,6 +147,7 @@ Command = (
     | KpiAssess
     | KpiFeedbackSend
     | KpiFeedbackReply
+    | KpiDefine
     | OkrNew
     | OkrEdit
     | OkrDecide
