@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 from bot.slack.answers import Answers, Reply
+from bot.slack.modals import open_form_modal
 from digests.blockkit import render_message
 
 COMMANDS = ("/okr", "/kpi", "/hr")
@@ -29,6 +30,12 @@ def register_commands(app: Any, answers: Answers) -> None:
             reply = answers.ask(
                 client=client, team_id=body["team_id"], user_id=body["user_id"], text=text
             )
+            # A form (`/okr new`) opens as a modal while the command's trigger_id is fresh.
+            trigger_id = str(body.get("trigger_id") or "")
+            if open_form_modal(
+                client, trigger_id=trigger_id, message=reply.message, locale=reply.locale
+            ):
+                return
             try:
                 respond(replace_original=False, **ephemeral(reply))
             except Exception:

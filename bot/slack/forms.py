@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.slack.modals import unpack_metadata
 from commands.actions import Action
 from digests.blockkit import action_id_of
 
@@ -56,8 +57,9 @@ def click_action(body: dict[str, Any], action: dict[str, Any]) -> Action:
 
 def submit_action(view: dict[str, Any]) -> Action:
     """A view_submission: the modal's callback id, its private metadata and its inputs."""
+    value, _ = unpack_metadata(view.get("private_metadata") or "")
     return Action(
         action_id=view.get("callback_id") or "",
-        value=view.get("private_metadata") or "",
+        value=value,
         form=form_values((view.get("state") or {}).get("values") or {}),
     )

@@ -13,7 +13,7 @@ from typing import Any
 from bot.slack.answers import Answers, Reply
 from bot.slack.forms import click_action, submit_action
 from bot.slack.home import publish_home
-from bot.slack.modals import modal_view
+from bot.slack.modals import modal_view, open_form_modal, unpack_metadata
 from digests.blockkit import render_message
 
 RESULT_CALLBACK_ID = "okrbot.result"
@@ -37,6 +37,13 @@ def _update_in_place(body: dict[str, Any], client: Any, respond: Any, reply: Rep
         client.chat_update(channel=container["channel_id"], ts=container["message_ts"], **rendered)
 
 
+def _origin(container: dict[str, Any]) -> dict[str, str] | None:
+    """The message a modal is opened from, to update in place once the modal is submitted."""
+    if container.get("is_ephemeral") or not container.get("message_ts"):
+        return None
+    return {"channel": str(container["channel_id"]), "ts": str(container["message_ts"])}
+
+
 def register_interactive(app: Any, answers: Answers) -> None:
     """Route every button click and modal submission to the core."""
 
@@ -56,6 +63,15 @@ def register_interactive(app: Any, answers: Answers) -> None:
         reply = answers.ask(
             client=client, team_id=team_id, user_id=user_id, action=click_action(body, action)
         )
+        container = body.get("container") or {}
+        if container.get("type") == "message" and open_form_modal(
+            client,
+            trigger_id=str(body.get("trigger_id") or ""),
+            message=reply.message,
+            locale=reply.locale,
+            origin=_origin(container),
+        ):
+            return
         _update_in_place(body, client, respond, reply)
 
     def on_submit(ack: Any, body: dict[str, Any], view: dict[str, Any], client: Any) -> None:
@@ -66,11 +82,23 @@ def register_interactive(app: Any, answers: Answers) -> None:
                 client=client, team_id=_team_of(body), user_id=user_id, action=submit_action(view)
             )
 
+        _, origin = unpack_metadata(view.get("private_metadata") or "")
+
+        def update_origin(reply: Reply) -> bool:
+            if origin is None or reply.message.is_error:
+                return False
+            rendered = render_message(reply.message, locale=reply.locale)
+            client.chat_update(channel=origin["channel"], ts=origin["ts"], **rendered)
+            return True
+
         def shown(reply: Reply) -> None:
             result = modal_view(reply.message, callback_id=RESULT_CALLBACK_ID, locale=reply.locale)
             ack(response_action="push" if reply.message.is_error else "update", view=result)
+            update_origin(reply)
 
         def later(reply: Reply) -> None:
+            if update_origin(reply):
+                return
             channel = client.conversations_open(users=user_id)["channel"]["id"]
             client.chat_postMessage(
                 channel=channel, **render_message(reply.message, locale=reply.locale)

@@ -67,7 +67,8 @@ def text_input(name: str, value: str) -> dict[str, dict[str, Any]]:
 
 def test_approval_through_slack(engine: Engine, team_served: Served) -> None:
     served = team_served
-    form = reply_to(served, "U_ANA", "/okr", "new")
+    # No trigger_id (or an expired one): the form comes as message inputs.
+    form = reply_to(served, "U_ANA", "/okr", "new", trigger_id="")
     assert '"type": "input"' in form
     assert "okr.new.submit" in form
     with Session(engine) as session:

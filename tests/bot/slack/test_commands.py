@@ -29,11 +29,11 @@ def valid_blocks(blocks: list[dict[str, object]]) -> str:
     return json.dumps(blocks, ensure_ascii=False)
 
 
-def reply_to(served: Served, user: str, command: str, text: str) -> str:
+def reply_to(served: Served, user: str, command: str, text: str, **extra: str) -> str:
     """Send a command; it is acked at once, then answered through response_url."""
     before = len(served.stub.of("response"))
     started = time.monotonic()
-    status, body = served.command(user, command, text)
+    status, body = served.command(user, command, text, **extra)
     assert time.monotonic() - started < 3
     assert (status, body) == (200, "")
     posted = served.stub.wait_for("response", before + 1)[-1]
