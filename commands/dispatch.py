@@ -6,8 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 from commands.context import Context
-from commands.handlers import help as help_handlers
 from commands.handlers import (
+    checkin,  # noqa: F401  (registers the check-in form's actions)
     kpi,
     kpi_actions,  # noqa: F401  (registers the alert buttons)
     kpi_assess,
@@ -17,6 +17,7 @@ from commands.handlers import (
     okr,
     okr_flows,
 )
+from commands.handlers import help as help_handlers
 from commands.types import (
     Command,
     FlowCancel,

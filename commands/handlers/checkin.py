@@ -1,0 +1,76 @@
+"""The check-in prompt's "Update" buttons: a small form per KR, and its submission recorded
+exactly as `/okr update` records a typed check-in."""
+
+from __future__ import annotations
+
+import re
+
+from commands import permissions
+from commands.actions import Action, register
+from commands.context import Context
+from commands.handlers.okr import okr_update
+from commands.types import CommandError, OkrUpdate
+from commands.values import parse_value
+from digests.formatting import number
+from digests.message import Message
+from storage.models import KeyResult, Objective
+from storage.models.enums import Confidence
+from storage.repos import okrs
+
+OPEN_ACTION = "checkin.open"
+SUBMIT_ACTION = "checkin.submit"
+_KR_REF = re.compile(r"^(?:kr-?)?(\d{1,9})$", re.IGNORECASE)
+
+
+def _kr_number(value: str) -> int:
+    match = _KR_REF.match(value.strip())
+    if match is None:
+        raise CommandError("error.unknown_action")
+    return int(match[1])
+
+
+def _visible_key_result(ctx: Context, kr_number: int) -> KeyResult:
+    key_result = okrs.key_result_by_number(
+        session=ctx.session, workspace_id=ctx.workspace_id, number=kr_number
+    )
+    objective = ctx.session.get(Objective, key_result.objective_id) if key_result else None
+    if key_result is None or objective is None:
+        raise CommandError("error.unknown_kr", {"ref": f"KR-{kr_number}"})
+    if not permissions.can_view_objective(ctx, objective):
+        raise CommandError("error.unknown_kr", {"ref": f"KR-{kr_number}"})
+    return key_result
+
+
+@register(OPEN_ACTION)
+def open_checkin(action: Action, ctx: Context) -> Message:
+    """The "Update KR-n" button: a form with the KR's value, confidence and a note."""
+    key_result = _visible_key_result(ctx, _kr_number(action.value))
+    unit = (key_result.unit or "").strip()
+    return ctx.render(
+        "checkin_form",
+        ref=f"KR-{key_result.number}",
+        number=str(key_result.number),
+        title=key_result.title,
+        current=number(key_result.current_value),
+        target=number(key_result.target_value, unit or None),
+        confidence=key_result.confidence.value,
+        confidences=[c.value for c in Confidence],
+    )
+
+
+@register(SUBMIT_ACTION)
+def submit_checkin(action: Action, ctx: Context) -> Message:
+    """The form's submission: parsed and validated like `/okr update KR-n VALUE ...`."""
+    kr_number = _kr_number(action.value)
+    text = action.form.get("value", "").strip()
+    if not text:
+        raise CommandError("error.missing_value", {"ref": f"KR-{kr_number}"}, usage="okr.update")
+    try:
+        value = parse_value(text)
+    except CommandError as error:
+        error.usage = "okr.update"
+        raise
+    chosen = action.form.get("confidence", "")
+    confidence = Confidence(chosen) if chosen in set(Confidence) else None
+    note = action.form.get("note", "").strip() or None
+    return okr_update(OkrUpdate(kr_number, value, confidence, note), ctx)
