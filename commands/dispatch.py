@@ -16,6 +16,7 @@ from commands.handlers import (
     kpi_tree,
     okr,
     okr_flows,
+    team,
 )
 from commands.handlers import help as help_handlers
 from commands.types import (
@@ -36,6 +37,7 @@ from commands.types import (
     OkrList,
     OkrNew,
     OkrShow,
+    OkrTeam,
     OkrUpdate,
 )
 from digests.message import Message
@@ -44,6 +46,7 @@ HANDLERS: dict[type[Any], Callable[[Any, Context], Message]] = {
     OkrList: okr.okr_list,
     OkrShow: okr.okr_show,
     OkrUpdate: okr.okr_update,
+    OkrTeam: team.okr_team,
     Help: help_handlers.help_message,
     KpiList: kpi.kpi_list,
     KpiShow: kpi.kpi_show,

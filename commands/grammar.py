@@ -31,6 +31,7 @@ from commands.types import (
     OkrList,
     OkrNew,
     OkrShow,
+    OkrTeam,
     OkrUpdate,
 )
 from commands.values import parse_value
@@ -356,6 +357,7 @@ VERBS: list[Verb] = [
         _parse_okr_update,
     ),
     Verb("okr", ("show", "view", "查看", "详情"), "okr.show", _parse_okr_show),
+    Verb("okr", ("team", "reports", "团队", "下属"), "okr.team", lambda args: OkrTeam()),
     Verb("okr", ("help", "h", "?", "帮助"), "okr.help", _parse_help("okr")),
     Verb("okr", ("new", "create", "新建", "创建"), "okr.new", _parse_okr_new),
     Verb("okr", ("edit", "rework", "修改", "编辑"), "okr.edit", _parse_okr_edit),

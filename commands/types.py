@@ -45,6 +45,11 @@ class OkrShow:
 
 
 @dataclass(frozen=True)
+class OkrTeam:
+    """A manager's direct reports: objective progress, confidence, pending approvals."""
+
+
+@dataclass(frozen=True)
 class Help:
     topic: str = "all"
 
@@ -139,6 +144,7 @@ Command = (
     OkrList
     | OkrUpdate
     | OkrShow
+    | OkrTeam
     | Help
     | KpiList
     | KpiShow

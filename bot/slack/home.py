@@ -1,4 +1,5 @@
-"""The App Home tab: the person's OKRs with progress bars and their KPIs (views.publish)."""
+"""The App Home tab: the person's OKRs with progress bars, their KPIs and, for managers, the
+team's status (views.publish)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ def home_message(
         return reply.message, reply.locale
     okrs = answers.handle(speaker, text="/okr list").message
     kpis = answers.handle(speaker, text="/kpi list").message
+    # Someone with no direct reports gets an error here: they are no manager, so no team.
+    team = answers.handle(speaker, text="/okr team").message
     locale = speaker.locale
     blocks = [
         *okrs.blocks,
@@ -28,6 +31,7 @@ def home_message(
         Header(text=translate(locale, "slack.home.kpis")),
         *kpis.blocks,
         Divider(),
+        *([] if team.is_error else [*team.blocks, Divider()]),
         Context(text=translate(locale, "slack.home.hint")),
     ]
     return Message(blocks=blocks, summary=okrs.summary), locale
