@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "bot.cli_feishu",
     "bot.cli_jobs",
     "bot.cli_kpi",
+    "bot.cli_broadcast",
 )
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -8,6 +8,7 @@ from typing import Any
 from commands.context import Context
 from commands.handlers import (
     checkin,  # noqa: F401  (registers the check-in form's actions)
+    hr,
     kpi,
     kpi_actions,  # noqa: F401  (registers the alert buttons)
     kpi_assess,
@@ -16,6 +17,7 @@ from commands.handlers import (
     kpi_tree,
     okr,
     okr_flows,
+    okr_schedule,
     team,
 )
 from commands.handlers import help as help_handlers
@@ -24,6 +26,8 @@ from commands.types import (
     FlowCancel,
     FlowReply,
     Help,
+    HrBroadcast,
+    HrStatus,
     KpiAssess,
     KpiDefine,
     KpiFeedbackReply,
@@ -36,6 +40,8 @@ from commands.types import (
     OkrEdit,
     OkrList,
     OkrNew,
+    OkrPause,
+    OkrPromptTime,
     OkrShow,
     OkrTeam,
     OkrUpdate,
@@ -61,6 +67,10 @@ HANDLERS: dict[type[Any], Callable[[Any, Context], Message]] = {
     OkrDecide: okr_flows.okr_decide,
     FlowReply: okr_flows.flow_reply,
     FlowCancel: okr_flows.flow_cancel,
+    OkrPause: okr_schedule.okr_pause,
+    OkrPromptTime: okr_schedule.okr_prompts,
+    HrBroadcast: hr.hr_broadcast,
+    HrStatus: hr.hr_status,
 }
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from commands import grammar_schedule as schedule
 from commands.types import (
     Command,
     CommandError,
@@ -38,7 +39,14 @@ from commands.values import parse_value
 from storage import periods
 from storage.models.enums import Aggregation, Confidence, Frequency, KpiDirection
 
-NAMESPACES: dict[str, str] = {"okr": "okr", "目标": "okr", "kpi": "kpi", "指标": "kpi"}
+NAMESPACES: dict[str, str] = {
+    "okr": "okr",
+    "目标": "okr",
+    "kpi": "kpi",
+    "指标": "kpi",
+    "hr": "hr",
+    "人事": "hr",
+}
 
 CONFIDENCE_ALIASES: dict[str, Confidence] = {
     **dict.fromkeys(
@@ -370,6 +378,9 @@ VERBS: list[Verb] = [
     ),
     Verb("okr", ("reject", "驳回", "拒绝"), "okr.reject", _parse_decision("reject")),
     Verb("okr", ("cancel", "取消"), "okr.cancel", _parse_cancel),
+    Verb("okr", ("pause", "暂停"), "okr.pause", schedule.parse_pause),
+    Verb("okr", ("resume", "恢复"), "okr.resume", schedule.parse_resume),
+    Verb("okr", ("prompts", "prompt", "提醒时间"), "okr.prompts", schedule.parse_prompts),
     Verb("kpi", ("list", "ls", "列表"), "kpi.list", _parse_kpi_list),
     Verb("kpi", ("show", "view", "查看", "详情"), "kpi.show", _parse_kpi_show),
     Verb("kpi", ("record", "add", "记录", "录入", "上报"), "kpi.record", _parse_kpi_record),
@@ -379,8 +390,11 @@ VERBS: list[Verb] = [
     Verb("kpi", ("reply", "回复"), "kpi.reply", _parse_kpi_reply),
     Verb("kpi", ("define", "def", "定义"), "kpi.define", _parse_kpi_define),
     Verb("kpi", ("help", "h", "?", "帮助"), "kpi.help", _parse_help("kpi")),
+    Verb("hr", ("broadcast", "广播"), "hr.broadcast", schedule.parse_broadcast),
+    Verb("hr", ("status", "状态"), "hr.status", schedule.parse_status),
+    Verb("hr", ("help", "h", "?", "帮助"), "hr.help", _parse_help("hr")),
 ]
-DEFAULT_VERB = {"okr": "list", "kpi": "list"}
+DEFAULT_VERB = {"okr": "list", "kpi": "list", "hr": "help"}
 TOP_LEVEL_HELP = {"help", "h", "?", "帮助"}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
@@ -140,6 +141,33 @@ class KpiDefine:
     aggregation: Aggregation | None = None
 
 
+@dataclass(frozen=True)
+class OkrPause:
+    """Stop check-in prompts before `until`; None resumes them."""
+
+    until: date | None = None
+
+
+@dataclass(frozen=True)
+class OkrPromptTime:
+    """A person's own check-in day (`mon` … `sun`) and time (`HH:MM`); None: the default."""
+
+    day: str | None = None
+    time: str | None = None
+
+
+@dataclass(frozen=True)
+class HrBroadcast:
+    audience: str
+    text: str
+    confirm: bool = False
+
+
+@dataclass(frozen=True)
+class HrStatus:
+    broadcast_id: int | None = None
+
+
 Command = (
     OkrList
     | OkrUpdate
@@ -159,6 +187,10 @@ Command = (
     | OkrDecide
     | FlowReply
     | FlowCancel
+    | OkrPause
+    | OkrPromptTime
+    | HrBroadcast
+    | HrStatus
 )
 
 

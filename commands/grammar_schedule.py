@@ -1,0 +1,92 @@
+"""Parsers for a person's prompt schedule (`/okr pause|resume|prompts`) and `/hr` verbs.
+
+Rows for them live in grammar.VERBS; the parsing is here to keep grammar.py short.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import TYPE_CHECKING
+
+from commands.types import Command, CommandError, HrBroadcast, HrStatus, OkrPause, OkrPromptTime
+
+if TYPE_CHECKING:
+    from commands.grammar import Args
+
+DAYS: dict[str, str] = {}
+for _index, _day in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun")):
+    _zh = "一二三四五六日"[_index]
+    _long = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    DAYS.update(dict.fromkeys([_day, _long[_index], f"周{_zh}", f"星期{_zh}"], _day))
+DAYS.update({"周天": "sun", "星期天": "sun"})
+
+_UNTIL = {"until", "till", "to", "到", "至", "直到"}
+_RESET = {"default", "reset", "默认", "恢复默认"}
+_CONFIRM = {"confirm", "yes", "确认", "发送"}
+_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+def parse_pause(args: Args) -> Command:
+    """`until 2026-12-01` or just `2026-12-01`."""
+    usage = "okr.pause"
+    tokens = [t for t in args.tokens if t.norm not in _UNTIL]
+    if len(tokens) != 1:
+        raise CommandError("schedule.pause.missing_date", usage=usage)
+    match = _DATE.match(tokens[0].norm)
+    try:
+        if match is None:
+            raise ValueError(tokens[0].norm)
+        return OkrPause(date(int(match[1]), int(match[2]), int(match[3])))
+    except ValueError:
+        raise CommandError("schedule.pause.bad_date", {"date": tokens[0].norm}, usage) from None
+
+
+def parse_resume(args: Args) -> Command:
+    if args.tokens:
+        raise CommandError("error.too_many_args", usage="okr.resume")
+    return OkrPause(None)
+
+
+def parse_prompts(args: Args) -> Command:
+    """`mon 09:30`, `wed`, `09:30`, or `default`: either part may be left out."""
+    usage = "okr.prompts"
+    if len(args.tokens) == 1 and args.tokens[0].norm in _RESET:
+        return OkrPromptTime()
+    if not args.tokens or len(args.tokens) > 2:
+        raise CommandError("schedule.prompts.missing", usage=usage)
+    day: str | None = None
+    time: str | None = None
+    for token in args.tokens:
+        if token.norm in DAYS and day is None:
+            day = DAYS[token.norm]
+        elif (match := _TIME.match(token.norm)) and time is None:
+            time = f"{int(match[1]):02d}:{match[2]}"
+        else:
+            raise CommandError("schedule.prompts.bad", {"value": token.norm}, usage=usage)
+    return OkrPromptTime(day, time)
+
+
+def parse_broadcast(args: Args) -> Command:
+    """`AUDIENCE MESSAGE… [confirm]`."""
+    usage = "hr.broadcast"
+    tokens = args.tokens
+    confirm = bool(tokens) and tokens[-1].norm in _CONFIRM
+    if confirm:
+        tokens = tokens[:-1]
+    if len(tokens) < 2:
+        raise CommandError("hr.broadcast.missing", usage=usage)
+    end = args.tokens[-1].start if confirm else len(args.original)
+    text = args.original[tokens[1].start : end].strip()
+    return HrBroadcast(tokens[0].norm, text, confirm)
+
+
+def parse_status(args: Args) -> Command:
+    usage = "hr.status"
+    if not args.tokens:
+        return HrStatus()
+    ref = args.tokens[0].norm.lstrip("#")
+    if len(args.tokens) > 1 or not ref.isdigit():
+        raise CommandError("hr.status.bad_ref", {"ref": args.tokens[0].norm}, usage=usage)
+    return HrStatus(int(ref))

@@ -1,0 +1,205 @@
+"""`/hr broadcast` (preview, then Send) and `/hr status` (with "Remind the rest").
+
+Sending enqueues one outbox row a person under `broadcast:<id>:<person_id>`; a second Send,
+a repeated `… confirm` or a resend after a crash enqueue the same keys, so nobody gets it twice.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from commands import permissions
+from commands.actions import Action, register
+from commands.context import Context
+from commands.types import CommandError, HrBroadcast, HrStatus
+from digests.i18n import normalise_locale
+from digests.message import Message
+from digests.render import render
+from storage.models import Broadcast, Person, Workspace
+from storage.repos import broadcasts, outbox
+
+
+def _require_hr(ctx: Context) -> None:
+    if not permissions.is_hr(ctx.person):
+        raise CommandError("hr.not_allowed")
+
+
+def _note(ctx: Context, key: str, **params: object) -> Message:
+    return ctx.render("broadcast_note", text=ctx.t(key, **params))
+
+
+def audience_of(*, session: Session, workspace_id: int, spec: str, now: datetime) -> list[Person]:
+    """The people `spec` names; a CommandError with usage when it names nothing."""
+    try:
+        people = broadcasts.resolve(session=session, workspace_id=workspace_id, spec=spec, now=now)
+    except broadcasts.AudienceError as error:
+        raise CommandError(error.key, {"ref": error.ref}, usage="hr.broadcast") from None
+    if not people:
+        raise CommandError("hr.broadcast.nobody", {"audience": spec})
+    return people
+
+
+def send(
+    *, session: Session, workspace: Workspace, broadcast: Broadcast, now: datetime, sender: str
+) -> int:
+    """Enqueue the broadcast for its audience (resolved now); how many rows were new."""
+    assert workspace.id is not None
+    assert broadcast.id is not None
+    people = audience_of(
+        session=session, workspace_id=workspace.id, spec=broadcast.audience, now=now
+    )
+    payloads: dict[str, str] = {}
+    queued = 0
+    for person in people:
+        assert person.id is not None
+        locale = normalise_locale(person.locale, normalise_locale(workspace.language))
+        if locale not in payloads:
+            message = render(
+                "broadcast", locale=locale, text=broadcast.text, sender=sender, reminder=False
+            )
+            payloads[locale] = message.model_dump_json()
+        queued += outbox.enqueue(
+            session=session,
+            workspace_id=workspace.id,
+            person_id=person.id,
+            dedupe_key=broadcasts.key(broadcast.id, person.id),
+            kind=broadcasts.KIND,
+            payload=payloads[locale],
+        )
+    broadcast.confirmed_at = broadcast.confirmed_at or now
+    broadcast.audience_size = max(broadcast.audience_size, len(people))
+    session.add(broadcast)
+    return queued
+
+
+def _send(ctx: Context, row: Broadcast) -> Message:
+    queued = send(
+        session=ctx.session,
+        workspace=ctx.workspace,
+        broadcast=row,
+        now=ctx.now,
+        sender=ctx.person.name,
+    )
+    key = "hr.broadcast.sent" if queued else "hr.broadcast.already_sent"
+    return _note(ctx, key, ref=row.id, queued=queued)
+
+
+def hr_broadcast(command: HrBroadcast, ctx: Context) -> Message:
+    """Preview the audience size with Send/Cancel; `… confirm` sends at once."""
+    _require_hr(ctx)
+    people = audience_of(
+        session=ctx.session, workspace_id=ctx.workspace_id, spec=command.audience, now=ctx.now
+    )
+    row = broadcasts.draft(
+        session=ctx.session,
+        workspace_id=ctx.workspace_id,
+        created_by_id=ctx.person_id,
+        audience=command.audience,
+        text=command.text,
+        size=len(people),
+        now=ctx.now,
+    )
+    if command.confirm:
+        return _send(ctx, row)
+    return ctx.render(
+        "broadcast_preview",
+        broadcast_id=row.id,
+        count=len(people),
+        audience=command.audience,
+        text=command.text,
+    )
+
+
+def _broadcast(ctx: Context, value: str) -> Broadcast:
+    _require_hr(ctx)
+    ref = value.lstrip("#")
+    row = (
+        broadcasts.get(session=ctx.session, workspace_id=ctx.workspace_id, broadcast_id=int(ref))
+        if ref.isdigit()
+        else None
+    )
+    if row is None:
+        raise CommandError("hr.status.unknown", {"ref": value}, usage="hr.status")
+    return row
+
+
+@register("hr_broadcast.send")
+def send_clicked(action: Action, ctx: Context) -> Message:
+    """Send (or resume sending) the previewed broadcast."""
+    return _send(ctx, _broadcast(ctx, action.value))
+
+
+@register("hr_broadcast.cancel")
+def cancel_clicked(action: Action, ctx: Context) -> Message:
+    """Drop a draft; a broadcast already sent stays sent."""
+    row = _broadcast(ctx, action.value)
+    if row.confirmed_at is not None:
+        return _note(ctx, "hr.broadcast.too_late", ref=row.id)
+    ctx.session.delete(row)
+    return _note(ctx, "hr.broadcast.cancelled", ref=row.id)
+
+
+def hr_status(command: HrStatus, ctx: Context) -> Message:
+    """Audience, delivered, pending, dead letters, read, responded; a button to remind."""
+    _require_hr(ctx)
+    if command.broadcast_id is not None:
+        row = _broadcast(ctx, str(command.broadcast_id))
+    else:
+        found = broadcasts.latest(session=ctx.session, workspace_id=ctx.workspace_id)
+        if found is None:
+            raise CommandError("hr.status.none")
+        row = found
+    status = broadcasts.status(session=ctx.session, broadcast=row)
+    dead = []
+    for person_id, reason in status.dead:
+        person = ctx.session.get(Person, person_id)
+        dead.append((person.name if person else f"#{person_id}", reason or "?"))
+    return ctx.render(
+        "broadcast_status",
+        broadcast_id=row.id,
+        text=row.text,
+        spec=row.audience,
+        audience=status.audience,
+        delivered=status.delivered,
+        pending=status.pending,
+        dead=dead,
+        read=status.read,
+        responded=status.responded,
+        reminders=row.reminders,
+        waiting=len(status.non_responders),
+    )
+
+
+@register("hr_broadcast.remind")
+def remind_clicked(action: Action, ctx: Context) -> Message:
+    """A reminder round to everyone in the audience who has not responded yet."""
+    row = _broadcast(ctx, action.value)
+    assert row.id is not None
+    waiting = broadcasts.status(session=ctx.session, broadcast=row).non_responders
+    if not waiting:
+        return _note(ctx, "hr.remind.nobody", ref=row.id)
+    round_ = row.reminders + 1
+    payloads: dict[str, str] = {}
+    for person_id in waiting:
+        person = ctx.session.get(Person, person_id)
+        locale = normalise_locale(
+            person.locale if person else None, normalise_locale(ctx.workspace.language)
+        )
+        if locale not in payloads:
+            message = render(
+                "broadcast", locale=locale, text=row.text, sender=ctx.person.name, reminder=True
+            )
+            payloads[locale] = message.model_dump_json()
+        outbox.enqueue(
+            session=ctx.session,
+            workspace_id=ctx.workspace_id,
+            person_id=person_id,
+            dedupe_key=broadcasts.reminder_key(row.id, round_, person_id),
+            kind=broadcasts.REMINDER_KIND,
+            payload=payloads[locale],
+        )
+    row.reminders = round_
+    ctx.session.add(row)
+    return _note(ctx, "hr.remind.sent", ref=row.id, count=len(waiting), round=round_)
