@@ -13,8 +13,9 @@ from sqlmodel import Session, select
 
 from digests.blockkit import render_message
 from digests.render import render
-from storage.models import CheckIn, KeyResult
+from storage.models import CheckIn, KeyResult, Objective
 from storage.models.enums import Confidence
+from tests import factories
 from tests.bot.slack.conftest import TEAM, Company, Served
 from tests.bot.slack.test_approval_flow import click
 from tests.bot.slack.test_commands import valid_blocks
@@ -54,8 +55,8 @@ def test_the_prompt_has_an_update_button_per_kr() -> None:
     valid_blocks(blocks)
     buttons = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
     assert [(b["value"], b["text"]["text"]) for b in buttons] == [
-        ("KR-1", "更新 KR-1"),
-        ("KR-2", "更新 KR-2"),
+        ("KR-1 KR-2", "更新 KR-1"),
+        ("KR-2 KR-1", "更新 KR-2"),
     ]
 
 
@@ -116,3 +117,25 @@ def test_someone_elses_kr_is_refused(engine: Engine, served: Served, company: Co
     assert "Ana Lima" in answer
     with Session(engine) as session:
         assert session.exec(select(CheckIn)).all() == []
+
+
+def test_the_updated_prompt_keeps_the_other_krs_buttons(
+    engine: Engine, served: Served, company: Company, session: Session
+) -> None:
+    first = session.exec(select(KeyResult)).one()
+    objective = session.get(Objective, first.objective_id)
+    assert objective is not None
+    second = factories.key_result(session, objective, company.ana, "Open a depot", target=1)
+    session.commit()
+    refs = f"KR-{first.number} KR-{second.number}"
+    served.interactive(click("U_ANA", "checkin.open", refs, {}))
+    (opened,) = served.stub.wait_for("views.open")
+    view = opened.params["view"]
+    served.interactive(submitted(view, "2", "on_track", ""))
+    (updated,) = served.stub.wait_for("chat.update")
+    blocks = updated.params["blocks"]
+    valid_blocks(blocks)
+    buttons = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
+    assert [(b["action_id"], b["value"]) for b in buttons] == [
+        ("checkin.open", f"KR-{second.number}")
+    ]
