@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 from bot.slack.answers import Answers, Reply
+from bot.slack.images import upload_to_dm
 from bot.slack.modals import open_form_modal
 from digests.blockkit import render_message
 
@@ -40,6 +41,8 @@ def register_commands(app: Any, answers: Answers) -> None:
                 respond(replace_original=False, **ephemeral(reply))
             except Exception:
                 log.exception("slack: could not answer through response_url")
+            # Charts follow as PNG files in the person's DM: the reply itself is private.
+            upload_to_dm(client, user_id=body["user_id"], message=reply.message)
 
         # Not a bolt lazy listener: that deep-copies the request inside the ack path.
         answers.pool.submit(answer)

@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.slack.answers import Answers
 from bot.slack.home import publish_home
+from bot.slack.images import upload_images, upload_to_dm
 from bot.slack.text import from_slack
 from digests.blockkit import render_message
 
@@ -37,6 +38,7 @@ def register_events(app: Any, answers: Answers) -> None:
         )
         rendered = render_message(reply.message, locale=reply.locale)
         client.chat_postMessage(channel=event["channel"], **rendered)
+        upload_images(client, channel=event["channel"], message=reply.message)
 
     def on_mention(body: dict[str, Any], event: dict[str, Any], client: Any, context: Any) -> None:
         if _from_a_bot(event):
@@ -51,6 +53,7 @@ def register_events(app: Any, answers: Answers) -> None:
         # Answered privately: a channel is no place for someone's OKRs.
         rendered = render_message(reply.message, locale=reply.locale)
         client.chat_postEphemeral(channel=event["channel"], user=event["user"], **rendered)
+        upload_to_dm(client, user_id=event["user"], message=reply.message)
 
     def on_home(body: dict[str, Any], event: dict[str, Any], client: Any) -> None:
         if event.get("tab", "home") != "home":

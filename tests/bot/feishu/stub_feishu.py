@@ -1,5 +1,6 @@
 """A stand-in for Feishu's Open API: a threaded HTTP server that records each call and
-answers JSON (tenant token, messages, contact users and departments, long-connection endpoint).
+answers JSON (tenant token, messages, image uploads, contact users and departments,
+long-connection endpoint); each call keeps its raw body bytes too.
 `throttle_next` makes the next message send answer 429 with code 99991400 once."""
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ class Call:
     query: dict[str, str]
     body: Any
     at: float
+    raw: bytes = b""
 
 
 @dataclass
@@ -34,6 +36,7 @@ class StubFeishu:
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     departments: dict[str, dict[str, Any]] = field(default_factory=dict)  # by open id
     throttle_next: bool = False
+    images: int = 0
     condition: threading.Condition = field(default_factory=threading.Condition)
     _sent: int = 0
 
@@ -58,6 +61,9 @@ class StubFeishu:
                 return 429, body, {"x-ogw-ratelimit-reset": "1"}
             self._sent += 1
             return 200, ok | {"data": {"message_id": f"om_{self._sent}"}}, {}
+        if path == "/open-apis/im/v1/images" and method == "POST":
+            self.images += 1
+            return 200, ok | {"data": {"image_key": f"img_v3_stub{self.images}"}}, {}
         if path.startswith("/open-apis/im/v1/messages/") and method == "PATCH":
             return 200, ok | {"data": {}}, {}
         if path == "/open-apis/contact/v3/users/find_by_department":
@@ -124,7 +130,7 @@ def _handler(stub: StubFeishu) -> type[BaseHTTPRequestHandler]:
                 body = json.loads(raw) if raw else None
             except ValueError:
                 body = {"_raw": len(raw)}
-            stub.record(Call(self.command, url.path, query, body, time.monotonic()))
+            stub.record(Call(self.command, url.path, query, body, time.monotonic(), raw))
             status, answer, headers = stub.answer(self.command, url.path, query)
             payload = json.dumps(answer).encode()
             self.send_response(status)

@@ -1,5 +1,6 @@
 """A stand-in for Slack's Web API: a threaded HTTP server that records each call and answers
-JSON. Also receives response_url posts (path /response/...)."""
+JSON. Also receives response_url posts (path /response/...) and file uploads (path /upload/...,
+the URL files.getUploadURLExternal hands out; method "upload", the bytes in `raw`)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ class Call:
     method: str  # "chat.postMessage", or "response" for a response_url post
     params: dict[str, Any]
     path: str
+    raw: bytes = b""
 
 
 @dataclass
@@ -29,6 +31,7 @@ class StubSlack:
     oauth_team: dict[str, str] = field(default_factory=lambda: {"id": "T2", "name": "Globex"})
     socket_url: str = ""
     condition: threading.Condition = field(default_factory=threading.Condition)
+    uploads: int = 0
 
     @property
     def api_url(self) -> str:
@@ -65,6 +68,13 @@ class StubSlack:
                 }
             case "apps.connections.open":
                 return ok | {"url": self.socket_url}
+            case "files.getUploadURLExternal":
+                self.uploads += 1
+                file_id = f"F_UP{self.uploads}"
+                return ok | {"upload_url": f"{self.base_url}/upload/{file_id}", "file_id": file_id}
+            case "files.completeUploadExternal":
+                files = [{"id": f["id"], "title": f.get("title")} for f in params["files"]]
+                return ok | {"files": files}
         return ok
 
     def record(self, call: Call) -> None:
@@ -103,7 +113,7 @@ def _params(handler: BaseHTTPRequestHandler, raw: bytes) -> dict[str, Any]:
         params.update(json.loads(raw))
     elif raw:
         params.update(dict(parse_qsl(raw.decode())))
-    for key in ("blocks", "view"):
+    for key in ("blocks", "view", "files"):
         if isinstance(params.get(key), str):
             params[key] = json.loads(params[key])
     auth = handler.headers.get("Authorization", "")
@@ -120,8 +130,18 @@ def stub_slack() -> Iterator[StubSlack]:
     class Handler(BaseHTTPRequestHandler):
         def _handle(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
-            params = _params(self, self.rfile.read(length) if length else b"")
+            raw = self.rfile.read(length) if length else b""
             path = urlparse(self.path).path
+            if path.startswith("/upload/"):
+                stub.record(Call("upload", {}, path, raw))
+                body = b"OK - " + str(len(raw)).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                return
+            params = _params(self, raw)
             method = "response" if path.startswith("/response") else path.removeprefix("/api/")
             stub.record(Call(method, params, path))
             body = json.dumps(stub.answer(method, params)).encode()
