@@ -24,6 +24,7 @@ BOT_SCOPES = (
     "app_mentions:read",
     "chat:write",
     "commands",
+    "files:write",  # /kpi show charts, uploaded as PNG files
     "im:history",
     "im:read",
     "im:write",
