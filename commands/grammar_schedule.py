@@ -6,6 +6,7 @@ Rows for them live in grammar.VERBS; the parsing is here to keep grammar.py shor
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -79,7 +80,11 @@ def parse_broadcast(args: Args) -> Command:
         raise CommandError("hr.broadcast.missing", usage=usage)
     end = args.tokens[-1].start if confirm else len(args.original)
     text = args.original[tokens[1].start : end].strip()
-    return HrBroadcast(tokens[0].norm, text, confirm)
+    kind, colon, arg = tokens[0].norm.partition(":")
+    if kind in ("department", "dept"):  # names keep their case for replies (matching ignores it)
+        raw = args.original[tokens[0].start : tokens[1].start]
+        arg = unicodedata.normalize("NFKC", raw).strip().partition(":")[2]
+    return HrBroadcast(kind + colon + arg, text, confirm)
 
 
 def parse_status(args: Args) -> Command:

@@ -18,7 +18,7 @@ from digests.i18n import normalise_locale
 from digests.message import Message
 from digests.render import render
 from storage.models import Broadcast, Person, Workspace
-from storage.repos import broadcasts, outbox
+from storage.repos import audit, broadcasts, outbox
 
 
 def _require_hr(ctx: Context) -> None:
@@ -82,8 +82,24 @@ def _send(ctx: Context, row: Broadcast) -> Message:
         now=ctx.now,
         sender=ctx.person.name,
     )
+    if queued:
+        _audit(ctx, row, "broadcast_sent", queued)
     key = "hr.broadcast.sent" if queued else "hr.broadcast.already_sent"
     return _note(ctx, key, ref=row.id, queued=queued)
+
+
+def _audit(ctx: Context, row: Broadcast, action: str, queued: int) -> None:
+    audit.record(
+        session=ctx.session,
+        workspace_id=ctx.workspace_id,
+        actor_id=ctx.person_id,
+        platform=ctx.platform,
+        action=action,
+        entity_type="broadcast",
+        entity_id=row.id,
+        entity_ref=f"#{row.id}",
+        after={"audience": row.audience, "queued": queued, "reminders": row.reminders},
+    )
 
 
 def hr_broadcast(command: HrBroadcast, ctx: Context) -> Message:
@@ -202,4 +218,5 @@ def remind_clicked(action: Action, ctx: Context) -> Message:
         )
     row.reminders = round_
     ctx.session.add(row)
+    _audit(ctx, row, "broadcast_reminded", len(waiting))
     return _note(ctx, "hr.remind.sent", ref=row.id, count=len(waiting), round=round_)

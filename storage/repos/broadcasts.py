@@ -144,14 +144,15 @@ def draft(
 ) -> Broadcast:
     """The author's recent broadcast with this audience and text, else a new draft.
 
-    Reuse is what makes a repeated `… confirm` (or a resend after a crash) a no-op.
+    Reuse is what makes a repeated `… confirm` (or a resend after a crash) a no-op; the
+    audience is compared ignoring case, as department names are matched.
     """
     query = (
         select(Broadcast)
         .where(
             Broadcast.workspace_id == workspace_id,
             Broadcast.created_by_id == created_by_id,
-            Broadcast.audience == audience,
+            sa.func.lower(Broadcast.audience) == audience.lower(),
             Broadcast.text == text,
             col(Broadcast.created_at) >= now - reuse_within,
         )
@@ -193,7 +194,8 @@ def rows(*, session: Session, broadcast: Broadcast) -> list[OutboxMessage]:
 def responders(
     *, session: Session, workspace_id: int, person_ids: list[int], since: datetime
 ) -> set[int]:
-    """Who checked in, or did anything recorded in the audit log, since `since`."""
+    """Who checked in, or did anything recorded in the audit log (other than sending
+    broadcasts), since `since`."""
     if not person_ids:
         return set()
     checked = session.exec(
@@ -208,6 +210,7 @@ def responders(
             AuditLog.workspace_id == workspace_id,
             col(AuditLog.actor_id).in_(person_ids),
             col(AuditLog.created_at) >= since,
+            col(AuditLog.action).not_like("broadcast%"),
         )
     )
     return {int(p) for p in checked} | {int(p) for p in acted if p is not None}

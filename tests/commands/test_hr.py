@@ -14,6 +14,7 @@ from bot.core import Core, Inbound
 from commands.actions import Action
 from digests.text import render_text
 from storage.models import (
+    AuditLog,
     Broadcast,
     CheckIn,
     Confidence,
@@ -165,6 +166,7 @@ def test_only_hr_may_broadcast_or_see_status(engine: Engine, org: Org, who: str)
         ("everyone", ["hr", "admin", "boss", "ana", "bob", "ops"]),
         ("department:sales", ["boss", "ana", "bob"]),
         ("department:Sales,Ops", ["boss", "ana", "bob", "ops"]),
+        ("department:SALES", ["boss", "ana", "bob"]),
         ("role:manager", ["boss"]),
         ("role:hr_admin", ["hr"]),
         ("managers", ["boss"]),
@@ -191,7 +193,7 @@ def test_last_weeks_check_in_does_not_count_this_week(session: Session, org: Org
     ("text", "expected"),
     [
         ("/hr broadcast nobody-at-all hello", "nobody-at-all is not an audience"),
-        ("/hr broadcast department:Legal hello", "There is no department called legal"),
+        ("/hr broadcast department:Legal hello", "There is no department called Legal"),
         ("/hr broadcast role:ceo hello", "ceo is not a role"),
         ("/hr broadcast everyone", "Say who to send to and what"),
         ("/hr status abc", "abc is not a broadcast number"),
@@ -266,3 +268,20 @@ def test_status_counts_and_remind_the_rest(engine: Engine, org: Org) -> None:
     )
     assert "Reminder round 2" in click(engine, org.hr, "hr_broadcast.remind", "1")
     assert re.search(r"Delivered:\s+2", say(engine, org.hr, "/hr status"))  # reminders apart
+
+
+def test_responded_counts_chat_actions_not_the_senders_own(engine: Engine, org: Org) -> None:
+    say(engine, org.hr, "/hr broadcast everyone Please update your KRs confirm")
+    assert re.search(r"Responded:\s+0", say(engine, org.hr, "/hr status"))
+    assert "→" in say(engine, org.ana, "/okr update KR-1 3")
+    with Session(engine) as session:  # rows carry the wall clock; put them on the test clock
+        for row in session.exec(select(AuditLog)):
+            row.created_at = NOW + timedelta(hours=1)
+            session.add(row)
+        for check_in in session.exec(select(CheckIn).where(CheckIn.value == 3)):
+            check_in.created_at = NOW + timedelta(hours=1)
+            session.add(check_in)
+        session.commit()
+    status = say(engine, org.hr, "/hr status")
+    assert re.search(r"Responded:\s+1", status)
+    assert "Remind the rest (5)" in status
