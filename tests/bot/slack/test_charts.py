@@ -88,7 +88,7 @@ def test_a_dm_gets_the_chart_uploaded_into_the_dm(served: Served, loss_rate: Kpi
     assert served.event(dm("U_ANA", "kpi show LOSS_RATE"), event_id="EvChart") == 200
     (posted,) = served.stub.wait_for("chat.postMessage")
     assert posted.params["channel"] == "D_ANA"
-    assert f"Chart: {ALT}" in valid_blocks(posted.params["blocks"])
+    assert f"Chart: {ALT} (sent to you as an image)" in valid_blocks(posted.params["blocks"])
     _uploaded(served, "D_ANA")
     assert served.stub.of("conversations.open") == []
     # the reply goes first, then the file
