@@ -43,6 +43,8 @@ BUTTON_TEXT_MAX = 75
 BUTTON_VALUE_MAX = 2000
 BUTTONS_PER_ACTIONS = 25
 MODAL_TITLE_MAX = 24
+# Slack refuses an option whose value is empty: a "none" choice travels as this instead.
+EMPTY_OPTION_VALUE = "okrbot.none"
 FALLBACK_TEXT_MAX = 3000
 STATUS_EMOJI = {
     "on_track": ":large_green_circle:",
@@ -117,11 +119,12 @@ def _input(field: Input) -> SlackBlock:
     element: dict[str, Any]
     if field.options:
         options = [
-            {"text": _plain(o.label, BUTTON_TEXT_MAX), "value": o.value[:150]}
+            {"text": _plain(o.label, BUTTON_TEXT_MAX), "value": o.value[:150] or EMPTY_OPTION_VALUE}
             for o in field.options[:100]
         ]
         element = {"type": "static_select", "action_id": field.name, "options": options}
-        chosen = next((o for o in options if o["value"] == field.initial), None)
+        initial = field.initial or EMPTY_OPTION_VALUE
+        chosen = next((o for o in options if o["value"] == initial), None)
         if chosen is not None:
             element["initial_option"] = chosen
     else:

@@ -6,7 +6,7 @@ from typing import Any
 
 from bot.slack.modals import unpack_metadata
 from commands.actions import Action
-from digests.blockkit import action_id_of
+from digests.blockkit import EMPTY_OPTION_VALUE, action_id_of
 
 _SINGLE: tuple[str, ...] = (
     "selected_date",
@@ -24,7 +24,8 @@ def element_value(element: dict[str, Any]) -> str:
     if element.get("value") is not None:
         return str(element["value"])
     if element.get("selected_option"):
-        return str(element["selected_option"].get("value", ""))
+        value = str(element["selected_option"].get("value", ""))
+        return "" if value == EMPTY_OPTION_VALUE else value
     if element.get("selected_options") is not None:
         return ",".join(str(o.get("value", "")) for o in element["selected_options"])
     for key in _SINGLE:

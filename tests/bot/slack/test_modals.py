@@ -11,6 +11,7 @@ from slack_sdk.models.views import View
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from digests.blockkit import EMPTY_OPTION_VALUE
 from storage.models import (
     KeyResult,
     Objective,
@@ -39,9 +40,11 @@ def team_served(engine: Engine, stub: StubSlack, session: Session) -> Iterator[S
 
 def submission(view: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
     """A view_submission of `view` with these text inputs filled."""
-    state = {
+    state: dict[str, Any] = {
         name: {name: {"type": "plain_text_input", "value": value}} for name, value in values.items()
     }
+    none = {"value": EMPTY_OPTION_VALUE, "text": {"type": "plain_text", "text": "none"}}
+    state["parent"] = {"parent": {"type": "static_select", "selected_option": none}}
     return {
         "type": "view_submission",
         "team": {"id": TEAM},
@@ -78,6 +81,8 @@ def test_okr_new_opens_a_modal_and_its_submission_creates_the_objective(
     inputs = [b["block_id"] for b in view["blocks"] if b["type"] == "input"]
     assert inputs == ["title", "parent", "kr1", "kr2", "kr3", "kr4", "kr5"]
     assert not [b for b in view["blocks"] if b["type"] == "actions"]
+    parent = next(b for b in view["blocks"] if b["block_id"] == "parent")
+    assert all(option["value"] for option in parent["element"]["options"])
     assert served.stub.of("response") == []
 
     values = {
