@@ -24,7 +24,6 @@ from commands.handlers import help as help_handlers
 from commands.types import (
     Command,
     FlowCancel,
-    FlowReply,
     Help,
     HrBroadcast,
     HrStatus,
@@ -65,7 +64,6 @@ HANDLERS: dict[type[Any], Callable[[Any, Context], Message]] = {
     OkrNew: okr_flows.okr_new,
     OkrEdit: okr_flows.okr_edit,
     OkrDecide: okr_flows.okr_decide,
-    FlowReply: okr_flows.flow_reply,
     FlowCancel: okr_flows.flow_cancel,
     OkrPause: okr_schedule.okr_pause,
     OkrPromptTime: okr_schedule.okr_prompts,

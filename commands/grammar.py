@@ -17,7 +17,6 @@ from commands.types import (
     Command,
     CommandError,
     FlowCancel,
-    FlowReply,
     Help,
     KpiAssess,
     KpiDefine,
@@ -407,18 +406,9 @@ def parse(text: str) -> Command:
     """Parse one chat line into a Command, or raise CommandError saying what is wrong.
 
     The namespace (`/okr`, `okr`, `目标`, `/kpi`, `指标`) may be left out before an okr verb,
-    so a Feishu message `更新 3 60` works. Free text that is no command at all becomes a
-    FlowReply: the answer to a question a flow asked, or (no flow waiting) this same error.
+    so a Feishu message `更新 3 60` works. (Free text meant for a waiting flow never gets
+    here: the core offers it to the flow first.)
     """
-    try:
-        return _parse_command(text)
-    except CommandError as error:
-        if error.key != "error.unknown_command":
-            raise
-        return FlowReply(text.strip(), error)
-
-
-def _parse_command(text: str) -> Command:
     tokens = tokenize(text)
     if not tokens:
         return Help()

@@ -90,14 +90,6 @@ class OkrDecide:
 
 
 @dataclass(frozen=True)
-class FlowReply:
-    """Free text that is no command: an answer to a waiting flow, else `error`."""
-
-    text: str
-    error: CommandError
-
-
-@dataclass(frozen=True)
 class FlowCancel:
     pass
 
@@ -185,7 +177,6 @@ Command = (
     | OkrNew
     | OkrEdit
     | OkrDecide
-    | FlowReply
     | FlowCancel
     | OkrPause
     | OkrPromptTime

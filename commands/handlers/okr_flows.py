@@ -5,7 +5,7 @@ from __future__ import annotations
 from commands import permissions
 from commands.actions import Action, register
 from commands.context import Context
-from commands.types import CommandError, FlowCancel, FlowReply, OkrDecide, OkrEdit, OkrNew
+from commands.types import CommandError, FlowCancel, OkrDecide, OkrEdit, OkrNew
 from digests.message import Message
 from flows import approval, drafts, engine, okr_form
 from flows.okr_new import NEW_OKR
@@ -63,14 +63,6 @@ def okr_decide(command: OkrDecide, ctx: Context) -> Message:
     if request is None:
         raise CommandError("flows.approval.nothing_pending", {"ref": f"O-{objective.number}"})
     return approval.decide(ctx, request, command.decision, command.comment)
-
-
-def flow_reply(command: FlowReply, ctx: Context) -> Message:
-    """Free text: the answer to the person's flow, or (no flow waiting) the parse error."""
-    reply = engine.answer(ctx, command.text)
-    if reply is None:
-        raise command.error
-    return reply
 
 
 def flow_cancel(command: FlowCancel, ctx: Context) -> Message:

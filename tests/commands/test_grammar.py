@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from commands.grammar import VERBS, parse
 from commands.types import (
     CommandError,
-    FlowReply,
     Help,
     KpiList,
     KpiRecord,
@@ -141,11 +140,10 @@ def test_errors_name_the_problem_and_the_usage(text: str, key: str, usage: str) 
     assert caught.value.usage == usage
 
 
-def test_free_text_becomes_a_flow_reply_carrying_the_unknown_command_error() -> None:
-    reply = parse("hello there")
-    assert isinstance(reply, FlowReply)
-    assert reply.text == "hello there"
-    assert (reply.error.key, reply.error.usage) == ("error.unknown_command", "help")
+def test_free_text_is_an_unknown_command() -> None:
+    with pytest.raises(CommandError) as caught:
+        parse("hello there")
+    assert (caught.value.key, caught.value.usage) == ("error.unknown_command", "help")
 
 
 def test_every_verb_has_a_distinct_name_within_its_namespace() -> None:
