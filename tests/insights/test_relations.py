@@ -1,0 +1,142 @@
+"""OKR ↔ KPI relations on generated histories: a planted relation is found, chance is not."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from digests.insights.relations import (
+    MIN_PERIODS,
+    Subject,
+    changes,
+    correlate,
+    find_relations,
+    kpi_weekly,
+    kr_weekly,
+    strength,
+)
+from digests.insights.stats import ranks, spearman, spearman_p_value
+
+CYCLE_START = date(2026, 9, 28)  # a Monday
+SALES = ("department", 1)
+
+
+def kr_subject(key: str, steps: list[float], group: object = SALES) -> Subject:
+    """A KR checked in every Wednesday, moving by `steps`."""
+    check_ins = []
+    value = 0.0
+    for week, step in enumerate(steps):
+        value += step
+        at = datetime(2026, 9, 30, 9, tzinfo=UTC) + timedelta(weeks=week)
+        check_ins.append((at, value))
+    return Subject(key, group, kr_weekly(start=0.0, cycle_start=CYCLE_START, check_ins=check_ins))
+
+
+def kpi_subject(key: str, values: list[float], group: object = SALES) -> Subject:
+    """A weekly KPI read for the weeks of the KR above (period ends on Sundays)."""
+    readings = [(date(2026, 10, 4) + timedelta(weeks=w), v) for w, v in enumerate(values)]
+    return Subject(key, group, kpi_weekly(readings, "last"))
+
+
+def planted(weeks: int, seed: int = 1) -> tuple[Subject, Subject, list[float]]:
+    rng = random.Random(seed)
+    steps = [rng.uniform(0, 10) for _ in range(weeks)]
+    level = 50.0
+    kpi_values = []
+    for step in steps:
+        level += 0.3 * step + rng.gauss(0, 0.3)  # moves with the KR, a little noise
+        kpi_values.append(level)
+    return kr_subject("KR-1", steps), kpi_subject("CSAT", kpi_values), steps
+
+
+def test_planted_relation_is_found_with_its_rho_and_periods() -> None:
+    kr, kpi, steps = planted(12)
+    found = find_relations([kr], [kpi])
+    assert len(found) == 1
+    relation = found[0]
+    assert (relation.kr, relation.kpi) == ("KR-1", "CSAT")
+    # 12 weekly check-ins and 12 weekly readings: 11 week-on-week changes compared.
+    assert relation.periods == 11
+    xs, ys = changes(kr.weekly, kpi.weekly)
+    assert xs == pytest.approx(steps[1:])
+    assert relation.rho == pytest.approx(spearman(xs, ys))
+    assert relation.rho > 0.9
+    assert relation.strength == "strong"
+
+
+def test_random_pairs_are_not_reported() -> None:
+    rng = random.Random(7)
+    krs = [kr_subject(f"KR-{i}", [rng.uniform(0, 10) for _ in range(12)]) for i in range(40)]
+    kpis = [kpi_subject(f"K{i}", [rng.gauss(50, 5) for _ in range(12)]) for i in range(10)]
+    assert find_relations(krs, kpis, limit=None) == []  # 400 pairs tested, none reported
+
+
+def test_planted_relation_stands_out_among_random_pairs() -> None:
+    rng = random.Random(11)
+    krs = [kr_subject(f"KR-{i}", [rng.uniform(0, 10) for _ in range(12)]) for i in range(20)]
+    kpis = [kpi_subject(f"K{i}", [rng.gauss(50, 5) for _ in range(12)]) for i in range(5)]
+    kr, kpi, _ = planted(12, seed=3)
+    found = find_relations([*krs, kr], [*kpis, kpi], limit=3)
+    assert [(r.kr, r.kpi) for r in found] == [("KR-1", "CSAT")]
+
+
+def test_fewer_than_six_periods_are_never_reported() -> None:
+    # Perfectly related, but only 5 week-on-week changes.
+    kr, kpi, _ = planted(MIN_PERIODS)
+    assert len(changes(kr.weekly, kpi.weekly)[0]) == MIN_PERIODS - 1
+    assert correlate(kr, kpi) is None
+    assert find_relations([kr], [kpi]) == []
+    longer, longer_kpi, _ = planted(MIN_PERIODS + 1)
+    assert correlate(longer, longer_kpi) is not None
+
+
+def test_only_the_same_group_is_paired() -> None:
+    kr, kpi, _ = planted(12)
+    elsewhere = Subject("CSAT", ("department", 2), kpi.weekly)
+    assert find_relations([kr], [elsewhere]) == []
+
+
+def test_weeks_without_a_kpi_reading_are_left_out() -> None:
+    kr, kpi, _ = planted(12)
+    gappy = Subject(
+        kpi.key, kpi.group, {w: v for i, (w, v) in enumerate(kpi.weekly.items()) if i not in (3, 7)}
+    )
+    xs, _ = changes(kr.weekly, gappy.weekly)
+    assert len(xs) == 11 - 4  # each missing week removes the change into and out of it
+
+
+def test_kr_keeps_its_value_between_check_ins() -> None:
+    weekly = kr_weekly(
+        start=5.0,
+        cycle_start=CYCLE_START,
+        check_ins=[
+            (datetime(2026, 10, 7, tzinfo=UTC), 10.0),
+            (datetime(2026, 10, 8, tzinfo=UTC), 12.0),  # same week: the later one counts
+            (datetime(2026, 10, 21, tzinfo=UTC), 20.0),
+        ],
+    )
+    assert list(weekly.values()) == [5.0, 12.0, 12.0, 20.0]
+
+
+def test_kpi_weeks_follow_the_aggregation() -> None:
+    days = [(date(2026, 10, 5), 2.0), (date(2026, 10, 6), 4.0)]
+    assert list(kpi_weekly(days, "sum").values()) == [6.0]
+    assert list(kpi_weekly(days, "avg").values()) == [3.0]
+    assert list(kpi_weekly(days, "last").values()) == [4.0]
+
+
+def test_strength_words_and_statistics() -> None:
+    assert [strength(r) for r in (0.2, -0.5, 0.71, -0.9)] == [
+        "weak",
+        "moderate",
+        "strong",
+        "strong",
+    ]
+    assert ranks([3, 1, 2, 2]) == [4.0, 1.0, 2.5, 2.5]
+    assert spearman([1, 2, 3, 4], [10, 20, 30, 40]) == pytest.approx(1.0)
+    assert spearman([1, 2, 3, 4], [4, 3, 2, 1]) == pytest.approx(-1.0)
+    assert spearman([1, 1, 1], [1, 2, 3]) is None
+    # As scipy.stats.spearmanr reports it: t = 2.852 with 8 degrees of freedom.
+    assert spearman_p_value(0.71, 10) == pytest.approx(0.02142, abs=1e-4)
