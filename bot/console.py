@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import TextIO
 
 from bot.core import Core, Inbound
-from digests.message import Message
+from digests.message import Context, Message
 from digests.text import render_text
 from storage.db import session_scope
-from storage.models import Platform
+from storage.models import OutboxMessage, Platform
+from storage.outbox_targets import channel_of
 from storage.repos import outbox
 
 INBOX_MARK = "📬"
@@ -68,4 +69,13 @@ def deliver_pending(core: Core, *, workspace_id: int, person_id: int) -> list[Me
         )
         for message in due:
             outbox.mark_sent(session=session, message=message, platform_ref="console")
-        return [Message.model_validate_json(message.payload) for message in due]
+        return [_shown(message) for message in due]
+
+
+def _shown(row: OutboxMessage) -> Message:
+    """The message; one for a channel (the console has none) says which channel first."""
+    message = Message.model_validate_json(row.payload)
+    channel = channel_of(row.dedupe_key)
+    if channel is None:
+        return message
+    return message.model_copy(update={"blocks": [Context(text=f"→ {channel}"), *message.blocks]})

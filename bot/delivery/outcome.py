@@ -14,6 +14,7 @@ class Envelope:
     """One outbox row ready to go: who gets it (their platform id) and in which language.
 
     `in_doubt`: a previous sender died mid-send, so the message may already have landed.
+    `to_channel`: `recipient` is a channel (Slack channel id, Feishu chat_id), not a person.
     """
 
     outbox_id: int
@@ -24,6 +25,7 @@ class Envelope:
     message: Message
     in_doubt: bool = False
     attempts: int = 1
+    to_channel: bool = False
 
 
 @dataclass(frozen=True)

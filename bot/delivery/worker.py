@@ -18,12 +18,14 @@ from datetime import datetime, timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from bot import metrics
 from bot.delivery.outcome import Dead, Envelope, Outcome, Retry, Sent, Throttled, Transport
 from bot.delivery.ratelimit import Limiter
 from digests.i18n import normalise_locale
 from digests.message import Message
 from storage.db import session_scope
 from storage.models import OutboxMessage, Person, PersonIdentity, Workspace
+from storage.outbox_targets import channel_of
 from storage.repos import outbox
 from storage.types import utcnow
 
@@ -142,6 +144,22 @@ class OutboxWorker:
         now = self.clock()
         for row in rows:
             assert row.id is not None
+            channel = channel_of(row.dedupe_key)
+            if channel is not None:
+                envelopes.append(
+                    Envelope(
+                        outbox_id=row.id,
+                        workspace_id=row.workspace_id,
+                        person_id=row.person_id,
+                        recipient=channel,
+                        locale=normalise_locale(languages.get(row.workspace_id)),
+                        message=Message.model_validate_json(row.payload),
+                        in_doubt=row.in_doubt,
+                        attempts=row.attempts,
+                        to_channel=True,
+                    )
+                )
+                continue
             person = people.get(row.person_id)
             recipient = identities.get(row.person_id)
             if person is None or not person.active or recipient is None:
@@ -171,6 +189,7 @@ class OutboxWorker:
         while True:
             wait = self.limiter.reserve(self.monotonic(), envelope.recipient)
             if wait > 0:
+                self._count_wait("limiter", wait)
                 self.sleep(wait)
             try:
                 outcome = self.transport.send(envelope)
@@ -182,11 +201,29 @@ class OutboxWorker:
             log.warning("throttled", extra={"after": outcome.after})
             if waited + outcome.after > self.settings.lease_seconds / 2:
                 return outcome
+            self._count_wait("platform", outcome.after)
             self.sleep(outcome.after)
             waited += outcome.after
 
+    def _count_wait(self, reason: str, seconds: float) -> None:
+        observed = metrics.recorder(self.engine)
+        if observed is not None:
+            platform = self.transport.platform.value
+            observed.ratelimit_waits.labels(platform, reason).inc()
+            observed.ratelimit_wait_seconds.labels(platform).inc(seconds)
+
+    def _count_send(self, outcome: Outcome) -> None:
+        observed = metrics.recorder(self.engine)
+        if observed is not None:
+            platform = self.transport.platform.value
+            name = type(outcome).__name__.lower()  # sent, retry, dead, throttled
+            observed.sends.labels(platform, name).inc()
+            if not isinstance(outcome, Sent):
+                observed.send_failures.labels(platform).inc()
+
     def _deliver(self, envelope: Envelope) -> None:
         outcome = self._send(envelope)
+        self._count_send(outcome)
         now = self.clock()
         with session_scope(self.engine) as session:
             message_id = envelope.outbox_id

@@ -1,4 +1,5 @@
-"""Deliver outbox messages to Feishu: an interactive card to the person's open_id.
+"""Deliver outbox messages to Feishu: an interactive card to the person's open_id (or, for a
+channel row, to the group chat's chat_id).
 
 The outbox id is the send's `uuid`, which Feishu deduplicates for an hour — far longer than
 a sender's lease — so a message resent after a crash lands once.
@@ -58,7 +59,10 @@ class FeishuSender:
             .build()
         )
         request = (
-            CreateMessageRequest.builder().receive_id_type("open_id").request_body(body).build()
+            CreateMessageRequest.builder()
+            .receive_id_type("chat_id" if envelope.to_channel else "open_id")
+            .request_body(body)
+            .build()
         )
         try:
             response = self.client.im.v1.message.create(request)

@@ -1,9 +1,10 @@
-"""Deliver outbox messages to Slack: a DM to the person, as Block Kit.
+"""Deliver outbox messages to Slack: a DM to the person (or a post in a channel), as Block Kit.
 
-chat.postMessage takes the person's user id as the channel (the app's DM with them), so a
-send is one call. Slack has no idempotency key: each post carries the outbox id as message
-metadata, and a message left in doubt by a crashed sender is first looked for in the DM's
-history (conversations.open + conversations.history) before it is posted again.
+chat.postMessage takes the person's user id as the channel (the app's DM with them), or a
+channel id for a channel row, so a send is one call. Slack has no idempotency key: each post
+carries the outbox id as message metadata, and a message left in doubt by a crashed sender is
+first looked for in the DM's (or channel's) history (conversations.open +
+conversations.history) before it is posted again.
 """
 
 from __future__ import annotations
@@ -96,9 +97,13 @@ class SlackSender:
             return Retry(f"slack: {type(error).__name__}")
 
     def _already_posted(self, client: WebClient, envelope: Envelope) -> str | None:
-        """The channel:ts of this outbox message if a previous attempt landed."""
-        opened = client.conversations_open(users=envelope.recipient)
-        channel = str((opened.get("channel") or {}).get("id", ""))
+        """The channel:ts of this outbox message if a previous attempt landed (a channel
+        message is looked for in the channel itself, a DM in the person's DM)."""
+        if envelope.to_channel:
+            channel = envelope.recipient
+        else:
+            opened = client.conversations_open(users=envelope.recipient)
+            channel = str((opened.get("channel") or {}).get("id", ""))
         history = client.conversations_history(
             channel=channel, limit=100, include_all_metadata=True
         )

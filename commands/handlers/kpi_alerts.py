@@ -24,12 +24,13 @@ from storage.models import (
     Person,
     Workspace,
 )
+from storage.outbox_targets import channel_key
 from storage.repos import kpi_alerts, kpis, outbox
 from storage.types import utcnow
 
 ALERT_KIND = "kpi_alert"
 RECOVERY_KIND = "kpi_recovery"
-CHANNEL_KIND = "kpi_alert_channel"  # delivered to kpi_alerts.channel, not to person_id
+CHANNEL_KIND = "kpi_alert_channel"  # to kpi_alerts.channel (see storage.outbox_targets)
 
 
 @dataclass
@@ -231,7 +232,7 @@ def _announce(
             session=session,
             workspace_id=alert.workspace_id,
             person_id=people[0].id or 0,
-            dedupe_key=f"{CHANNEL_KIND}:{kind}:{alert.id}:{channel}",
+            dedupe_key=channel_key(f"{CHANNEL_KIND}:{kind}:{alert.id}", channel),
             kind=CHANNEL_KIND,
             payload=message.model_dump_json(),
         )

@@ -1,7 +1,8 @@
 """A local Slack + Feishu message API that enforces a rate limit (429 above it) and counts
 deliveries per outbox id, for sender tests and bench/fanout.py.
 
-Slack: chat.postMessage (metadata.outbox_id), conversations.open, conversations.history.
+Slack: chat.postMessage (metadata.outbox_id) to a user's DM or a channel (C…),
+conversations.open, conversations.history.
 Feishu: tenant token and im/v1/messages (uuid deduplicated like Feishu does).
 """
 
@@ -74,7 +75,7 @@ class RateLimitedStub:
                 metadata = json.loads(metadata)
             outbox_id = int((metadata.get("event_payload") or {}).get("outbox_id", 0))
             self._count(outbox_id)
-            channel = "D" + user
+            channel = user if user[:1] in {"C", "G", "#"} else "D" + user  # a channel, or a DM
             ts = f"{time.time():.6f}"
             self.history.setdefault(channel, []).append({"ts": ts, "metadata": metadata})
             return 200, {"ok": True, "channel": channel, "ts": ts}, {}
