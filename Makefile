@@ -12,7 +12,7 @@ demo: $(STAMP)
 	$(BIN)/okrbot demo
 
 test: $(STAMP) fonts lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
