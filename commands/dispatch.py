@@ -9,6 +9,7 @@ from commands.context import Context
 from commands.handlers import (
     checkin,  # noqa: F401  (registers the check-in form's actions)
     hr,
+    hr_insights,
     kpi,
     kpi_actions,  # noqa: F401  (registers the alert buttons)
     kpi_assess,
@@ -16,7 +17,10 @@ from commands.handlers import (
     kpi_feedback,
     kpi_tree,
     okr,
+    okr_cycles,
     okr_flows,
+    okr_map,
+    okr_review,
     okr_schedule,
     team,
 )
@@ -26,6 +30,7 @@ from commands.types import (
     FlowCancel,
     Help,
     HrBroadcast,
+    HrInsights,
     HrStatus,
     KpiAssess,
     KpiDefine,
@@ -35,12 +40,17 @@ from commands.types import (
     KpiRecord,
     KpiShow,
     KpiTree,
+    OkrCarry,
+    OkrCycle,
     OkrDecide,
     OkrEdit,
     OkrList,
+    OkrMap,
     OkrNew,
     OkrPause,
     OkrPromptTime,
+    OkrReview,
+    OkrScore,
     OkrShow,
     OkrTeam,
     OkrUpdate,
@@ -69,6 +79,12 @@ HANDLERS: dict[type[Any], Callable[[Any, Context], Message]] = {
     OkrPromptTime: okr_schedule.okr_prompts,
     HrBroadcast: hr.hr_broadcast,
     HrStatus: hr.hr_status,
+    HrInsights: hr_insights.hr_insights,
+    OkrMap: okr_map.okr_map,
+    OkrCycle: okr_cycles.okr_cycle,
+    OkrCarry: okr_cycles.okr_carry_command,
+    OkrScore: okr_review.okr_score,
+    OkrReview: okr_review.okr_review,
 }
 
 

@@ -12,12 +12,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from commands import grammar_lifecycle as lifecycle
+from commands import grammar_review as review
 from commands import grammar_schedule as schedule
 from commands.types import (
     Command,
     CommandError,
     FlowCancel,
     Help,
+    HrInsights,
     KpiAssess,
     KpiDefine,
     KpiFeedbackReply,
@@ -380,6 +383,16 @@ VERBS: list[Verb] = [
     Verb("okr", ("pause", "暂停"), "okr.pause", schedule.parse_pause),
     Verb("okr", ("resume", "恢复"), "okr.resume", schedule.parse_resume),
     Verb("okr", ("prompts", "prompt", "提醒时间"), "okr.prompts", schedule.parse_prompts),
+    Verb(
+        "okr",
+        ("map", "tree", "alignment", "地图", "目标地图", "对齐"),
+        "okr.map",
+        lifecycle.parse_map,
+    ),
+    Verb("okr", ("cycle", "cycles", "周期"), "okr.cycle", lifecycle.parse_cycle),
+    Verb("okr", ("carry", "rollover", "结转"), "okr.carry", lifecycle.parse_carry),
+    Verb("okr", ("score", "评分", "打分"), "okr.score", review.parse_score),
+    Verb("okr", ("review", "retro", "复盘", "回顾"), "okr.review", review.parse_review),
     Verb("kpi", ("list", "ls", "列表"), "kpi.list", _parse_kpi_list),
     Verb("kpi", ("show", "view", "查看", "详情"), "kpi.show", _parse_kpi_show),
     Verb("kpi", ("record", "add", "记录", "录入", "上报"), "kpi.record", _parse_kpi_record),
@@ -391,6 +404,7 @@ VERBS: list[Verb] = [
     Verb("kpi", ("help", "h", "?", "帮助"), "kpi.help", _parse_help("kpi")),
     Verb("hr", ("broadcast", "广播"), "hr.broadcast", schedule.parse_broadcast),
     Verb("hr", ("status", "状态"), "hr.status", schedule.parse_status),
+    Verb("hr", ("insights", "insight", "洞察", "分析"), "hr.insights", lambda args: HrInsights()),
     Verb("hr", ("help", "h", "?", "帮助"), "hr.help", _parse_help("hr")),
 ]
 DEFAULT_VERB = {"okr": "list", "kpi": "list", "hr": "help"}

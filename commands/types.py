@@ -149,6 +149,23 @@ class OkrPromptTime:
 
 
 @dataclass(frozen=True)
+class OkrScore:
+    """Score an objective's KRs and write its review (the owner), or add the manager's."""
+
+    objective_number: int
+
+
+@dataclass(frozen=True)
+class OkrReview:
+    """A cycle's review report: `scope` is person (`subject` names them, None: me), team or
+    department (`subject` names it, None: mine); `cycle` None: the cycle in review."""
+
+    scope: str = "person"
+    subject: str | None = None
+    cycle: str | None = None
+
+
+@dataclass(frozen=True)
 class HrBroadcast:
     audience: str
     text: str
@@ -158,6 +175,40 @@ class HrBroadcast:
 @dataclass(frozen=True)
 class HrStatus:
     broadcast_id: int | None = None
+
+
+@dataclass(frozen=True)
+class HrInsights:
+    """The org health view: check-in rate, KRs at risk, approval turnaround, KPI alerts."""
+
+
+@dataclass(frozen=True)
+class OkrMap:
+    """The alignment map: around one objective, a person, a department, or everything."""
+
+    objective_number: int | None = None
+    subject: str | None = None
+    everything: bool = False
+
+
+@dataclass(frozen=True)
+class OkrCycle:
+    """`list`, `open NAME [START END]` or `close NAME [carry [to CYCLE]]`."""
+
+    action: str = "list"
+    name: str | None = None
+    start: date | None = None
+    end: date | None = None
+    carry: bool = False
+    carry_to: str | None = None
+
+
+@dataclass(frozen=True)
+class OkrCarry:
+    """Carry an unfinished objective into a later cycle (the next one by default)."""
+
+    objective_number: int
+    cycle: str | None = None
 
 
 Command = (
@@ -182,6 +233,12 @@ Command = (
     | OkrPromptTime
     | HrBroadcast
     | HrStatus
+    | HrInsights
+    | OkrMap
+    | OkrCycle
+    | OkrCarry
+    | OkrScore
+    | OkrReview
 )
 
 

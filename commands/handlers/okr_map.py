@@ -1,0 +1,239 @@
+"""`/okr map [O-n|@person|department|all]` (目标地图): the alignment tree, as text and as a PNG.
+
+With no argument a small company (up to DEFAULT_LIMIT objectives) is shown whole; a bigger one
+shows the company-level objectives plus the requester's own branch (their objectives and their
+department's, with what they align to and what aligns to them), and says how many were left out.
+Only objectives the requester may see are ever loaded, so neither the text nor the picture can
+show a hidden one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import col, select
+
+from commands import permissions
+from commands.context import Context
+from commands.handlers.kpi_chart import chart_dir
+from commands.types import CommandError, OkrMap
+from digests.message import Message
+from storage import okr_tree
+from storage.models import Cycle, Department, Objective, OwnerType, Person
+from storage.okr_tree import MapNode
+from storage.repos import okrs, people
+
+DEFAULT_LIMIT = 30
+MAX_ROWS = 80
+USAGE = "okr.map"
+log = logging.getLogger("okrbot.charts")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which part of the forest to show and how to name it."""
+
+    label: str
+    keep: set[int] | None  # None: everything
+    limited: bool = False  # the default view of a big company: say how many were left out
+
+
+def okr_map(command: OkrMap, ctx: Context) -> Message:
+    """The alignment map of the current cycle (or of the named objective's cycle)."""
+    focus = _focus_objective(ctx, command.objective_number)
+    cycle = (
+        ctx.session.get(Cycle, focus.cycle_id)
+        if focus is not None
+        else okrs.current_cycle(session=ctx.session, workspace_id=ctx.workspace_id, today=ctx.today)
+    )
+    if cycle is None or cycle.id is None:
+        return ctx.render("okr_map", cycle=None, scope="", rows=[], more=0, chart=None, alt="")
+    forest = okr_tree.load_forest(
+        session=ctx.session,
+        workspace_id=ctx.workspace_id,
+        cycle_id=cycle.id,
+        visible=lambda o: permissions.can_view_objective(ctx, o),
+    )
+    scope = _scope(ctx, command, forest, focus)
+    shown = forest if scope.keep is None else okr_tree.prune(forest, scope.keep)
+    rows = _rows(ctx, shown)
+    more = max(0, len(rows) - MAX_ROWS)
+    if scope.limited:
+        more += okr_tree.count(forest) - len(rows)
+    rows = rows[:MAX_ROWS]
+    title = ctx.t("okr_map.title", cycle=cycle.name, scope=scope.label)
+    chart = _chart(ctx, rows, title, more)
+    return ctx.render(
+        "okr_map",
+        cycle=cycle.name,
+        scope=scope.label,
+        rows=rows,
+        more=more,
+        chart=str(chart) if chart else None,
+        alt=ctx.t("okr_map.alt", cycle=cycle.name, scope=scope.label, count=len(rows)),
+    )
+
+
+def _focus_objective(ctx: Context, number: int | None) -> Objective | None:
+    if number is None:
+        return None
+    objective = okrs.objective_by_number(
+        session=ctx.session, workspace_id=ctx.workspace_id, number=number
+    )
+    if objective is None or not permissions.can_view_objective(ctx, objective):
+        raise CommandError("error.unknown_objective", {"ref": f"O-{number}"}, usage=USAGE)
+    return objective
+
+
+def _scope(ctx: Context, command: OkrMap, forest: list[MapNode], focus: Objective | None) -> Scope:
+    nodes = [node for _, node in okr_tree.walk(forest)]
+    if focus is not None:
+        if focus.id not in {n.id for n in nodes}:
+            raise CommandError("okr_map.not_on_map", {"ref": f"O-{focus.number}"}, usage=USAGE)
+        assert focus.id is not None
+        return Scope(f"O-{focus.number}", okr_tree.branch_ids(forest, {focus.id}))
+    if command.everything:
+        return Scope(ctx.t("okr_map.scope_all"), None)
+    if command.subject is not None:
+        return _subject_scope(ctx, command.subject, forest, nodes)
+    if len(nodes) <= DEFAULT_LIMIT:
+        return Scope(ctx.t("okr_map.scope_all"), None)
+    mine = {n.id for n in nodes if _belongs(n, {ctx.person_id}, _own_departments(ctx))}
+    company = {n.id for n in nodes if n.objective.owner_type is OwnerType.COMPANY}
+    keep = okr_tree.branch_ids(forest, mine) | company
+    return Scope(ctx.t("okr_map.scope_mine"), keep, limited=True)
+
+
+def _own_departments(ctx: Context) -> set[int]:
+    return {ctx.person.department_id} if ctx.person.department_id is not None else set()
+
+
+def _belongs(node: MapNode, person_ids: set[int], department_ids: set[int]) -> bool:
+    """Owned by one of the people (or holding a KR they own), or by one of the departments."""
+    objective = node.objective
+    if objective.owner_type is OwnerType.DEPARTMENT:
+        return objective.owner_department_id in department_ids
+    return objective.owner_person_id in person_ids or any(
+        kr.owner_id in person_ids for kr in node.key_results
+    )
+
+
+def _subject_scope(
+    ctx: Context, subject: str, forest: list[MapNode], nodes: list[MapNode]
+) -> Scope:
+    """A person (`@name`, email, name) or a department (with its sub-departments)."""
+    department = None
+    if not subject.startswith("@"):
+        department = people.department_by_name(
+            session=ctx.session, workspace_id=ctx.workspace_id, name=subject
+        )
+    if department is not None and department.id is not None:
+        departments = _with_sub_departments(ctx, department.id)
+        members = set(
+            ctx.session.exec(
+                select(Person.id).where(
+                    Person.workspace_id == ctx.workspace_id,
+                    col(Person.department_id).in_(departments),
+                )
+            )
+        )
+        wanted = {
+            n.id for n in nodes if _belongs(n, {m for m in members if m is not None}, departments)
+        }
+        return Scope(department.name, okr_tree.branch_ids(forest, wanted))
+    found = people.find(session=ctx.session, workspace_id=ctx.workspace_id, query=subject)
+    if not found:
+        raise CommandError("okr_map.unknown_subject", {"subject": subject}, usage=USAGE)
+    if len(found) > 1:
+        names = ", ".join(f"{p.name} <{p.email}>" for p in found[:5])
+        raise CommandError("error.ambiguous_person", {"person": subject, "names": names})
+    person = found[0]
+    wanted = {n.id for n in nodes if _belongs(n, {person.id or 0}, set())}
+    return Scope(person.name, okr_tree.branch_ids(forest, wanted))
+
+
+def _with_sub_departments(ctx: Context, department_id: int) -> set[int]:
+    rows = ctx.session.exec(select(Department).where(Department.workspace_id == ctx.workspace_id))
+    children: dict[int | None, list[int]] = {}
+    for row in rows:
+        if row.id is not None:
+            children.setdefault(row.parent_id, []).append(row.id)
+    found, todo = set(), [department_id]
+    while todo:
+        current = todo.pop()
+        if current not in found:
+            found.add(current)
+            todo.extend(children.get(current, []))
+    return found
+
+
+def _rows(ctx: Context, forest: list[MapNode]) -> list[dict[str, Any]]:
+    """Template rows in tree order; `parent` is the index of the row above it in the tree."""
+    walked = list(okr_tree.walk(forest))
+    person_ids = {n.objective.owner_person_id for _, n in walked} - {None}
+    department_ids = {n.objective.owner_department_id for _, n in walked} - {None}
+    names = {
+        p.id: p.name for p in ctx.session.exec(select(Person).where(col(Person.id).in_(person_ids)))
+    }
+    departments = {
+        d.id: d.name
+        for d in ctx.session.exec(select(Department).where(col(Department.id).in_(department_ids)))
+    }
+    index_of: dict[int, int] = {}
+    rows: list[dict[str, Any]] = []
+    for depth, node in walked:
+        objective = node.objective
+        if objective.owner_type is OwnerType.PERSON:
+            owner = names.get(objective.owner_person_id, "")
+        elif objective.owner_type is OwnerType.DEPARTMENT:
+            owner = departments.get(objective.owner_department_id, "")
+        else:
+            owner = ctx.t("okr.owner_type.company")
+        index_of[node.id] = len(rows)
+        rows.append(
+            {
+                "ref": f"O-{objective.number}",
+                "title": objective.title,
+                "owner": owner,
+                "depth": depth,
+                "indent": min(depth, 3),
+                "percent": node.percent,
+                "confidence": node.confidence.value,
+                "krs": len(node.key_results),
+                "risky_below": node.risky_below,
+                "pending": objective.status.value == "pending",
+                "parent": index_of.get(objective.parent_id or 0),
+            }
+        )
+    return rows
+
+
+def _chart(ctx: Context, rows: list[dict[str, Any]], title: str, more: int) -> Path | None:
+    """The map as a PNG (cached by content); None when there is nothing to draw or it fails."""
+    if not rows:
+        return None
+    from digests.charts.okr_map import MapRow, draw_map
+
+    drawn = [
+        MapRow(
+            r["depth"],
+            f"{r['ref']} {r['title']}",
+            r["owner"],
+            r["percent"],
+            r["confidence"],
+            r["parent"] if r["parent"] is not None and r["parent"] < len(rows) else None,
+        )
+        for r in rows
+    ]
+    more_text = ctx.t("okr_map.more", count=more) if more else ""
+    key = hashlib.sha256(repr((ctx.workspace_id, title, drawn, more_text)).encode()).hexdigest()
+    path = chart_dir() / f"okr-map-{key[:16]}.png"
+    try:
+        return path if path.exists() else draw_map(drawn, title=title, path=path, more=more_text)
+    except Exception:  # a picture is a bonus: never lose the reply over it
+        log.exception("okr map chart failed")
+        return None
