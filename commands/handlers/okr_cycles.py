@@ -1,0 +1,264 @@
+"""`/okr cycle list|open|close` and `/okr carry O-n` (周期, 结转): cycles opened, moved to review,
+closed, and unfinished objectives carried into the next cycle. Changing cycles and carrying
+are for HR admins and admins (permissions.can_manage_cycles); every change is audit-logged.
+
+`close` moves a cycle one step along the model's states: planning/active -> review (owners
+score and write the 复盘) -> closed (no more check-ins).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import col, func, select
+
+from commands import permissions
+from commands.context import Context
+from commands.types import CommandError, OkrCarry, OkrCycle
+from digests.message import Message
+from storage import okr_carry
+from storage.models import Cycle, CycleState, Objective, OwnerType
+from storage.repos import audit, okrs
+
+_NEXT_STATE = {
+    CycleState.PLANNING: CycleState.REVIEW,
+    CycleState.ACTIVE: CycleState.REVIEW,
+    CycleState.REVIEW: CycleState.CLOSED,
+    CycleState.CLOSED: CycleState.CLOSED,
+}
+
+
+def okr_cycle(command: OkrCycle, ctx: Context) -> Message:
+    """List the cycles (anyone), or open/close one (HR admins and admins)."""
+    if command.action == "list":
+        return _list(ctx)
+    if not permissions.can_manage_cycles(ctx):
+        raise CommandError("cycles.refused")
+    if command.action == "open":
+        return _open(command, ctx)
+    return _close(command, ctx)
+
+
+def _list(ctx: Context) -> Message:
+    cycles = ctx.session.exec(
+        select(Cycle).where(Cycle.workspace_id == ctx.workspace_id).order_by(col(Cycle.start_date))
+    ).all()
+    counts = dict(
+        ctx.session.exec(
+            select(Objective.cycle_id, func.count())
+            .where(Objective.workspace_id == ctx.workspace_id)
+            .group_by(col(Objective.cycle_id))
+        ).all()
+    )
+    rows = [
+        {
+            "name": c.name,
+            "start": c.start_date.isoformat(),
+            "end": c.end_date.isoformat(),
+            "state": c.state.value,
+            "objectives": counts.get(c.id or 0, 0),
+        }
+        for c in cycles
+    ]
+    return ctx.render("okr_cycle_list", cycles=rows, manager=permissions.can_manage_cycles(ctx))
+
+
+def _cycle(ctx: Context, name: str, usage: str = "okr.cycle") -> Cycle:
+    cycle = okrs.cycle_by_name(session=ctx.session, workspace_id=ctx.workspace_id, name=name)
+    if cycle is None:
+        known = ctx.session.exec(
+            select(Cycle.name).where(Cycle.workspace_id == ctx.workspace_id)
+        ).all()
+        raise CommandError(
+            "cycles.unknown", {"name": name, "known": ", ".join(sorted(known)) or "—"}, usage=usage
+        )
+    return cycle
+
+
+def _audit(ctx: Context, cycle: Cycle, action: str, before: dict[str, Any] | None) -> None:
+    audit.record(
+        session=ctx.session,
+        workspace_id=ctx.workspace_id,
+        actor_id=ctx.person_id,
+        platform=ctx.platform,
+        action=action,
+        entity_type="cycle",
+        entity_id=cycle.id,
+        entity_ref=cycle.name,
+        before=before,
+        after=_snapshot(cycle),
+    )
+
+
+def _snapshot(cycle: Cycle) -> dict[str, Any]:
+    return {
+        "state": cycle.state.value,
+        "start": cycle.start_date.isoformat(),
+        "end": cycle.end_date.isoformat(),
+    }
+
+
+def _open(command: OkrCycle, ctx: Context) -> Message:
+    assert command.name is not None
+    cycle = okrs.cycle_by_name(
+        session=ctx.session, workspace_id=ctx.workspace_id, name=command.name
+    )
+    if cycle is None:
+        if command.start is None or command.end is None:
+            raise CommandError("cycles.open_needs_dates", {"name": command.name}, "okr.cycle")
+        cycle = Cycle(
+            workspace_id=ctx.workspace_id,
+            name=command.name,
+            start_date=command.start,
+            end_date=command.end,
+            state=CycleState.ACTIVE,
+        )
+        ctx.session.add(cycle)
+        ctx.session.flush()
+        _audit(ctx, cycle, "cycle_open", None)
+        return _changed(ctx, cycle, "created")
+    if cycle.state is CycleState.CLOSED:
+        raise CommandError("cycles.already_closed", {"name": cycle.name})
+    before = _snapshot(cycle)
+    if command.start is not None and command.end is not None:
+        cycle.start_date, cycle.end_date = command.start, command.end
+    cycle.state = CycleState.ACTIVE
+    if _snapshot(cycle) == before:
+        return _changed(ctx, cycle, "already_open")
+    ctx.session.add(cycle)
+    _audit(ctx, cycle, "cycle_open", before)
+    return _changed(ctx, cycle, "opened")
+
+
+def _close(command: OkrCycle, ctx: Context) -> Message:
+    assert command.name is not None
+    cycle = _cycle(ctx, command.name)
+    target = _target_cycle(ctx, cycle, command.carry_to) if command.carry else None
+    before = _snapshot(cycle)
+    outcome = "already_closed"
+    if cycle.state is not CycleState.CLOSED:
+        cycle.state = _NEXT_STATE[cycle.state]
+        ctx.session.add(cycle)
+        _audit(ctx, cycle, "cycle_close", before)
+        outcome = cycle.state.value
+    carried: list[okr_carry.Carried] = []
+    if target is not None:
+        carried = _carry_all(ctx, cycle, target)
+    return _changed(ctx, cycle, outcome, target=target, carried=carried)
+
+
+def _target_cycle(ctx: Context, source: Cycle, name: str | None) -> Cycle:
+    """The named cycle, or the next one; it must start later and not be closed."""
+    if name is None:
+        target = okr_carry.next_cycle(session=ctx.session, cycle=source)
+        if target is None:
+            raise CommandError("cycles.no_next", {"name": source.name}, usage="okr.carry")
+        return target
+    target = _cycle(ctx, name, usage="okr.carry")
+    if target.start_date <= source.start_date or target.id == source.id:
+        raise CommandError("cycles.not_later", {"name": target.name, "source": source.name})
+    if target.state is CycleState.CLOSED:
+        raise CommandError("cycles.already_closed", {"name": target.name})
+    return target
+
+
+def _depth(objective: Objective, by_id: dict[int | None, Objective]) -> int:
+    depth, seen = 0, set()
+    parent = by_id.get(objective.parent_id)
+    while parent is not None and parent.id not in seen:
+        seen.add(parent.id)
+        depth += 1
+        parent = by_id.get(parent.parent_id)
+    return depth
+
+
+def _carry_all(ctx: Context, cycle: Cycle, target: Cycle) -> list[okr_carry.Carried]:
+    """Carry every unfinished objective of `cycle`, parents first so alignment follows."""
+    objectives = list(
+        ctx.session.exec(
+            select(Objective).where(
+                Objective.workspace_id == ctx.workspace_id, Objective.cycle_id == cycle.id
+            )
+        )
+    )
+    by_id: dict[int | None, Objective] = {o.id: o for o in objectives}
+    order = {OwnerType.COMPANY: 0, OwnerType.DEPARTMENT: 1, OwnerType.PERSON: 2}
+    objectives.sort(key=lambda o: (_depth(o, by_id), order[o.owner_type], o.number))
+    carried = []
+    for objective in objectives:
+        if okr_carry.is_unfinished(session=ctx.session, objective=objective):
+            carried.append(_carry_one(ctx, objective, target))
+    return carried
+
+
+def _carry_one(ctx: Context, objective: Objective, target: Cycle) -> okr_carry.Carried:
+    done = okr_carry.carry(
+        session=ctx.session, objective=objective, target=target, actor_id=ctx.person_id
+    )
+    if done.created:
+        audit.record(
+            session=ctx.session,
+            workspace_id=ctx.workspace_id,
+            actor_id=ctx.person_id,
+            platform=ctx.platform,
+            action="objective_carry",
+            entity_type="objective",
+            entity_id=objective.id,
+            entity_ref=f"O-{objective.number}",
+            after={"to": f"O-{done.copy.number}", "cycle": target.name},
+        )
+    return done
+
+
+def okr_carry_command(command: OkrCarry, ctx: Context) -> Message:
+    """Carry one unfinished objective into the next (or the named) cycle; twice is harmless."""
+    if not permissions.can_manage_cycles(ctx):
+        raise CommandError("cycles.refused")
+    ref = f"O-{command.objective_number}"
+    objective = okrs.objective_by_number(
+        session=ctx.session, workspace_id=ctx.workspace_id, number=command.objective_number
+    )
+    if objective is None or not permissions.can_view_objective(ctx, objective):
+        raise CommandError("error.unknown_objective", {"ref": ref}, usage="okr.carry")
+    earlier = okr_carry.existing_copy(session=ctx.session, objective=objective)
+    if earlier is None and not okr_carry.is_unfinished(session=ctx.session, objective=objective):
+        raise CommandError("cycles.carry_finished", {"ref": ref})
+    source = ctx.session.get(Cycle, objective.cycle_id)
+    assert source is not None
+    target = (
+        ctx.session.get(Cycle, earlier.cycle_id)
+        if earlier is not None
+        else _target_cycle(ctx, source, command.cycle)
+    )
+    assert target is not None
+    done = _carry_one(ctx, objective, target)
+    return ctx.render("okr_carry", carried=[_carried_view(done)], cycle=target.name)
+
+
+def _carried_view(done: okr_carry.Carried) -> dict[str, Any]:
+    return {
+        "from": f"O-{done.source.number}",
+        "to": f"O-{done.copy.number}",
+        "title": done.source.title,
+        "created": done.created,
+        "krs": done.key_results,
+    }
+
+
+def _changed(
+    ctx: Context,
+    cycle: Cycle,
+    outcome: str,
+    *,
+    target: Cycle | None = None,
+    carried: list[okr_carry.Carried] | None = None,
+) -> Message:
+    return ctx.render(
+        "okr_cycle_changed",
+        name=cycle.name,
+        start=cycle.start_date.isoformat(),
+        end=cycle.end_date.isoformat(),
+        outcome=outcome,
+        target=target.name if target is not None else None,
+        carried=[_carried_view(c) for c in carried or []],
+    )
