@@ -33,7 +33,6 @@ COMMAND_MODULES = (
     "bot.cli_kpi",
     "bot.cli_broadcast",
     "bot.cli_backup",
-    "bot.cli_secrets",
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -120,11 +119,6 @@ def main() -> None:
     """Console-script entry point."""
     import importlib
 
-    from bot.logging_setup import configure_logging
-
-    # Warnings only (readable or JSON, secrets redacted); `serve` applies app.yaml `logging`,
-    # and $OKRBOT_LOG_LEVEL / $OKRBOT_LOG_FORMAT win everywhere.
-    configure_logging(level="WARNING")
     for module in COMMAND_MODULES:
         importlib.import_module(module)  # each registers its commands on `app`
 
