@@ -9,11 +9,11 @@ from __future__ import annotations
 from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, SuccessArgs
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_bolt.response import BoltResponse
-from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
 from bot.runtime import Runtime
 from bot.slack.credentials import SlackCredentials
+from bot.slack.installation_store import EncryptedInstallationStore
 from bot.slack.tenancy import link_team
 from storage.db import session_scope
 
@@ -63,7 +63,7 @@ def oauth_settings(runtime: Runtime, credentials: SlackCredentials) -> OAuthSett
         redirect_uri_path=REDIRECT_PATH,
         install_page_rendering_enabled=False,
         installation_store_bot_only=True,
-        installation_store=SQLAlchemyInstallationStore(
+        installation_store=EncryptedInstallationStore(
             client_id=credentials.client_id, engine=runtime.engine
         ),
         state_store=SQLAlchemyOAuthStateStore(

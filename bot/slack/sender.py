@@ -136,12 +136,11 @@ def client_factory(
 
 def installed_token_lookup(engine: Any, client_id: str) -> Callable[[int], str | None]:
     """The bot token of an OAuth-installed workspace, from the installation store."""
-    from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
-
+    from bot.slack.installation_store import EncryptedInstallationStore
     from storage.db import session_scope
     from storage.models import Workspace
 
-    store = SQLAlchemyInstallationStore(client_id=client_id, engine=engine)
+    store = EncryptedInstallationStore(client_id=client_id, engine=engine)
 
     def token_for(workspace_id: int) -> str | None:
         with session_scope(engine) as session:

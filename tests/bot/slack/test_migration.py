@@ -13,6 +13,7 @@ from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallation
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy.engine import Engine
 
+from bot.slack.installation_store import EncryptedInstallationStore
 from storage import migrate
 
 SLACK_TABLES = {"slack_installations", "slack_bots", "slack_oauth_states"}
@@ -23,7 +24,8 @@ def test_alembic_check_finds_no_drift(engine: Engine) -> None:
 
 
 def test_tables_match_slack_sdks_own_definitions(engine: Engine) -> None:
-    installations = SQLAlchemyInstallationStore(client_id="C1", engine=engine)
+    # okrbot's store: slack_sdk's tables with token columns widened for encryption (0008).
+    installations = EncryptedInstallationStore(client_id="C1", engine=engine)
     states = SQLAlchemyOAuthStateStore(expiration_seconds=60, engine=engine)
     metadata = sa.MetaData()
     for table in [*installations.metadata.tables.values(), *states.metadata.tables.values()]:
