@@ -155,6 +155,15 @@ class PayBandConfig(_Section):
     min_completion: float = Field(description="lowest completion rate, in percent, of this band")
 
 
+class PullSchedule(_Section):
+    """When the scheduler pulls a SQL source, in the company's time zone (default daily 06:00)."""
+
+    every: Literal["hour", "day", "week", "month"] = "day"
+    time: str = Field(default="06:00", pattern=TIME_PATTERN, description="hourly: the minutes")
+    day: Weekday = Field(default="mon", description="weekly: the day")
+    day_of_month: int = Field(default=1, ge=1, le=28, description="monthly: the day")
+
+
 class KpiSourceConfig(_Section):
     """A scheduled SQL pull: a read-only query returning scope, period, value for one KPI."""
 
@@ -162,6 +171,7 @@ class KpiSourceConfig(_Section):
     kpi: str = Field(pattern=r"^[A-Z][A-Z0-9_]{0,63}$")
     url_env: str = Field(description="environment variable holding the read-only database URL")
     query: str
+    schedule: PullSchedule = Field(default_factory=PullSchedule)
 
 
 class KpiAlertsConfig(_Section):

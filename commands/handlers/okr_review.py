@@ -117,9 +117,13 @@ def _scope(ctx: Context, command: OkrReview) -> tuple[str, list[int], list[int]]
         )
         title = ctx.t("review.scope.department", name=department.name)
         return title, [i for i in members if i is not None], [department.id]
-    subject = resolve_person(ctx, command.subject)
-    assert subject.id is not None
-    return subject.name, [subject.id], []
+    try:
+        person = resolve_person(ctx, command.subject)
+    except CommandError as error:
+        error.usage = "okr.review" if error.usage else None
+        raise
+    assert person.id is not None
+    return person.name, [person.id], []
 
 
 def okr_review(command: OkrReview, ctx: Context) -> Message:

@@ -14,9 +14,16 @@ from sqlmodel import Session
 from digests import review_report
 from digests.message import Image
 from storage.models import Cycle, KeyResultScore, ObjectiveReview
+from tests.flows import conftest as flow_conftest
 from tests.flows.conftest import Team, ask, reply
-from tests.flows.conftest import team as flow_team  # noqa: F401  (the fixture)
 from tests.flows.review_seed import SPARK_KR1, SPARK_KR2, Seeded, seed
+
+
+@pytest.fixture
+def flow_team(session: Session) -> Team:
+    """The small company of the flow dialogues (tests/flows/conftest.py)."""
+    team: Team = flow_conftest.team.__wrapped__(session)  # type: ignore[attr-defined]
+    return team
 
 
 @pytest.fixture
