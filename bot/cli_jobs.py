@@ -21,13 +21,17 @@ def jobs_list(config: ConfigOption = None) -> None:
         from storage.types import utcnow
 
         runtime = open_runtime(config_path(config))
-        for name, at in next_runs(runtime.engine, runtime.config, utcnow()).items():
+        try:
+            runs = next_runs(runtime.engine, runtime.config, utcnow())
+        finally:
+            runtime.engine.dispose()
+        for name, at in runs.items():
             typer.echo(f"{name:<20} {at.isoformat() if at else 'off'}")
 
 
 @jobs_app.command("run")
 def jobs_run(
-    name: Annotated[str, typer.Argument(help="checkin_prompt, checkin_nudge, ...")],
+    name: Annotated[str, typer.Argument(help="checkin_prompt, checkin_nudge, kpi_pull, ...")],
     config: ConfigOption = None,
 ) -> None:
     """Run a job now for everyone, whatever the time of day; what was already queued this
@@ -40,5 +44,8 @@ def jobs_run(
         if name not in JOBS:
             raise fail(f"No job {name!r}. Jobs: {', '.join(JOBS)}")
         runtime = open_runtime(config_path(config))
-        queued = run_job(runtime, name, force=True)
-        typer.echo(f"{name}: {queued} message(s) queued.")
+        try:
+            queued = run_job(runtime, name, force=True)
+        finally:
+            runtime.engine.dispose()
+        typer.echo(f"{name}: {queued} {JOBS[name].counts}.")

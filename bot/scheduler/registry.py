@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
@@ -15,6 +15,7 @@ from bot.config import AppConfig
 from bot.scheduler.checkins import checkin_prompts, escalations, nudges
 from bot.scheduler.context import JobRun
 from bot.scheduler.digest_jobs import hr_digests, manager_digests
+from bot.scheduler.kpi_pull_job import kpi_pulls, pull_triggers
 from storage.db import session_scope
 from storage.models import Person, SchedulePreference, Workspace
 
@@ -24,6 +25,9 @@ class JobSpec:
     name: str
     run: Callable[[JobRun], int]
     slots: Callable[[AppConfig], list[tuple[str, str]]]  # (day, HH:MM) in app.yaml
+    # A job with its own schedule (not weekly in people's zones): trigger id -> trigger.
+    custom: Callable[[AppConfig], dict[str, CronTrigger]] | None = None
+    counts: str = "message(s) queued"  # what the number a run returns counts
 
 
 JOBS: dict[str, JobSpec] = {
@@ -58,6 +62,7 @@ JOBS: dict[str, JobSpec] = {
             hr_digests,
             lambda c: [(c.digests.hr.day, c.digests.hr.time)] if c.digests.hr.enabled else [],
         ),
+        JobSpec("kpi_pull", kpi_pulls, lambda c: [], pull_triggers, "new KPI reading(s)"),
     )
 }
 
@@ -78,7 +83,10 @@ def zones_and_custom_slots(engine: Engine) -> tuple[set[str], set[tuple[str, str
 def triggers(
     spec: JobSpec, config: AppConfig, zones: set[str], custom: set[tuple[str, str]]
 ) -> dict[str, CronTrigger]:
-    """One cron trigger per (zone, day, time) of a job, keyed `name@zone@day@HH:MM`."""
+    """One cron trigger per (zone, day, time) of a job, keyed `name@zone@day@HH:MM` (a job
+    with its own schedule has its own keys)."""
+    if spec.custom is not None:
+        return spec.custom(config)
     slots = set(spec.slots(config))
     if spec.name == "checkin_prompt":
         base_day, base_time = config.checkins.day, config.checkins.time
@@ -94,7 +102,7 @@ def triggers(
 
 
 def next_runs(engine: Engine, config: AppConfig, now: datetime) -> dict[str, datetime | None]:
-    """Each job's next fire time, the earliest over its zones."""
+    """Each job's next fire time (UTC), the earliest over its zones."""
     zones, custom = zones_and_custom_slots(engine)
     result: dict[str, datetime | None] = {}
     for name, spec in JOBS.items():
@@ -102,5 +110,5 @@ def next_runs(engine: Engine, config: AppConfig, now: datetime) -> dict[str, dat
             t.get_next_fire_time(None, now) for t in triggers(spec, config, zones, custom).values()
         ]
         found = [t for t in times if t is not None]
-        result[name] = min(found) if found else None
+        result[name] = min(found).astimezone(UTC) if found else None
     return result
