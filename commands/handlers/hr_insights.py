@@ -1,0 +1,112 @@
+"""`/hr insights` (`/hr 洞察`): the org health view for HR admins and admins, as text and one
+chart (check-in rate by week; KRs at risk by department)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+from typing import Any
+
+from commands import permissions
+from commands.context import Context
+from commands.handlers.kpi_chart import chart_dir
+from commands.types import CommandError, HrInsights
+from digests.formatting import percent_text
+from digests.insights import org_health
+from digests.message import Message
+from storage.progress import percent
+
+MAX_DEPARTMENTS = 10
+log = logging.getLogger("okrbot.charts")
+
+
+def _share(value: float) -> str:
+    return percent_text(percent(value))
+
+
+def _duration(ctx: Context, hours: float | None) -> str:
+    if hours is None:
+        return "—"
+    if hours < 48:
+        return ctx.t("insights.approvals.hours", hours=f"{hours:.1f}".rstrip("0").rstrip("."))
+    days = f"{hours / 24:.1f}".rstrip("0").rstrip(".")
+    return ctx.t("insights.approvals.days", days=days)
+
+
+def _week_label(rate: org_health.WeekRate) -> str:
+    year, week, _ = rate.week_start.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def view(ctx: Context, health: org_health.OrgHealth) -> dict[str, Any]:
+    """Template data for hr_insights."""
+    weeks = [
+        {"week": _week_label(w), "done": w.checked_in, "total": w.expected, "rate": _share(w.rate)}
+        for w in health.weeks
+    ]
+    first, last = health.weeks[0].rate, health.weeks[-1].rate
+    direction = "flat" if abs(last - first) < 0.005 else ("up" if last > first else "down")
+    return {
+        "weeks": weeks,
+        "this_week": weeks[-1],
+        "trend": {"direction": direction, "first": _share(first), "last": _share(last)},
+        "departments": [
+            {
+                "name": d.name,
+                "krs": d.krs,
+                "at_risk": d.at_risk,
+                "share": _share(d.share),
+                "misses": d.forecast_misses,
+                "forecast_share": _share(d.forecast_share),
+            }
+            for d in health.departments[:MAX_DEPARTMENTS]
+        ],
+        "more_departments": max(0, len(health.departments) - MAX_DEPARTMENTS),
+        "approvals": {
+            "decided": health.turnaround.decided,
+            "pending": health.turnaround.pending,
+            "median": _duration(ctx, health.turnaround.median_hours),
+            "p90": _duration(ctx, health.turnaround.p90_hours),
+        },
+        "alerts": {
+            "warning": health.alerts_by_level.get("warning", 0),
+            "critical": health.alerts_by_level.get("critical", 0),
+            "open": health.alerts_open,
+        },
+    }
+
+
+def chart(ctx: Context, health: org_health.OrgHealth) -> Path | None:
+    """Draw the chart (cached by content); None when drawing fails."""
+    from digests.charts.org_health import DepartmentBar, RatePoint, draw_org_health
+
+    rates = [RatePoint(_week_label(w), w.rate) for w in health.weeks]
+    bars = [DepartmentBar(d.name, d.share, d.forecast_share) for d in health.departments]
+    labels = {
+        key: ctx.t(f"insights.chart.{key}")
+        for key in ("rate", "rate_title", "risk_title", "said", "forecast")
+    }
+    key = hashlib.sha256(repr((ctx.workspace_id, ctx.locale, rates, bars)).encode()).hexdigest()[
+        :16
+    ]
+    path = chart_dir() / f"org-health-{key}.png"
+    try:
+        return path if path.exists() else draw_org_health(rates, bars, path=path, labels=labels)
+    except Exception:  # a chart is a bonus: never lose the reply over it
+        log.exception("org health chart failed")
+        return None
+
+
+def hr_insights(command: HrInsights, ctx: Context) -> Message:
+    """Check-in rate trend, KRs at risk by department, approval turnaround, KPI alerts."""
+    if not permissions.is_hr(ctx.person):
+        raise CommandError("insights.not_allowed")
+    health = org_health.build(
+        session=ctx.session,
+        workspace_id=ctx.workspace_id,
+        now=ctx.now,
+        no_department=ctx.t("insights.chart.no_department"),
+    )
+    found = chart(ctx, health)
+    return ctx.render("hr_insights", **view(ctx, health), chart=str(found) if found else None)

@@ -1,0 +1,60 @@
+"""The manager digest's "forecast to miss the target" section (appended to SECTIONS).
+
+The section reads the check-in history of the whole batch's KRs once (two queries per batch of
+managers, whatever the team sizes), on the session the batch's facts were loaded with.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import object_session
+from sqlmodel import Session
+
+from digests.digest_manager import TeamFacts
+from digests.insights import history
+from digests.insights.forecast import Forecast, forecast
+from digests.insights.views import flag_view, flagged
+
+LIMIT = 5
+# The latest batch's records and forecasts: batches are built one after another, so one entry
+# is enough; keyed by the facts object itself, never by value.
+_latest: tuple[TeamFacts, dict[int, list[history.KrRecord]], dict[int, Forecast]] | None = None
+
+
+def _load(facts: TeamFacts) -> tuple[dict[int, list[history.KrRecord]], dict[int, Forecast]]:
+    global _latest
+    cached = _latest
+    if cached is not None and cached[0] is facts:
+        return cached[1], cached[2]
+    krs = [kr for owned in facts.krs.values() for kr in owned]
+    session = object_session(krs[0]) if krs else None
+    by_owner: dict[int, list[history.KrRecord]] = {}
+    forecasts: dict[int, Forecast] = {}
+    if isinstance(session, Session):
+        records = history.key_results(
+            session=session, workspace_id=krs[0].workspace_id, owner_ids=sorted(facts.krs)
+        )
+        for record in records:
+            by_owner.setdefault(record.owner_id, []).append(record)
+        forecasts = {r.id: forecast(r.series) for r in records}
+    _latest = (facts, by_owner, forecasts)
+    return by_owner, forecasts
+
+
+def forecast_misses(facts: TeamFacts, manager_id: int) -> dict[str, Any] | None:
+    """The team's KRs whose trend misses the target while their owner says on track."""
+    team = facts.reports.get(manager_id, [])
+    if not any(facts.krs.get(p.id or 0) for p in team):
+        return None
+    by_owner, forecasts = _load(facts)
+    found = [
+        (record, result, person)
+        for person in team
+        for record, result in flagged(by_owner.get(person.id or 0, []), forecasts)
+    ]
+    found.sort(key=lambda item: (item[1].expected_progress or 0.0, item[0].number))
+    items = [flag_view(record, result, owner=person.name) for record, result, person in found]
+    if not items:
+        return None
+    return {"kind": "forecast", "items": items[:LIMIT], "more": max(0, len(items) - LIMIT)}
