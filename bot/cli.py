@@ -33,6 +33,7 @@ COMMAND_MODULES = (
     "bot.cli_kpi",
     "bot.cli_broadcast",
     "bot.cli_backup",
+    "bot.cli_export_review",
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
