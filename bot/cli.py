@@ -34,6 +34,7 @@ COMMAND_MODULES = (
     "bot.cli_broadcast",
     "bot.cli_backup",
     "bot.cli_export_review",
+    "bot.cli_export_okrs",
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
