@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from digests.insights.digest_section import forecast_misses
 from storage.models import CheckIn, Confidence, KeyResult, Person
 from storage.progress import KrNumbers, percent, progress
 from storage.repos import schedule
@@ -121,7 +122,7 @@ def movers(facts: TeamFacts, manager_id: int) -> dict[str, Any] | None:
 
 
 # Approvals awaiting the manager and open KPI alerts plug in here when their tables exist.
-SECTIONS: list[Section] = [completion, at_risk, movers]
+SECTIONS: list[Section] = [completion, at_risk, movers, forecast_misses]
 
 
 def sections_for(facts: TeamFacts, manager_id: int) -> list[dict[str, Any]]:

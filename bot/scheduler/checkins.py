@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from bot.scheduler.context import JobRun, checkin_slot, locale_of, paused, zone_of
 from bot.scheduler.slots import Slot, week_key
+from digests.insights.prompt import prompt_flags
 from digests.render import render
 from storage.db import session_scope
 from storage.models import KeyResult, Person, Workspace
@@ -81,6 +82,12 @@ def checkin_prompts(run: JobRun) -> int:
                     "checkin_prompt",
                     name=person.name,
                     krs=[_kr_view(kr) for kr in todo],
+                    forecasts=prompt_flags(
+                        session=session,
+                        workspace_id=workspace.id,
+                        person_id=person.id,
+                        kr_ids=[kr.id for kr in todo if kr.id is not None],
+                    ),
                 )
     return queued
 

@@ -6,15 +6,17 @@ managers, whatever the team sizes), on the session the batch's facts were loaded
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import object_session
 from sqlmodel import Session
 
-from digests.digest_manager import TeamFacts
 from digests.insights import history
 from digests.insights.forecast import Forecast, forecast
 from digests.insights.views import flag_view, flagged
+
+if TYPE_CHECKING:  # digest_manager imports this module to list the section
+    from digests.digest_manager import TeamFacts
 
 LIMIT = 5
 # The latest batch's records and forecasts: batches are built one after another, so one entry
@@ -35,9 +37,12 @@ def _load(facts: TeamFacts) -> tuple[dict[int, list[history.KrRecord]], dict[int
         records = history.key_results(
             session=session, workspace_id=krs[0].workspace_id, owner_ids=sorted(facts.krs)
         )
+        visible = {kr.id for kr in krs}  # the digest's own visibility rules already applied
         for record in records:
+            if record.id not in visible:
+                continue
             by_owner.setdefault(record.owner_id, []).append(record)
-        forecasts = {r.id: forecast(r.series) for r in records}
+        forecasts = {r.id: forecast(r.series) for r in records if r.id in visible}
     _latest = (facts, by_owner, forecasts)
     return by_owner, forecasts
 
