@@ -33,7 +33,9 @@ COMMAND_MODULES = (
     "bot.cli_kpi",
     "bot.cli_broadcast",
     "bot.cli_backup",
+    "bot.cli_privacy",
     "bot.cli_export_review",
+    "bot.cli_secrets",
     "bot.cli_export_okrs",
 )
 
@@ -75,6 +77,11 @@ def main_options(
 ) -> None:
     """Chat-first OKRs and KPIs."""
     state.config_path = config
+    from bot.logging_setup import configure_logging
+
+    # Runs before every command, not for --help. Warnings only (readable or JSON, secrets
+    # redacted); `serve` applies app.yaml `logging`; $OKRBOT_LOG_LEVEL / _FORMAT win everywhere.
+    configure_logging(level="WARNING")
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:

@@ -15,23 +15,32 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Interface to bind.")] = "0.0.0.0",
     config: ConfigOption = None,
 ) -> None:
-    """Serve Slack and Feishu webhooks, the API and /healthz; start Socket Mode / long
-    connection when configured. Refuses a database whose schema is not current."""
+    """Serve Slack and Feishu webhooks, the API, /healthz, /readyz and /metrics; start Socket
+    Mode / long connection when configured. Refuses a database whose schema is not current."""
     with friendly_errors():
         import uvicorn
 
         from bot.core import Core
         from bot.http_app import background_services, build_app, proactive_services
+        from bot.logging_setup import configure_logging
         from bot.runtime import open_runtime
+        from bot.token_crypto import warn_if_unencrypted
 
         runtime = open_runtime(config_path(config))
+        settings = runtime.config.logging
+        configure_logging(level=settings.level, fmt=settings.format)
+        warn_if_unencrypted(runtime)
         core = Core(runtime.engine)
+        web = build_app(runtime, core)  # first: it sets up the metrics the services count in
         services = background_services(runtime, core)
         services.extend(proactive_services(runtime))
         for service in services:
             service.start()
         try:
-            uvicorn.run(build_app(runtime, core), host=host, port=port, log_level="info")
+            # log_config=None: uvicorn's own lines go through okrbot's handler (JSON, redacted).
+            uvicorn.run(
+                web, host=host, port=port, log_level=settings.level.lower(), log_config=None
+            )
         finally:
             for service in services:
                 service.stop()

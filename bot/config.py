@@ -203,6 +203,18 @@ class FeishuConfig(_Section):
     replay_window_seconds: int = Field(default=300, ge=1)
 
 
+class LoggingConfig(_Section):
+    """`okrbot serve`'s logs; `auto` is JSON lines unless stderr is a terminal."""
+
+    format: Literal["auto", "json", "text"] = "auto"
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+
+    @field_validator("level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+
 class AppConfig(_Section):
     """The whole of app.yaml."""
 
@@ -220,6 +232,7 @@ class AppConfig(_Section):
     digests: DigestsConfig = Field(default_factory=DigestsConfig)
     scheduler: SchedulerConfig = Field(default_factory=SchedulerConfig)
     delivery: DeliveryConfig = Field(default_factory=DeliveryConfig)
+    logging: LoggingConfig = Field(default_factory=LoggingConfig)
 
     @property
     def database_url(self) -> str:

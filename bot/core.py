@@ -8,6 +8,7 @@ boundary always comes first, so no traceback ever reaches a chat.
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -15,6 +16,8 @@ from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
+from bot import metrics
+from bot.logging_setup import current_request, request_scope
 from commands.actions import Action, run_action
 from commands.context import Context
 from commands.dispatch import run
@@ -79,12 +82,32 @@ class Core:
         handler: Handler = self._dispatch
         for middleware in reversed([self._error_boundary, *self.middlewares]):
             handler = _bind(middleware, handler)
-        return handler(inbound)
+        platform = inbound.platform.value
+        with request_scope(platform=platform, workspace=inbound.workspace_id) as request:
+            started = time.perf_counter()
+            reply = handler(inbound)
+            elapsed = time.perf_counter() - started
+            # Never the text: it is personal data (debug logs only say how long it was).
+            log.info(
+                "request handled",
+                extra={
+                    "kind": "action" if inbound.action is not None else "command",
+                    "outcome": request.outcome,
+                    "duration_ms": round(elapsed * 1000, 1),
+                },
+            )
+            log.debug("request text", extra={"text_length": len(inbound.text)})
+            observed = metrics.recorder(self.engine)
+            if observed is not None:
+                observed.requests.labels(platform, request.outcome).inc()
+                observed.handler_seconds.labels(platform).observe(elapsed)
+        return reply
 
     def _error_boundary(self, inbound: Inbound, next_handler: Handler) -> Message:
         try:
             return next_handler(inbound)
         except Exception:
+            _set_outcome("error")
             reference = uuid.uuid4().hex[:8]
             log.exception(
                 "request failed",
@@ -126,6 +149,7 @@ class Core:
                 return run(parse(inbound.text), context)
         except CommandError as error:
             # session_scope has rolled back: bad input never leaves a half-written record.
+            _set_outcome("refused")
             return error_message(error, locale)
 
     def _locale_of(self, inbound: Inbound) -> str:
@@ -135,6 +159,12 @@ class Core:
                 return normalise_locale(person.locale if person else None)
         except Exception:
             return "en"
+
+
+def _set_outcome(outcome: str) -> None:
+    request = current_request()
+    if request is not None:
+        request.outcome = outcome
 
 
 def _bind(middleware: Middleware, next_handler: Handler) -> Handler:

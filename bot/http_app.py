@@ -15,11 +15,15 @@ from typing import Protocol
 
 import sqlalchemy as sa
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.core import Core
+from bot.http_observe import ObserveRequests
+from bot.metrics import CONTENT_TYPE, for_engine
+from bot.readiness import readiness
 from bot.runtime import Runtime
 
 PLATFORM_MODULES: dict[str, str] = {"slack": "bot.slack.http", "feishu": "bot.feishu.http"}
@@ -50,7 +54,7 @@ def _platform_hook(name: str, hook: str) -> Callable[[Runtime, Core], list[objec
 
 
 def build_app(runtime: Runtime, core: Core) -> Starlette:
-    """The Starlette app with /healthz and every enabled platform's routes."""
+    """The Starlette app with /healthz, /readyz, /metrics and every enabled platform's routes."""
 
     async def healthz(request: Request) -> JSONResponse:
         try:
@@ -61,13 +65,37 @@ def build_app(runtime: Runtime, core: Core) -> Starlette:
         return JSONResponse({"status": "ok", "database": "ok"})
 
     routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"])]
+    routes.extend(observability_routes(runtime))
     for module_name in ALWAYS_MODULES:
         routes.extend(importlib.import_module(module_name).routes(runtime, core))
     for name in enabled_platforms(runtime):
         hook = _platform_hook(name, "routes")
         if hook is not None:
             routes.extend(route for route in hook(runtime, core) if isinstance(route, BaseRoute))
-    return Starlette(routes=routes)
+    app = Starlette(routes=routes)
+    paths = {route.path for route in routes if isinstance(route, Route)}
+    app.add_middleware(ObserveRequests, metrics=for_engine(runtime.engine), routes=paths)
+    return app
+
+
+def observability_routes(runtime: Runtime) -> list[BaseRoute]:
+    """`GET /readyz` (database reachable, schema current) and `GET /metrics` (Prometheus)."""
+    registry = for_engine(runtime.engine).registry
+
+    async def readyz(request: Request) -> JSONResponse:
+        ready, body = await run_in_threadpool(readiness, runtime.engine)
+        return JSONResponse(body, status_code=200 if ready else 503)
+
+    async def metrics(request: Request) -> Response:
+        from prometheus_client import generate_latest
+
+        body = await run_in_threadpool(generate_latest, registry)
+        return Response(body, media_type=CONTENT_TYPE)
+
+    return [
+        Route("/readyz", readyz, methods=["GET"]),
+        Route("/metrics", metrics, methods=["GET"]),
+    ]
 
 
 def background_services(runtime: Runtime, core: Core) -> list[BackgroundService]:

@@ -9,10 +9,18 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 
+from apscheduler.events import (
+    EVENT_JOB_ERROR,
+    EVENT_JOB_EXECUTED,
+    EVENT_JOB_MISSED,
+    JobExecutionEvent,
+)
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot import metrics
 from bot.runtime import Runtime
 from bot.scheduler.context import JobRun
 from bot.scheduler.leader import LeaderLock
@@ -51,6 +59,32 @@ def install_jobs(scheduler: BackgroundScheduler, runtime: Runtime) -> None:
             job.remove()
 
 
+JOB_EVENTS = EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED
+
+
+def count_job_event(runtime: Runtime) -> Callable[[JobExecutionEvent], None]:
+    """An APScheduler listener counting runs (ok/error) and missed runs per job name."""
+
+    def listener(event: JobExecutionEvent) -> None:
+        observed = metrics.recorder(runtime.engine)
+        if observed is None:
+            return
+        job = metrics.job_name(event.job_id)
+        if event.code == EVENT_JOB_MISSED:
+            observed.jobs_missed.labels(job).inc()
+        else:
+            outcome = "error" if event.exception is not None else "ok"
+            observed.jobs_run.labels(job, outcome).inc()
+
+    return listener
+
+
+def _set_leader(runtime: Runtime, value: int) -> None:
+    observed = metrics.recorder(runtime.engine)
+    if observed is not None:
+        observed.leader.set(value)
+
+
 class SchedulerService:
     """Polls for leadership; the leader runs APScheduler, followers wait to take over."""
 
@@ -85,14 +119,17 @@ class SchedulerService:
             id="sweep",
             next_run_time=utcnow(),  # catch up at once after a restart or takeover
         )
+        scheduler.add_listener(count_job_event(self.runtime), JOB_EVENTS)
         scheduler.start()
         self.scheduler = scheduler
+        _set_leader(self.runtime, 1)
         log.info("scheduler: leading")
 
     def _follow(self) -> None:
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
             self.scheduler = None
+            _set_leader(self.runtime, 0)
             log.info("scheduler: lost the lead")
 
     def loop(self) -> None:
