@@ -16,6 +16,7 @@ from commands.handlers import (
     kpi_define,
     kpi_feedback,
     kpi_tree,
+    kr_feedback,  # noqa: F401  (registers the digest's KR feedback button)
     okr,
     okr_cycles,
     okr_flows,

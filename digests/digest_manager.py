@@ -1,6 +1,7 @@
 """The manager digest, as sections: each section reads what it needs for a batch of managers
-in a fixed number of queries, then renders per manager. Other features plug in a section
-(approvals, KPI alerts) by appending to SECTIONS."""
+in a fixed number of queries, then renders per manager. Other features plug in a section by
+appending to SECTIONS. Only KRs of objectives the manager may see are loaded (private ones of
+people outside their chain never are), so no section can show them."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from digests.digest_actions import open_alerts, pending_approvals
+from digests.digest_visibility import visible_key_results
 from digests.insights.digest_section import forecast_misses
 from storage.models import CheckIn, Confidence, KeyResult, Person
 from storage.progress import KrNumbers, percent, progress
@@ -28,13 +31,19 @@ class TeamFacts:
     notes: dict[int, str] = field(default_factory=dict)  # latest note per KR
     moved: dict[int, float] = field(default_factory=dict)  # KR progress change over 7 days
     checked_in: set[int] = field(default_factory=set)  # people with a check-in in 7 days
+    managers: dict[int, Person] = field(default_factory=dict)
+    alerts: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # open, by owner
+    approvals: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # by approver
 
 
 def load_facts(
     *, session: Session, workspace_id: int, manager_ids: list[int], now: datetime
 ) -> TeamFacts:
-    """Four queries for any number of managers and any team size."""
+    """A fixed number of queries (at most 14) for any number of managers and team sizes."""
     facts = TeamFacts(now=now)
+    facts.managers = {
+        p.id or 0: p for p in session.exec(select(Person).where(col(Person.id).in_(manager_ids)))
+    }
     people = session.exec(
         select(Person).where(
             Person.workspace_id == workspace_id,
@@ -48,8 +57,20 @@ def load_facts(
         by_manager[person.manager_id].append(person)
     facts.reports = dict(by_manager)
     report_ids = [p.id for team in by_manager.values() for p in team if p.id is not None]
-    facts.krs = schedule.active_key_results(
-        session=session, workspace_id=workspace_id, owner_ids=report_ids
+    known = {p.id or 0: p for team in by_manager.values() for p in team} | facts.managers
+    viewers = {
+        p.id or 0: facts.managers[manager_id]
+        for manager_id, team in by_manager.items()
+        if manager_id in facts.managers
+        for p in team
+    }
+    facts.krs = visible_key_results(
+        session=session,
+        krs=schedule.active_key_results(
+            session=session, workspace_id=workspace_id, owner_ids=report_ids
+        ),
+        viewers=viewers,
+        people=known,
     )
     kr_by_id = {kr.id: kr for krs in facts.krs.values() for kr in krs}
     since = now - timedelta(days=7)
@@ -74,6 +95,15 @@ def load_facts(
             facts.moved[kr_id] = percent(progress(_numbers(kr, kr.current_value))) - percent(
                 progress(_numbers(kr, previous))
             )
+    facts.alerts = open_alerts(
+        session=session,
+        workspace_id=workspace_id,
+        owner_ids=report_ids + list(manager_ids),
+        people=known,
+    )
+    facts.approvals = pending_approvals(
+        session=session, workspace_id=workspace_id, approver_ids=list(manager_ids), people=known
+    )
     return facts
 
 
@@ -94,6 +124,7 @@ def at_risk(facts: TeamFacts, manager_id: int) -> dict[str, Any] | None:
     items = [
         {
             "ref": f"KR-{kr.number}",
+            "kr_id": kr.id,
             "title": kr.title,
             "owner": person.name,
             "confidence": kr.confidence.value,
@@ -121,8 +152,29 @@ def movers(facts: TeamFacts, manager_id: int) -> dict[str, Any] | None:
     return {"kind": "movers", "items": items}
 
 
-# Approvals awaiting the manager and open KPI alerts plug in here when their tables exist.
-SECTIONS: list[Section] = [completion, at_risk, movers, forecast_misses]
+ACTION_LIMIT = 5  # alerts and approvals listed, each with its buttons; the rest counted
+
+
+def approvals(facts: TeamFacts, manager_id: int) -> dict[str, Any] | None:
+    """Goals waiting for this manager's decision: Approve / Request changes / Reject."""
+    items = facts.approvals.get(manager_id, [])
+    if not items:
+        return None
+    more = max(0, len(items) - ACTION_LIMIT)
+    return {"kind": "approvals", "items": items[:ACTION_LIMIT], "more": more}
+
+
+def kpi_alerts(facts: TeamFacts, manager_id: int) -> dict[str, Any] | None:
+    """The open, unacknowledged KPI alerts of the manager and their reports: Acknowledge."""
+    owners = [manager_id] + [p.id or 0 for p in facts.reports.get(manager_id, [])]
+    items = [alert for owner in owners for alert in facts.alerts.get(owner, [])]
+    if not items:
+        return None
+    more = max(0, len(items) - ACTION_LIMIT)
+    return {"kind": "kpi_alerts", "items": items[:ACTION_LIMIT], "more": more}
+
+
+SECTIONS: list[Section] = [completion, at_risk, approvals, kpi_alerts, movers, forecast_misses]
 
 
 def sections_for(facts: TeamFacts, manager_id: int) -> list[dict[str, Any]]:

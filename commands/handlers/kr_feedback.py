@@ -1,0 +1,38 @@
+"""The "Feedback on KR-n" button of the manager digest: the first click opens a small form,
+its Send (same action, with the text) stores and delivers the note through kpi_feedback."""
+
+from __future__ import annotations
+
+from commands.actions import Action, register
+from commands.context import Context
+from commands.handlers import kpi_feedback
+from commands.types import CommandError
+from digests.message import Message
+from storage.models import KeyResult, Person
+
+ACTION = "kpi_feedback.kr"
+
+
+@register(ACTION)
+def kr_feedback(action: Action, ctx: Context) -> Message:
+    """No text yet: the form; with text: send it to the KR's owner (their manager or HR only)."""
+    kr = ctx.session.get(KeyResult, int(action.value)) if action.value.isdigit() else None
+    if kr is None or kr.workspace_id != ctx.workspace_id:
+        raise CommandError("error.unknown_kr", {"ref": action.value})
+    text = action.form.get("text", "").strip()
+    if text:
+        return kpi_feedback.send(
+            ctx,
+            recipient_id=kr.owner_id,
+            text=text,
+            key_result_id=kr.id,
+            subject=f"KR-{kr.number}",
+        )
+    owner = ctx.session.get(Person, kr.owner_id)
+    return ctx.render(
+        "digest_kr_feedback",
+        kr_id=kr.id,
+        ref=f"KR-{kr.number}",
+        title=kr.title,
+        owner=owner.name if owner else "?",
+    )
