@@ -28,6 +28,7 @@ from sqlmodel import Session, col, select
 
 from digests.formatting import number
 from digests.i18n import translate
+from digests.insights.review_section import okr_kpi_relations
 from digests.message import Message
 from digests.render import render
 from storage.models import (
@@ -283,7 +284,7 @@ def objectives_section(facts: ReviewFacts) -> dict[str, Any] | None:
 
 
 Section = Callable[[ReviewFacts], dict[str, Any] | None]
-SECTIONS: list[Section] = [summary_section, objectives_section]
+SECTIONS: list[Section] = [summary_section, objectives_section, okr_kpi_relations]
 
 
 def sections_for(facts: ReviewFacts) -> list[dict[str, Any]]:

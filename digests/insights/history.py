@@ -93,12 +93,15 @@ def key_results(
     workspace_id: int,
     cycle_id: int | None = None,
     owner_ids: list[int] | None = None,
+    kr_ids: list[int] | None = None,
 ) -> list[KrRecord]:
-    """KRs of active cycles (or of `cycle_id`), optionally of some owners, with their
-    check-ins oldest first. Two queries."""
+    """KRs of active cycles (or of `cycle_id`), optionally only some owners' or some ids, with
+    their check-ins oldest first. Two queries."""
     scope = _kr_query(workspace_id, cycle_id)
     if owner_ids is not None:
         scope = scope.where(col(KeyResult.owner_id).in_(owner_ids))
+    if kr_ids is not None:
+        scope = scope.where(col(KeyResult.id).in_(kr_ids))
     kr_rows = session.execute(
         sa.select(
             col(KeyResult.id),
