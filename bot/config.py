@@ -215,6 +215,20 @@ class LoggingConfig(_Section):
         return value.upper() if isinstance(value, str) else value
 
 
+class RetentionConfig(_Section):
+    """How long personal free text and delivery logs are kept; null keeps them for ever."""
+
+    checkin_notes_days: int | None = Field(
+        default=None, ge=1, description="check-in notes older than this are blanked"
+    )
+    delivery_log_days: int | None = Field(
+        default=None, ge=1, description="sent and dead outbox messages older than this go"
+    )
+    processed_events_days: int | None = Field(
+        default=None, ge=1, description="platform event ids (retry dedupe) older than this go"
+    )
+
+
 class AppConfig(_Section):
     """The whole of app.yaml."""
 
@@ -233,6 +247,7 @@ class AppConfig(_Section):
     scheduler: SchedulerConfig = Field(default_factory=SchedulerConfig)
     delivery: DeliveryConfig = Field(default_factory=DeliveryConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
+    retention: RetentionConfig = Field(default_factory=RetentionConfig)
 
     @property
     def database_url(self) -> str:
