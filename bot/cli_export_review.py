@@ -3,16 +3,12 @@ the cycle's review report (复盘) for HR — one row per KR in CSV/Excel, the r
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
 from bot.cli import ConfigOption, WorkspaceOption, export_app, fail, friendly_errors
-
-if TYPE_CHECKING:
-    from digests.review_report import ReviewFacts
 
 EXIT_REFUSED = 2
 FORMATS = ("csv", "xlsx", "md")
@@ -23,91 +19,6 @@ def t(key: str, /, **params: Any) -> str:
     from digests.i18n import translate
 
     return translate("en", key, **params)
-
-
-def write_table(rows: list[dict[str, Any]], path: Path, file_format: str) -> Path:
-    """CSV (UTF-8 with BOM, so Excel reads Chinese) or XLSX, with the report's columns."""
-    from digests.review_report import COLUMNS
-
-    if file_format == "csv":
-        with path.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=COLUMNS)
-            writer.writeheader()
-            writer.writerows(rows)
-        return path
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "review"
-    sheet.append(list(COLUMNS))
-    for row in rows:
-        sheet.append([row[c] for c in COLUMNS])
-    book.save(path)
-    return path
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def markdown(facts: ReviewFacts) -> str:
-    """The report's sections as Markdown: a table of KRs per objective, notes as a list; a
-    section of another kind as its title and lines."""
-    from digests.review_report import sections_for
-
-    tr = facts.t
-    out = [f"# {tr('review.report.title', title=facts.title, cycle=facts.cycle.name)}", ""]
-    for section in sections_for(facts):
-        if section["kind"] == "summary":
-            done = {k: section[k] for k in ("owner_scored", "manager_scored")}
-            total = section["key_results"]
-            out += [
-                f"- {tr('review.report.objectives')}: {section['objectives']}",
-                f"- {tr('review.report.owner_scored')}: "
-                + tr("review.report.of", done=done["owner_scored"], total=total),
-                f"- {tr('review.report.manager_scored')}: "
-                + tr("review.report.of", done=done["manager_scored"], total=total),
-                "",
-            ]
-        elif section["kind"] == "objectives":
-            for o in section["items"]:
-                owner = f" · {o['owner']}" if o["owner"] else ""
-                scores = tr(
-                    "review.report.scores", owner=o["owner_score"], manager=o["manager_score"]
-                )
-                out += [f"## {o['ref']} {_cell(o['title'])}{owner}", ""]
-                out += [f"{tr('review.report.overall')}: {o['percent']}% · {scores}", ""]
-                head = [
-                    tr("review.cli.md_kr"),
-                    tr("review.cli.md_final"),
-                    tr("review.cli.md_progress"),
-                    tr("review.cli.md_owner"),
-                    tr("review.cli.md_manager"),
-                    tr("review.cli.md_trend"),
-                ]
-                out += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-                for kr in o["key_results"]:
-                    cells = [
-                        f"{kr['ref']} {kr['title']}",
-                        f"{kr['final']} / {kr['target']}",
-                        f"{kr['percent']}%",
-                        kr["owner_score"],
-                        kr["manager_score"],
-                        kr["sparkline"],
-                    ]
-                    out.append("| " + " | ".join(_cell(str(c)) for c in cells) + " |")
-                out.append("")
-                for key in ("worked", "did_not", "next_steps", "comment"):
-                    if o[key]:
-                        out.append(f"- {tr('review.note.' + key, text=_cell(o[key]))}")
-                out.append("")
-        else:
-            if section.get("title"):
-                out += [f"## {section['title']}", ""]
-            out += [f"- {line}" for line in section.get("lines", [])]
-            out.append("")
-    return "\n".join(out).rstrip() + "\n"
 
 
 @export_app.command("review")
@@ -136,7 +47,7 @@ def export_review(
         from sqlmodel import select
 
         from bot.cli_kpi import opened, workspace_for
-        from digests import review_report
+        from digests import review_export, review_report
         from digests.i18n import normalise_locale, translate
         from storage.db import session_scope
         from storage.models import Cycle, Person, Platform, Visibility
@@ -186,13 +97,13 @@ def export_review(
                 locale=normalise_locale(locale),
                 title=title,
             )
-            rows = review_report.kr_rows(facts)
+            rows = review_export.kr_rows(facts)
             slug = (person or department or "all").replace("@", "_at_").replace(" ", "_")
             target = output or Path(f"review-{found.name}-{slug}.{file_format}")
             if file_format == "md":
-                target.write_text(markdown(facts), encoding="utf-8")
+                target.write_text(review_export.markdown(facts), encoding="utf-8")
             else:
-                write_table(rows, target, file_format)
+                review_export.write_table(rows, target, file_format)
             audit.record(
                 session=session,
                 workspace_id=ws.id,

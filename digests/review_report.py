@@ -3,15 +3,21 @@ the owner's and the manager's scores, a progress sparkline from the check-in his
 retrospective notes — for one person, a team or a department, in chat and as an export.
 
 Facts are read once, in six queries whatever the size of the team (`load_facts`); the report is
-then the concatenation of SECTIONS. A section is a plain function
+then the concatenation of REVIEW_SECTIONS. A section is a plain function
 
     def section(facts: ReviewFacts) -> dict[str, Any] | None
 
-returning None (nothing to show) or a mapping with a "kind". The template knows the kinds
-"summary" and "objectives"; any other kind is drawn generically from two keys:
-"title" (str, already in `facts.locale` — use `facts.t(key, ...)`) and "lines" (list[str]).
-The markdown export draws other kinds the same way. Append to SECTIONS to add one, e.g. the
-OKR↔KPI relations of insights: `SECTIONS.append(okr_kpi_relations)`.
+returning None (nothing to show) or a mapping with a "kind". `facts` holds `cycle`, `title`,
+`locale` (with `facts.t(key, **params)` for catalog text), `workspace_id`, `session` (for a
+section that needs more data: read it in one query for all of `facts.objectives`, never one per
+objective), `people` by id, and `objectives`: only those the reader may see, each an
+ObjectiveLine (`objective`, `owner` name, `review`, `krs`: KrLine with `kr`, `values` — the
+baseline then every check-in —, `shares()` as progress 0..1, `owner_score`, `manager_score`).
+
+The template knows the kinds "summary" and "objectives"; any other kind is drawn generically
+from two keys: "title" (str, already in the report's language) and "lines" (list[str]). The
+markdown export draws other kinds the same way. Append to REVIEW_SECTIONS to add one, e.g. the
+OKR↔KPI relations of insights: `REVIEW_SECTIONS.append(okr_kpi_relations)`.
 """
 
 from __future__ import annotations
@@ -100,6 +106,8 @@ class ReviewFacts:
     cycle: Cycle
     title: str
     locale: str
+    workspace_id: int
+    session: Session
     objectives: list[ObjectiveLine] = field(default_factory=list)
     people: dict[int, Person] = field(default_factory=dict)
 
@@ -158,14 +166,20 @@ def load_facts(
         scores = {
             s.key_result_id: s
             for s in session.exec(
-                select(KeyResultScore).where(col(KeyResultScore.key_result_id).in_(kr_ids))
+                select(KeyResultScore).where(
+                    KeyResultScore.workspace_id == workspace_id,
+                    col(KeyResultScore.key_result_id).in_(kr_ids),
+                )
             )
         }
     if ids:
         reviews = {
             r.objective_id: r
             for r in session.exec(
-                select(ObjectiveReview).where(col(ObjectiveReview.objective_id).in_(ids))
+                select(ObjectiveReview).where(
+                    ObjectiveReview.workspace_id == workspace_id,
+                    col(ObjectiveReview.objective_id).in_(ids),
+                )
             )
         }
     owner_ids = {o.owner_person_id for o in objectives if o.owner_person_id} | set(person_ids)
@@ -178,7 +192,14 @@ def load_facts(
         )
         if p.id is not None
     }
-    facts = ReviewFacts(cycle=cycle, title=title, locale=locale, people=people)
+    facts = ReviewFacts(
+        cycle=cycle,
+        title=title,
+        locale=locale,
+        workspace_id=workspace_id,
+        session=session,
+        people=people,
+    )
     for objective in objectives:
         lines = []
         for kr in krs.get(objective.id or 0, []):
@@ -236,7 +257,7 @@ def kr_view(line: KrLine) -> dict[str, Any]:
         "start": value_text(kr, kr.start_value),
         "final": value_text(kr, kr.current_value),
         "target": value_text(kr, kr.target_value),
-        "percent": percent(progress(KrNumbers(*_numbers(kr)))),
+        "percent": kr_percent(kr),
         "owner_score": score_text(line.owner_score),
         "manager_score": score_text(line.manager_score),
         "sparkline": sparkline(line.shares()),
@@ -246,6 +267,11 @@ def kr_view(line: KrLine) -> dict[str, Any]:
 
 def _numbers(kr: KeyResult) -> tuple[Any, ...]:
     return (kr.metric, kr.start_value, kr.target_value, kr.current_value, kr.direction)
+
+
+def kr_percent(kr: KeyResult) -> float:
+    """The KR's progress now, in percent (one decimal)."""
+    return percent(progress(KrNumbers(*_numbers(kr))))
 
 
 def objective_view(line: ObjectiveLine) -> dict[str, Any]:
@@ -284,12 +310,12 @@ def objectives_section(facts: ReviewFacts) -> dict[str, Any] | None:
 
 
 Section = Callable[[ReviewFacts], dict[str, Any] | None]
-SECTIONS: list[Section] = [summary_section, objectives_section, okr_kpi_relations]
+REVIEW_SECTIONS: list[Section] = [summary_section, objectives_section, okr_kpi_relations]
 
 
 def sections_for(facts: ReviewFacts) -> list[dict[str, Any]]:
     """The report's sections, in order, without the empty ones."""
-    return [found for section in SECTIONS if (found := section(facts)) is not None]
+    return [found for section in REVIEW_SECTIONS if (found := section(facts)) is not None]
 
 
 def render_report(facts: ReviewFacts, chart: Path | None = None) -> Message:
@@ -303,64 +329,3 @@ def render_report(facts: ReviewFacts, chart: Path | None = None) -> Message:
         sections=sections_for(facts),
         chart=str(chart) if chart else None,
     )
-
-
-COLUMNS = (
-    "cycle",
-    "owner_email",
-    "owner",
-    "objective",
-    "objective_title",
-    "key_result",
-    "key_result_title",
-    "start",
-    "final",
-    "target",
-    "unit",
-    "progress_pct",
-    "owner_score",
-    "manager_score",
-    "objective_owner_score",
-    "objective_manager_score",
-    "sparkline",
-    "worked",
-    "did_not",
-    "next_steps",
-    "manager_comment",
-)
-
-
-def kr_rows(facts: ReviewFacts) -> list[dict[str, Any]]:
-    """One row per KR for CSV and Excel (numbers as numbers, empty scores as None)."""
-    rows: list[dict[str, Any]] = []
-    for line in facts.objectives:
-        objective, review = line.objective, line.review
-        owner = facts.people.get(objective.owner_person_id or 0)
-        for k in line.krs:
-            kr = k.kr
-            rows.append(
-                {
-                    "cycle": facts.cycle.name,
-                    "owner_email": owner.email if owner else "",
-                    "owner": line.owner,
-                    "objective": f"O-{objective.number}",
-                    "objective_title": objective.title,
-                    "key_result": f"KR-{kr.number}",
-                    "key_result_title": kr.title,
-                    "start": kr.start_value,
-                    "final": kr.current_value,
-                    "target": kr.target_value,
-                    "unit": kr.unit or ("%" if kr.metric is Metric.PERCENT else ""),
-                    "progress_pct": percent(progress(KrNumbers(*_numbers(kr)))),
-                    "owner_score": k.owner_score,
-                    "manager_score": k.manager_score,
-                    "objective_owner_score": objective_score(line.krs, "owner"),
-                    "objective_manager_score": objective_score(line.krs, "manager"),
-                    "sparkline": sparkline(k.shares()),
-                    "worked": (review.worked if review else None) or "",
-                    "did_not": (review.did_not if review else None) or "",
-                    "next_steps": (review.next_steps if review else None) or "",
-                    "manager_comment": (review.manager_comment if review else None) or "",
-                }
-            )
-    return rows

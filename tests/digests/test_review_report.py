@@ -166,7 +166,9 @@ def test_facts_take_six_queries_and_sections_can_be_added(
     def relations(found: review_report.ReviewFacts) -> dict[str, Any]:
         return {"kind": "relations", "title": "Related KPIs", "lines": ["LOSS_RATE ↔ KR-2"]}
 
-    monkeypatch.setattr(review_report, "SECTIONS", [*review_report.SECTIONS, relations])
+    monkeypatch.setattr(
+        review_report, "REVIEW_SECTIONS", [*review_report.REVIEW_SECTIONS, relations]
+    )
     text = ask(engine, flow_team.ana, "/okr review")
     assert "Related KPIs" in text
     assert "LOSS_RATE ↔ KR-2" in text

@@ -179,3 +179,31 @@ def test_scoring_is_closed_in_a_planning_cycle(engine: Engine, team: Team, seede
         session.commit()
     text = ask(engine, team.ana, "/okr score O-2")
     assert "O-2 is in 2026-Q4, which is closed" in text
+
+
+def test_owners_are_invited_once_when_the_cycle_enters_review(
+    engine: Engine, team: Team, seeded: Seeded
+) -> None:
+    from digests.text import render_text
+    from flows.review_invite import invite_owners
+    from storage.models import Cycle, Workspace
+
+    with Session(engine) as session:
+        workspace = session.get(Workspace, team.workspace.id)
+        assert workspace is not None
+        cycle = session.exec(select(Cycle)).one()
+        assert invite_owners(session=session, workspace=workspace, cycle=cycle) == 3
+        assert invite_owners(session=session, workspace=workspace, cycle=cycle) == 0
+        session.commit()
+    invites = inbox_messages(engine, team.ana)
+    assert len(invites) == 1
+    text = render_text(invites[0])
+    assert "Time to review 2026-Q4 (复盘)" in text
+    assert "O-2 Win the EV segment" in text
+    assert "[Score O-2]" in text
+    assert "Secret hiring plan" not in text
+    button = next(
+        b for block in invites[0].blocks if block.kind == "actions" for b in block.buttons
+    )
+    opened = ask(engine, team.ana, action=Action(button.action_id, button.value))
+    assert "Score 1 of 2 — KR-1 Sign EV accounts" in opened
