@@ -7,6 +7,8 @@ import json
 import uuid
 import zipfile
 from collections.abc import Iterator
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +18,16 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from storage import migrate
-from storage.backup import BackupError, snapshot_connection, snapshot_tables, write_backup
+from storage.backup import (
+    BackupError,
+    decode_value,
+    encode_value,
+    snapshot_connection,
+    snapshot_tables,
+    write_backup,
+)
 from storage.db import make_engine
-from storage.models import Person, Workspace
+from storage.models import Confidence, Person, Workspace
 from storage.restore import restore_backup
 from tests.bot.test_cli import run
 from tests.conftest import POSTGRES_URL, _with_search_path
@@ -192,3 +201,30 @@ def test_cli_backup_then_restore(database_url: str, tmp_path: Path) -> None:
     assert again.returncode == 2
     assert "not empty" in again.stderr
     assert "Traceback" not in again.stderr
+
+
+def test_values_json_cannot_hold_exactly_are_tagged_losslessly() -> None:
+    shanghai = timezone(timedelta(hours=8))
+    values = [
+        None,
+        True,
+        7,
+        0.1 + 0.2,
+        float("inf"),
+        '王浩 \u2028 "quoted"',
+        datetime(2026, 11, 23, 9, 30, 0, 123456, tzinfo=shanghai),
+        datetime(2026, 11, 23, 1, 30, tzinfo=UTC).replace(tzinfo=None),  # slack_sdk: naive UTC
+        date(2026, 12, 31),
+        time(23, 59, 59),
+        Decimal("12345678901234567890.000000001"),
+        b"\x00\xffbytes",
+        {"nested": [1, "二"]},
+        Confidence.AT_RISK,
+    ]
+    line = json.dumps([encode_value(v) for v in values])
+    back = [decode_value(v) for v in json.loads(line)]
+    assert back[:-1] == values[:-1]
+    assert back[-1] == "at_risk"  # enums travel as their stored value
+    assert back[6].utcoffset() == timedelta(hours=8)
+    assert back[7].tzinfo is None
+    assert isinstance(back[10], Decimal)
