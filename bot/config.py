@@ -109,6 +109,14 @@ class SchedulerConfig(_Section):
     leader_poll_seconds: float = Field(default=5, gt=0, le=25)
 
 
+class FlowsConfig(_Section):
+    """Question-by-question flows (check-in, adjustment, new objective, review)."""
+
+    idle_timeout_minutes: int = Field(
+        default=1440, ge=1, le=43200, description="a flow waiting this long for an answer expires"
+    )
+
+
 class RateLimitConfig(_Section):
     per_second: float = Field(gt=0)
     per_minute: float | None = Field(default=None, gt=0)
@@ -246,6 +254,7 @@ class AppConfig(_Section):
     digests: DigestsConfig = Field(default_factory=DigestsConfig)
     scheduler: SchedulerConfig = Field(default_factory=SchedulerConfig)
     delivery: DeliveryConfig = Field(default_factory=DeliveryConfig)
+    flows: FlowsConfig = Field(default_factory=FlowsConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
     retention: RetentionConfig = Field(default_factory=RetentionConfig)
 

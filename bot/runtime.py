@@ -27,6 +27,9 @@ def open_runtime(config_path: Path | None, *, require_current_schema: bool = Tru
     from commands.handlers import kpi_settings  # pay bands etc. for chat handlers
 
     kpi_settings.configure(config)
+    from flows import engine as flow_engine
+
+    flow_engine.configure(idle_minutes=config.flows.idle_timeout_minutes)
     engine = make_engine(config.database_url)
     if require_current_schema:
         migrate.ensure_current(engine)

@@ -18,6 +18,8 @@ from commands.handlers import (
     kpi_tree,
     kr_feedback,  # noqa: F401  (registers the digest's KR feedback button)
     okr,
+    okr_adjust,
+    okr_checkin,
     okr_cycles,
     okr_flows,
     okr_map,
@@ -41,7 +43,9 @@ from commands.types import (
     KpiRecord,
     KpiShow,
     KpiTree,
+    OkrAdjust,
     OkrCarry,
+    OkrCheckin,
     OkrCycle,
     OkrDecide,
     OkrEdit,
@@ -86,6 +90,8 @@ HANDLERS: dict[type[Any], Callable[[Any, Context], Message]] = {
     OkrCarry: okr_cycles.okr_carry_command,
     OkrScore: okr_review.okr_score,
     OkrReview: okr_review.okr_review,
+    OkrCheckin: okr_checkin.okr_checkin,
+    OkrAdjust: okr_adjust.okr_adjust,
 }
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from commands import grammar_checkin as checkin_grammar
 from commands import grammar_lifecycle as lifecycle
 from commands import grammar_review as review
 from commands import grammar_schedule as schedule
@@ -362,10 +363,17 @@ VERBS: list[Verb] = [
     Verb("okr", ("list", "ls", "列表", "我的"), "okr.list", _parse_okr_list),
     Verb(
         "okr",
-        ("update", "u", "checkin", "check-in", "更新", "打卡"),
+        ("update", "u", "更新"),
         "okr.update",
         _parse_okr_update,
     ),
+    Verb(
+        "okr",
+        ("checkin", "check-in", "ci", "打卡", "签到", "进展"),
+        "okr.checkin",
+        checkin_grammar.parse_checkin,
+    ),
+    Verb("okr", ("adjust", "调整", "变更"), "okr.adjust", checkin_grammar.parse_adjust),
     Verb("okr", ("show", "view", "查看", "详情"), "okr.show", _parse_okr_show),
     Verb("okr", ("team", "reports", "团队", "下属"), "okr.team", lambda args: OkrTeam()),
     Verb("okr", ("help", "h", "?", "帮助"), "okr.help", _parse_help("okr")),

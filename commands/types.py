@@ -211,6 +211,20 @@ class OkrCarry:
     cycle: str | None = None
 
 
+@dataclass(frozen=True)
+class OkrCheckin:
+    """The guided check-in: each of the person's active KRs in turn."""
+
+
+@dataclass(frozen=True)
+class OkrAdjust:
+    """Propose a change to a KR (a new target now, or step by step); the manager approves."""
+
+    kr_number: int
+    target: Value | None = None
+    reason: str | None = None
+
+
 Command = (
     OkrList
     | OkrUpdate
@@ -239,6 +253,8 @@ Command = (
     | OkrCarry
     | OkrScore
     | OkrReview
+    | OkrCheckin
+    | OkrAdjust
 )
 
 

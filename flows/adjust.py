@@ -4,12 +4,33 @@ manager approves the diff; history keeps every version."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from sqlmodel import col, select
 
+from commands import permissions
 from commands.context import Context
-from storage.models import ApprovalRequest, KeyResult, KeyResultVersion
-from storage.types import utcnow
+from commands.handlers.okr import check_value_kind
+from commands.types import CommandError, Value
+from digests.formatting import number
+from flows import drafts
+from storage.models import (
+    ApprovalKind,
+    ApprovalRequest,
+    ApprovalStatus,
+    Cycle,
+    CycleState,
+    Direction,
+    KeyResult,
+    KeyResultVersion,
+    Metric,
+    Objective,
+    ObjectiveStatus,
+)
+from storage.repos import okrs, people
+
+ADJUSTABLE = {ObjectiveStatus.APPROVED}
+FIELDS = ("title", "metric", "start", "target", "unit", "direction")
 
 
 def latest_version(ctx: Context, kr: KeyResult) -> KeyResultVersion | None:
@@ -20,6 +41,16 @@ def latest_version(ctx: Context, kr: KeyResult) -> KeyResultVersion | None:
         .order_by(col(KeyResultVersion.version).desc())
     )
     return ctx.session.exec(query).first()
+
+
+def versions(ctx: Context, kr: KeyResult) -> list[KeyResultVersion]:
+    """Every stored definition of the KR, oldest first."""
+    query = (
+        select(KeyResultVersion)
+        .where(KeyResultVersion.key_result_id == kr.id)
+        .order_by(col(KeyResultVersion.version))
+    )
+    return list(ctx.session.exec(query))
 
 
 def ensure_first_version(ctx: Context, kr: KeyResult) -> KeyResultVersion:
@@ -43,20 +74,149 @@ def ensure_first_version(ctx: Context, kr: KeyResult) -> KeyResultVersion:
     return first
 
 
+def adjustable(ctx: Context, kr_number: int, usage: str = "okr.adjust") -> KeyResult:
+    """The requester's KR `kr_number`, if it may be adjusted; a clear CommandError if not."""
+    ref = f"KR-{kr_number}"
+    kr = okrs.key_result_by_number(
+        session=ctx.session, workspace_id=ctx.workspace_id, number=kr_number
+    )
+    objective = ctx.session.get(Objective, kr.objective_id) if kr else None
+    if kr is None or objective is None or not permissions.can_view_objective(ctx, objective):
+        raise CommandError("error.unknown_kr", {"ref": ref}, usage=usage)
+    if not permissions.can_update_key_result(ctx, kr, objective):
+        owner = people.get(
+            session=ctx.session, workspace_id=ctx.workspace_id, person_id=kr.owner_id
+        )
+        raise CommandError("adjust.not_yours", {"ref": ref, "owner": owner.name if owner else "?"})
+    if objective.status not in ADJUSTABLE:
+        raise CommandError(
+            "adjust.not_live", {"ref": ref, "status": ctx.t(f"okr.status.{objective.status.value}")}
+        )
+    cycle = ctx.session.get(Cycle, objective.cycle_id)
+    if cycle is not None and cycle.state is CycleState.CLOSED:
+        raise CommandError("error.cycle_closed", {"ref": ref, "cycle": cycle.name})
+    return kr
+
+
+def definition(kr: KeyResult) -> dict[str, Any]:
+    """The KR's definition in proposal terms."""
+    return {
+        "title": kr.title,
+        "metric": kr.metric.value,
+        "start": kr.start_value,
+        "target": kr.target_value,
+        "unit": kr.unit,
+        "direction": kr.direction.value,
+    }
+
+
+def show_value(spec: dict[str, Any], value: float) -> str:
+    """A value as people read it, for a definition that may not be stored yet."""
+    metric = Metric(spec["metric"])
+    if metric is Metric.BOOLEAN:
+        return "✓" if value >= 1 else "✗"
+    unit = spec.get("unit") or ("%" if metric is Metric.PERCENT else None)
+    return number(value, unit)
+
+
+def new_target(kr: KeyResult, value: Value) -> dict[str, Any]:
+    """A proposal changing only the target (of the same kind as the KR's values)."""
+    target = check_value_kind(kr, value)
+    if target == kr.start_value:
+        raise CommandError("adjust.target_is_start", {"ref": f"KR-{kr.number}"})
+    direction = Direction.DECREASE if target < kr.start_value else Direction.INCREASE
+    return {**definition(kr), "target": target, "direction": direction.value}
+
+
+def replacement(text: str) -> dict[str, Any]:
+    """`TITLE | START TARGET [unit]`: a whole new definition (its weight stays)."""
+    title, _, numbers = text.rpartition("|")
+    title = title.strip()
+    if not 3 <= len(title) <= 300:
+        raise CommandError("adjust.bad_change", {"text": text})
+    try:
+        parsed = drafts.parse_numbers(numbers)
+    except CommandError as error:
+        raise CommandError("adjust.bad_change", {"text": text}) from error
+    return {"title": title, **{k: parsed[k] for k in FIELDS if k in parsed}}
+
+
+def parse_change(kr: KeyResult, text: str) -> dict[str, Any]:
+    """What the owner typed: a new target, or a replacement KR."""
+    from commands.values import parse_value
+
+    if "|" in text:
+        return replacement(text)
+    try:
+        value = parse_value(text)
+    except CommandError as error:
+        raise CommandError("adjust.bad_change", {"text": text}) from error
+    return new_target(kr, value)
+
+
+def diff(kr: KeyResult, proposal: dict[str, Any]) -> list[dict[str, str]]:
+    """The fields that change, old → new, as people read them; empty when nothing would."""
+    old = definition(kr)
+    changes: list[dict[str, str]] = []
+    if proposal["title"] != old["title"]:
+        changes.append({"field": "title", "old": old["title"], "new": proposal["title"]})
+    for field in ("start", "target"):
+        was, now = show_value(old, old[field]), show_value(proposal, proposal[field])
+        if was != now:
+            changes.append({"field": field, "old": was, "new": now})
+    return changes  # the direction follows from start → target
+
+
+def proposal_of(kr: KeyResult, spec: dict[str, Any]) -> dict[str, Any]:
+    """The JSON an ApprovalRequest carries: the KR, the new definition and the diff."""
+    changes = diff(kr, spec)
+    if not changes:
+        raise CommandError("adjust.no_change", {"ref": f"KR-{kr.number}"})
+    return {
+        "key_result_id": kr.id,
+        "ref": f"KR-{kr.number}",
+        "old_title": kr.title,
+        **{k: spec[k] for k in FIELDS},
+        "diff": changes,
+    }
+
+
+def proposal_json(request: ApprovalRequest) -> dict[str, Any]:
+    """The request's proposal as a dict ({} when it has none)."""
+    loaded = json.loads(request.proposal or "{}")
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def pending_for(ctx: Context, kr: KeyResult) -> list[ApprovalRequest]:
+    """Adjustments of this KR still waiting for a decision."""
+    query = select(ApprovalRequest).where(
+        ApprovalRequest.workspace_id == ctx.workspace_id,
+        ApprovalRequest.objective_id == kr.objective_id,
+        ApprovalRequest.kind == ApprovalKind.ADJUSTMENT,
+        ApprovalRequest.status == ApprovalStatus.PENDING,
+    )
+    return [r for r in ctx.session.exec(query) if proposal_json(r).get("key_result_id") == kr.id]
+
+
 def apply_proposal(ctx: Context, request: ApprovalRequest) -> KeyResult | None:
     """Make an approved adjustment the KR's definition, as a new version."""
-    proposal = json.loads(request.proposal or "{}")
+    proposal = proposal_json(request)
     kr = ctx.session.get(KeyResult, proposal.get("key_result_id") or 0)
-    if kr is None:
+    if kr is None or kr.workspace_id != request.workspace_id:
         return None
     previous = ensure_first_version(ctx, kr)
     kr.title = proposal.get("title", kr.title)
     kr.target_value = float(proposal.get("target", kr.target_value))
-    if "start" in proposal:
+    if "start" in proposal and float(proposal["start"]) != kr.start_value:
+        # A replacement starts from its own baseline: progress is measured from there.
         kr.start_value = float(proposal["start"])
         kr.current_value = float(proposal["start"])
+    if "metric" in proposal:
+        kr.metric = Metric(proposal["metric"])
+    if "direction" in proposal:
+        kr.direction = Direction(proposal["direction"])
     kr.unit = proposal.get("unit", kr.unit)
-    kr.updated_at = utcnow()
+    kr.updated_at = ctx.now
     ctx.session.add(kr)
     ctx.session.add(
         KeyResultVersion(

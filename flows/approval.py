@@ -71,15 +71,16 @@ def submit(
 ) -> ApprovalRequest:
     """Ask the owner's manager to decide; an earlier pending request of that kind is withdrawn."""
     owner = owner_of(ctx, objective) or ctx.person
-    ctx.session.execute(
-        sa.update(ApprovalRequest)
-        .where(
-            col(ApprovalRequest.objective_id) == objective.id,
-            col(ApprovalRequest.kind) == kind,
-            col(ApprovalRequest.status) == ApprovalStatus.PENDING,
+    if kind is not ApprovalKind.ADJUSTMENT:  # adjustments withdraw per KR (flows.adjust_flow)
+        ctx.session.execute(
+            sa.update(ApprovalRequest)
+            .where(
+                col(ApprovalRequest.objective_id) == objective.id,
+                col(ApprovalRequest.kind) == kind,
+                col(ApprovalRequest.status) == ApprovalStatus.PENDING,
+            )
+            .values(status=ApprovalStatus.WITHDRAWN)
         )
-        .values(status=ApprovalStatus.WITHDRAWN)
-    )
     request = ApprovalRequest(
         workspace_id=ctx.workspace_id,
         objective_id=objective.id or 0,
@@ -120,6 +121,7 @@ def request_message(
         session=ctx.session, workspace_id=ctx.workspace_id, objective_ids=[objective.id]
     ).get(objective.id, [])
     parent = ctx.session.get(Objective, objective.parent_id) if objective.parent_id else None
+    proposal = json.loads(request.proposal or "{}")
     return render(
         "flow_approval_request",
         locale=locale,
@@ -128,9 +130,17 @@ def request_message(
         owner=owner.name,
         objective=objective_view(objective, krs),
         parent=f"O-{parent.number} {parent.title}" if parent else None,
-        changes=json.loads(request.proposal or "{}").get("diff", []),
+        changes=proposal.get("diff", []),
         reason=request.reason,
+        adjusted=_adjusted(request, proposal),
     )
+
+
+def _adjusted(request: ApprovalRequest, proposal: dict[str, Any]) -> dict[str, str] | None:
+    """The KR an adjustment changes (its ref and title before the change), else None."""
+    if request.kind is not ApprovalKind.ADJUSTMENT:
+        return None
+    return {"ref": str(proposal.get("ref", "")), "title": str(proposal.get("old_title", ""))}
 
 
 def decide(ctx: Context, request: ApprovalRequest, decision: str, comment: str | None) -> Message:
@@ -141,7 +151,11 @@ def decide(ctx: Context, request: ApprovalRequest, decision: str, comment: str |
     )
     if objective is None or owner is None or request.workspace_id != ctx.workspace_id:
         raise CommandError("flows.approval.unknown")
-    ref = f"O-{objective.number}"
+    ref, title = f"O-{objective.number}", objective.title
+    proposal = json.loads(request.proposal or "{}")
+    adjusted = _adjusted(request, proposal)
+    if adjusted is not None:
+        ref, title = adjusted["ref"] or ref, adjusted["title"] or title
     if not permissions.can_decide(ctx, owner):
         raise CommandError("flows.approval.not_allowed", {"ref": ref, "owner": owner.name})
     status = DECISIONS[decision]
@@ -172,8 +186,8 @@ def decide(ctx: Context, request: ApprovalRequest, decision: str, comment: str |
         actor_id=ctx.person_id,
         platform=ctx.platform,
         action=f"approval_{decision}",
-        entity_type="objective",
-        entity_id=objective.id,
+        entity_type="objective" if adjusted is None else "key_result",
+        entity_id=objective.id if adjusted is None else proposal.get("key_result_id"),
         entity_ref=ref,
         before={"status": ApprovalStatus.PENDING.value},
         after={"status": status.value, "comment": comment},
@@ -186,11 +200,12 @@ def decide(ctx: Context, request: ApprovalRequest, decision: str, comment: str |
                 "flow_decision",
                 locale=locale_of(ctx, owner),
                 ref=ref,
-                title=objective.title,
+                title=title,
                 kind=request.kind.value,
                 status=status.value,
                 by=ctx.person.name,
                 comment=comment,
+                changes=proposal.get("diff", []),
             ),
             dedupe_key=f"approval:{request.id}:decision",
             kind="approval_decision",
@@ -198,7 +213,7 @@ def decide(ctx: Context, request: ApprovalRequest, decision: str, comment: str |
     return ctx.render(
         "flow_decided",
         ref=ref,
-        title=objective.title,
+        title=title,
         owner=owner.name,
         status=status.value,
         comment=comment,

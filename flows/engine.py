@@ -20,7 +20,13 @@ from storage.models import FlowRun
 from storage.repos import flows as runs
 
 CANCEL_WORDS = frozenset({"cancel", "/cancel", "stop", "取消", "算了", "退出流程"})
-DEFAULT_IDLE = timedelta(minutes=30)
+DEFAULT_IDLE = timedelta(minutes=1440)
+_idle = [DEFAULT_IDLE]  # app.yaml `flows.idle_timeout_minutes`, set by `configure`
+
+
+def configure(*, idle_minutes: int) -> None:
+    """How long flows wait for an answer before they expire (called when app.yaml loads)."""
+    _idle[0] = timedelta(minutes=idle_minutes)
 
 
 @dataclass(frozen=True)
@@ -50,7 +56,12 @@ class Flow:
     name: str
     start: str
     states: Mapping[str, State]
-    idle: timedelta = DEFAULT_IDLE
+    own_idle: timedelta | None = None
+
+    @property
+    def idle(self) -> timedelta:
+        """How long a run waits for an answer: the flow's own time, else the configured one."""
+        return self.own_idle or _idle[0]
 
 
 FLOWS: dict[str, Flow] = {}

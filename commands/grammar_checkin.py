@@ -1,0 +1,49 @@
+"""Parsers for the guided check-in (`/okr checkin`) and KR adjustments (`/okr adjust KR-n …`).
+
+Rows for them live in grammar.VERBS; the parsing is here to keep grammar.py short.
+`/okr checkin KR-n VALUE …` with arguments stays the one-line update it always was.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from commands.types import Command, CommandError, OkrAdjust, OkrCheckin
+from commands.values import parse_value
+
+if TYPE_CHECKING:
+    from commands.grammar import Args
+
+_KR_REF = re.compile(r"^(?:kr-?|#)?(\d{1,9})$", re.IGNORECASE)
+
+
+def parse_checkin(args: Args) -> Command:
+    """No arguments: the guided check-in; `KR-n VALUE …`: the one-line update."""
+    if not args.tokens:
+        return OkrCheckin()
+    from commands.grammar import _parse_okr_update
+
+    return _parse_okr_update(args)
+
+
+def parse_adjust(args: Args) -> Command:
+    """`KR-n` (step by step) or `KR-n NEW_TARGET REASON…` (the reason is required)."""
+    usage = "okr.adjust"
+    if not args.tokens:
+        raise CommandError("error.missing_kr_ref", usage=usage)
+    match = _KR_REF.match(args.tokens[0].norm)
+    if match is None:
+        raise CommandError("error.bad_kr_ref", {"ref": args.tokens[0].norm}, usage=usage)
+    number = int(match[1])
+    if len(args.tokens) == 1:
+        return OkrAdjust(number)
+    try:
+        target = parse_value(args.tokens[1].norm)
+    except CommandError as error:
+        error.usage = usage
+        raise
+    reason = args.rest_from(2)
+    if reason is None:
+        raise CommandError("adjust.reason_needed", {"ref": f"KR-{number}"}, usage=usage)
+    return OkrAdjust(number, target, reason)
