@@ -36,6 +36,7 @@ COMMAND_MODULES = (
     "bot.cli_privacy",
     "bot.cli_export_review",
     "bot.cli_secrets",
+    "bot.cli_audit",
     "bot.cli_export_okrs",
 )
 

@@ -9,6 +9,7 @@ from commands.context import Context
 from commands.handlers import (
     checkin,  # noqa: F401  (registers the check-in form's actions)
     hr,
+    hr_audit,
     hr_insights,
     kpi,
     kpi_actions,  # noqa: F401  (registers the alert buttons)
@@ -32,6 +33,7 @@ from commands.types import (
     Command,
     FlowCancel,
     Help,
+    HrAudit,
     HrBroadcast,
     HrInsights,
     HrStatus,
@@ -85,6 +87,7 @@ HANDLERS: dict[type[Any], Callable[[Any, Context], Message]] = {
     HrBroadcast: hr.hr_broadcast,
     HrStatus: hr.hr_status,
     HrInsights: hr_insights.hr_insights,
+    HrAudit: hr_audit.hr_audit,
     OkrMap: okr_map.okr_map,
     OkrCycle: okr_cycles.okr_cycle,
     OkrCarry: okr_cycles.okr_carry_command,

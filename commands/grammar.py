@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from commands import grammar_audit as audit_grammar
 from commands import grammar_checkin as checkin_grammar
 from commands import grammar_lifecycle as lifecycle
 from commands import grammar_review as review
@@ -413,6 +414,7 @@ VERBS: list[Verb] = [
     Verb("hr", ("broadcast", "广播"), "hr.broadcast", schedule.parse_broadcast),
     Verb("hr", ("status", "状态"), "hr.status", schedule.parse_status),
     Verb("hr", ("insights", "insight", "洞察", "分析"), "hr.insights", lambda args: HrInsights()),
+    Verb("hr", ("audit", "log", "审计", "审计日志"), "hr.audit", audit_grammar.parse_audit),
     Verb("hr", ("help", "h", "?", "帮助"), "hr.help", _parse_help("hr")),
 ]
 DEFAULT_VERB = {"okr": "list", "kpi": "list", "hr": "help"}

@@ -178,6 +178,15 @@ class HrStatus:
 
 
 @dataclass(frozen=True)
+class HrAudit:
+    """Who changed what: by one person (the actor), within inclusive days."""
+
+    person: str | None = None
+    since: date | None = None
+    until: date | None = None
+
+
+@dataclass(frozen=True)
 class HrInsights:
     """The org health view: check-in rate, KRs at risk, approval turnaround, KPI alerts."""
 
@@ -248,6 +257,7 @@ Command = (
     | HrBroadcast
     | HrStatus
     | HrInsights
+    | HrAudit
     | OkrMap
     | OkrCycle
     | OkrCarry

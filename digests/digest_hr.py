@@ -1,4 +1,6 @@
-"""The HR digest: check-in completion by department over the last seven days (two queries)."""
+"""The HR digest, by department: check-in completion over the last seven days, and approval
+completion of the active cycle's objectives (three queries, counts only — no objective's title,
+so a private objective shows as a number and nothing more)."""
 
 from __future__ import annotations
 
@@ -9,13 +11,31 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from storage.models import CheckIn, Department, Person
+from storage.models import (
+    CheckIn,
+    Cycle,
+    CycleState,
+    Department,
+    Objective,
+    ObjectiveStatus,
+    OwnerType,
+    Person,
+)
+
+# Objectives that count, and those of them that are through approval.
+_COUNTED = (
+    ObjectiveStatus.DRAFT,
+    ObjectiveStatus.PENDING,
+    ObjectiveStatus.APPROVED,
+    ObjectiveStatus.CHANGES_REQUESTED,
+)
 
 
 def department_completion(
     *, session: Session, workspace_id: int, now: datetime
 ) -> list[dict[str, Any]]:
-    """[{name, done, total}] per department, people with a check-in in 7 days as done."""
+    """[{name, done, total, approved, objectives}] per department: people with a check-in in
+    7 days as done; the active cycle's objectives (of its people, and its own) as approved."""
     names = {
         d.id: d.name
         for d in session.exec(select(Department).where(Department.workspace_id == workspace_id))
@@ -39,7 +59,51 @@ def department_completion(
         total[department_id] += int(count)
         if checked:
             done[department_id] += int(count)
+    approved, objectives = _approvals(session, workspace_id)
     return [
-        {"name": names.get(d, "—") if d is not None else "—", "done": done[d], "total": total[d]}
-        for d in sorted(total, key=lambda d: names.get(d, "") if d is not None else "")
+        {
+            "name": names.get(d, "—") if d is not None else "—",
+            "done": done[d],
+            "total": total[d],
+            "approved": approved[d],
+            "objectives": objectives[d],
+        }
+        for d in sorted(set(total) | set(objectives), key=lambda d: names.get(d or 0, ""))
     ]
+
+
+def _approvals(
+    session: Session, workspace_id: int
+) -> tuple[Counter[int | None], Counter[int | None]]:
+    """Approved and all counted objectives of active cycles, by department (one query)."""
+    approved: Counter[int | None] = Counter()
+    counted: Counter[int | None] = Counter()
+    base = (
+        sa.select(
+            col(Objective.owner_type),
+            col(Objective.owner_department_id),
+            col(Person.department_id),
+            col(Objective.status),
+            sa.func.count(),
+        )
+        .join(Cycle, col(Cycle.id) == Objective.cycle_id)
+        .outerjoin(Person, col(Person.id) == Objective.owner_person_id)
+        .where(
+            col(Objective.workspace_id) == workspace_id,
+            col(Cycle.state) == CycleState.ACTIVE,
+            col(Objective.status).in_(_COUNTED),
+            col(Objective.owner_type) != OwnerType.COMPANY,
+        )
+        .group_by(
+            col(Objective.owner_type),
+            col(Objective.owner_department_id),
+            col(Person.department_id),
+            col(Objective.status),
+        )
+    )
+    for owner_type, own_department, person_department, status, count in session.execute(base):
+        department = own_department if owner_type == OwnerType.DEPARTMENT else person_department
+        counted[department] += int(count)
+        if status == ObjectiveStatus.APPROVED:
+            approved[department] += int(count)
+    return approved, counted

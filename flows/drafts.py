@@ -20,7 +20,7 @@ from storage.models import (
     ObjectiveStatus,
     OwnerType,
 )
-from storage.repos import okrs
+from storage.repos import audit, okrs
 from storage.types import utcnow
 
 MAX_KRS = 5
@@ -106,6 +106,7 @@ def save(ctx: Context, draft: dict[str, Any], *, status: ObjectiveStatus) -> Obj
     objective = (
         ctx.session.get(Objective, draft["objective_id"]) if draft.get("objective_id") else None
     )
+    before = None if objective is None else {"title": objective.title, "status": objective.status}
     if objective is None:
         objective = Objective(
             workspace_id=ctx.workspace_id,
@@ -128,6 +129,25 @@ def save(ctx: Context, draft: dict[str, Any], *, status: ObjectiveStatus) -> Obj
     ctx.session.add(objective)
     ctx.session.flush()
     _save_key_results(ctx, objective, draft.get("krs", []))
+    audit.record(
+        session=ctx.session,
+        workspace_id=ctx.workspace_id,
+        actor_id=ctx.person_id,
+        platform=ctx.platform,
+        action="objective_create" if before is None else "objective_rework",
+        entity_type="objective",
+        entity_id=objective.id,
+        entity_ref=f"O-{objective.number}",
+        before=before,
+        after={
+            "title": objective.title,
+            "status": objective.status,
+            "key_results": [
+                f"{kr.get('title')}: {kr.get('start')} → {kr.get('target')}"
+                for kr in draft.get("krs", [])
+            ],
+        },
+    )
     return objective
 
 

@@ -9,13 +9,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from commands.handlers import kpi_alerts, kpi_settings
 from digests.i18n import translate
 from storage import kpi_ingest
 from storage.kpi_ingest import Rejection
-from storage.models import KpiReading, ReadingSource, Workspace
+from storage.models import KpiDefinition, KpiReading, Platform, ReadingSource, Workspace
+from storage.repos import audit
 
 
 @dataclass
@@ -52,12 +53,56 @@ def ingest(
         recorded_by_id=recorded_by_id,
     )
     report.duplicates += len(checked.readings) - len(report.written)
+    if report.written and source is not ReadingSource.CHAT:  # chat audits each reading itself
+        _audit_batch(session, workspace.id, source, recorded_by_id, report.written)
     channel = alert_channel or kpi_settings.current().alert_channel
     counts = kpi_alerts.evaluate(
         report.written, session=session, workspace=workspace, channel=channel
     )
     report.alerts, report.recoveries = counts.alerts, counts.recoveries
     return report
+
+
+AUDIT_SAMPLE = 20  # readings listed in a batch's audit row; the count covers the rest
+_AUDIT_SOURCE = {ReadingSource.API: Platform.API, ReadingSource.IMPORT: Platform.IMPORT}
+
+
+def _audit_batch(
+    session: Session,
+    workspace_id: int,
+    source: ReadingSource,
+    actor_id: int | None,
+    written: list[KpiReading],
+) -> None:
+    """One audit row per batch (an API call, a file, a pull), listing its first readings."""
+    codes = {
+        k.id: k.code
+        for k in session.exec(
+            select(KpiDefinition).where(col(KpiDefinition.id).in_({r.kpi_id for r in written}))
+        )
+    }
+    sample = [
+        {
+            "kpi": codes.get(r.kpi_id),
+            "scope": r.scope,
+            "department_id": r.department_id,
+            "person_id": r.person_id,
+            "period": r.period,
+            "value": r.value,
+        }
+        for r in written[:AUDIT_SAMPLE]
+    ]
+    audit.record(
+        session=session,
+        workspace_id=workspace_id,
+        actor_id=actor_id,
+        platform=_AUDIT_SOURCE.get(source, Platform.IMPORT),
+        action="kpi_readings",
+        entity_type="kpi_reading",
+        entity_id=written[0].id if len(written) == 1 else None,
+        entity_ref=", ".join(sorted(set(codes.values())))[:64],
+        after={"source": source.value, "count": len(written), "readings": sample},
+    )
 
 
 def explain(rejection: Rejection, locale: str = "en") -> str:

@@ -9,6 +9,7 @@ class Platform(StrEnum):
     FEISHU = "feishu"
     API = "api"
     CLI = "cli"
+    IMPORT = "import"  # file imports and SQL pulls, as an audit source
 
 
 class Role(StrEnum):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from storage.models import AuditLog, Platform
@@ -55,3 +57,26 @@ def recent(*, session: Session, workspace_id: int, limit: int = 50) -> list[Audi
         .limit(limit)
     )
     return list(session.exec(query))
+
+
+def search(
+    *,
+    session: Session,
+    workspace_id: int,
+    actor_id: int | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = 200,
+) -> tuple[list[AuditLog], int]:
+    """Audit rows of a workspace, newest first, optionally by one actor and within
+    [since, until); also how many matched in all."""
+    query = select(AuditLog).where(AuditLog.workspace_id == workspace_id)
+    if actor_id is not None:
+        query = query.where(AuditLog.actor_id == actor_id)
+    if since is not None:
+        query = query.where(col(AuditLog.created_at) >= since)
+    if until is not None:
+        query = query.where(col(AuditLog.created_at) < until)
+    total = session.exec(select(sa.func.count()).select_from(query.subquery())).one()
+    rows = session.exec(query.order_by(col(AuditLog.id).desc()).limit(limit))
+    return list(rows), int(total)
