@@ -110,6 +110,7 @@ class ReviewFacts:
     session: Session
     objectives: list[ObjectiveLine] = field(default_factory=list)
     people: dict[int, Person] = field(default_factory=dict)
+    limit: int | None = None  # objectives shown in chat; exports show all
 
     def t(self, key: str, **params: Any) -> str:
         """A catalog message in the report's language."""
@@ -153,16 +154,17 @@ def load_facts(
         session=session, workspace_id=workspace_id, objective_ids=ids
     )
     kr_ids = [kr.id for group in krs.values() for kr in group if kr.id is not None]
-    history: dict[int, list[CheckIn]] = defaultdict(list)
+    # Only the numbers: a quarter of weekly check-ins for a department is thousands of rows.
+    history: dict[int, list[tuple[float, float]]] = defaultdict(list)
     scores: dict[int, KeyResultScore] = {}
     reviews: dict[int, ObjectiveReview] = {}
     if kr_ids:
-        for check_in in session.exec(
-            select(CheckIn)
+        for kr_id, previous, value in session.exec(
+            select(CheckIn.key_result_id, CheckIn.previous_value, CheckIn.value)
             .where(CheckIn.workspace_id == workspace_id, col(CheckIn.key_result_id).in_(kr_ids))
             .order_by(col(CheckIn.created_at), col(CheckIn.id))
         ):
-            history[check_in.key_result_id].append(check_in)
+            history[kr_id].append((previous, value))
         scores = {
             s.key_result_id: s
             for s in session.exec(
@@ -204,7 +206,7 @@ def load_facts(
         lines = []
         for kr in krs.get(objective.id or 0, []):
             done = history.get(kr.id or 0, [])
-            values = [done[0].previous_value, *(c.value for c in done)] if done else []
+            values = [done[0][0], *(value for _, value in done)] if done else []
             if not values:
                 values = [kr.start_value, kr.current_value]
             score = scores.get(kr.id or 0)
@@ -305,8 +307,13 @@ def summary_section(facts: ReviewFacts) -> dict[str, Any] | None:
 
 
 def objectives_section(facts: ReviewFacts) -> dict[str, Any] | None:
-    """Every objective with its KRs, scores, sparklines and notes."""
-    return {"kind": "objectives", "items": [objective_view(o) for o in facts.objectives]}
+    """Every objective (up to `facts.limit`) with its KRs, scores, sparklines and notes."""
+    shown = facts.objectives[: facts.limit] if facts.limit else facts.objectives
+    return {
+        "kind": "objectives",
+        "items": [objective_view(o) for o in shown],
+        "more": len(facts.objectives) - len(shown),
+    }
 
 
 Section = Callable[[ReviewFacts], dict[str, Any] | None]

@@ -24,6 +24,7 @@ log = logging.getLogger("okrbot.charts")
 SCORABLE_STATUS = {ObjectiveStatus.APPROVED, ObjectiveStatus.ARCHIVED}
 # Scoring is for the cycle in review; an active cycle may be scored on demand too.
 SCORABLE_CYCLE = {CycleState.ACTIVE, CycleState.REVIEW}
+CHAT_OBJECTIVES = 12  # a chat message stays readable (Slack cuts at 50 blocks); exports show all
 
 
 def may_add_manager_review(ctx: Context, objective: Objective, owner: Person) -> bool:
@@ -140,15 +141,17 @@ def okr_review(command: OkrReview, ctx: Context) -> Message:
         locale=ctx.locale,
         title=title,
     )
+    facts.limit = CHAT_OBJECTIVES
     return review_report.render_report(facts, chart=_chart(facts))
 
 
 def _chart(facts: review_report.ReviewFacts) -> Path | None:
     """The sparklines as a PNG (cached by content); None when there is nothing to draw."""
     from commands.handlers.kpi_chart import chart_dir
-    from digests.charts.review_sparklines import draw_sparklines
+    from digests.charts.review_sparklines import MAX_ROWS, draw_sparklines
 
-    series = [(f"KR-{line.kr.number}", line.shares()) for o in facts.objectives for line in o.krs]
+    shown = facts.objectives[: facts.limit]
+    series = [(f"KR-{line.kr.number}", line.shares()) for o in shown for line in o.krs][:MAX_ROWS]
     if not series:
         return None
     title = facts.t("review.report.title", title=facts.title, cycle=facts.cycle.name)

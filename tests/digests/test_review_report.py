@@ -104,6 +104,19 @@ def test_the_team_report_shows_every_report_to_the_manager(
     assert "Scored by owners:     2 of 3 key results" in text
 
 
+def test_a_long_report_is_cut_in_chat(
+    engine: Engine, flow_team: Team, seeded: Seeded, monkeypatch: Any
+) -> None:
+    from commands.handlers import okr_review
+
+    monkeypatch.setattr(okr_review, "CHAT_OBJECTIVES", 1)
+    text = ask(engine, flow_team.lara, "/okr review team")
+    assert "O-2 Win the EV segment" in text
+    assert "Secret hiring plan" not in text
+    assert "… and 1 more objectives: narrow it to a person or team" in text
+    assert "Scored by owners:     2 of 3 key results" in text
+
+
 def test_a_private_objective_never_reaches_a_teammate(
     engine: Engine, flow_team: Team, seeded: Seeded
 ) -> None:
