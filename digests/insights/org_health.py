@@ -85,21 +85,29 @@ def week_starts(now: datetime, weeks: int = WEEKS) -> list[datetime]:
 def checkin_rates(
     *, session: Session, workspace_id: int, now: datetime, expected: int, weeks: int = WEEKS
 ) -> list[WeekRate]:
-    """People with a check-in in each of the last weeks (one counting query per week)."""
-    rates = []
-    for start in week_starts(now, weeks):
-        count = session.execute(
-            sa.select(sa.func.count(sa.distinct(col(CheckIn.person_id))))
-            .join(Person, col(Person.id) == col(CheckIn.person_id))
-            .where(
-                col(CheckIn.workspace_id) == workspace_id,
-                col(CheckIn.created_at) >= start,
-                col(CheckIn.created_at) < min(start + timedelta(weeks=1), now),
-                col(Person.active).is_(True),
+    """Active people with a check-in in each of the last weeks: one query, one count per week."""
+    starts = week_starts(now, weeks)
+    person = col(CheckIn.person_id)
+    at = col(CheckIn.created_at)
+    counts = [
+        sa.func.count(
+            sa.distinct(
+                sa.case((sa.and_(at >= start, at < min(start + timedelta(weeks=1), now)), person))
             )
-        ).scalar_one()
-        rates.append(WeekRate(start, int(count), expected))
-    return rates
+        )
+        for start in starts
+    ]
+    row = session.execute(
+        sa.select(*counts)
+        .join(Person, col(Person.id) == person)
+        .where(
+            col(CheckIn.workspace_id) == workspace_id,
+            at >= starts[0],
+            at < now,
+            col(Person.active).is_(True),
+        )
+    ).one()
+    return [WeekRate(start, int(count), expected) for start, count in zip(starts, row, strict=True)]
 
 
 def department_risk(
@@ -172,11 +180,14 @@ def build(
     now: datetime,
     no_department: str = "—",
     records: Sequence[history.KrRecord] | None = None,
+    forecasts: dict[int, Forecast] | None = None,
 ) -> OrgHealth:
-    """The whole HR view (about a dozen queries, none per person or per KR)."""
+    """The whole HR view (eight queries, none per person or per KR); pass `records` and their
+    `forecasts` when they are already at hand."""
     if records is None:
         records = history.key_results(session=session, workspace_id=workspace_id)
-    forecasts = {r.id: forecast(r.series) for r in records}
+    if forecasts is None:
+        forecasts = {r.id: forecast(r.series) for r in records}
     expected = len({r.owner_id for r in records if r.owner_active})
     names = history.department_names(session=session, workspace_id=workspace_id)
     weeks = checkin_rates(session=session, workspace_id=workspace_id, now=now, expected=expected)

@@ -17,12 +17,13 @@ A relation says two things moved together, never that one caused the other.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from digests.insights.stats import spearman, spearman_p_value
+from digests.insights.stats import ranks, spearman_p_value
 
 MIN_PERIODS = 6
 MIN_RHO = 0.4
@@ -118,13 +119,51 @@ class Relation:
 
 def correlate(kr: Subject, kpi: Subject) -> Relation | None:
     """ρ of the pair's weekly changes, or None below MIN_PERIODS or when a side never moves."""
-    xs, ys = changes(kr.weekly, kpi.weekly)
-    if len(xs) < MIN_PERIODS:
-        return None
-    rho = spearman(xs, ys)
-    if rho is None:
-        return None
-    return Relation(kr.key, kpi.key, rho, len(xs), spearman_p_value(rho, len(xs)))
+    return _Pairs().relate(kr, kpi)
+
+
+class _Pairs:
+    """Pairs many KRs with many KPIs fast: each side's centred change ranks are computed once
+    per set of weeks compared (the KPIs of a department usually share their weeks), so a pair
+    costs one dot product."""
+
+    def __init__(self) -> None:
+        self._ranks: dict[tuple[int, tuple[int, ...]], tuple[list[float], float] | None] = {}
+        self._change_weeks: dict[int, tuple[int, ...]] = {}
+
+    def _weeks(self, subject: Subject) -> tuple[int, ...]:
+        found = self._change_weeks.get(id(subject))
+        if found is None:
+            weekly = subject.weekly
+            found = tuple(w for w in sorted(weekly) if w - 1 in weekly)
+            self._change_weeks[id(subject)] = found
+        return found
+
+    def _centred(
+        self, subject: Subject, weeks: tuple[int, ...]
+    ) -> tuple[list[float], float] | None:
+        key = (id(subject), weeks)
+        if key not in self._ranks:
+            weekly = subject.weekly
+            ranked = ranks([weekly[w] - weekly[w - 1] for w in weeks])
+            middle = (len(weeks) + 1) / 2
+            centred = [r - middle for r in ranked]
+            norm = math.sqrt(sum(c * c for c in centred))
+            self._ranks[key] = (centred, norm) if norm > 0 else None
+        return self._ranks[key]
+
+    def relate(self, kr: Subject, kpi: Subject) -> Relation | None:
+        weekly = kr.weekly
+        weeks = tuple(w for w in self._weeks(kpi) if w in weekly and w - 1 in weekly)
+        if len(weeks) < MIN_PERIODS:
+            return None
+        left = self._centred(kr, weeks)
+        right = self._centred(kpi, weeks)
+        if left is None or right is None:
+            return None
+        dot = sum(a * b for a, b in zip(left[0], right[0], strict=True))
+        rho = max(-1.0, min(1.0, dot / (left[1] * right[1])))
+        return Relation(kr.key, kpi.key, rho, len(weeks), spearman_p_value(rho, len(weeks)))
 
 
 def significant(tested: Sequence[Relation], rate: float = FALSE_DISCOVERY_RATE) -> list[Relation]:
@@ -146,12 +185,13 @@ def find_relations(
     for kpi in kpis:
         if len(kpi.weekly) > MIN_PERIODS:
             kpis_by_group[kpi.group].append(kpi)
+    pairs = _Pairs()
     tested = [
         found
         for kr in krs
         if len(kr.weekly) > MIN_PERIODS
         for kpi in kpis_by_group.get(kr.group, ())
-        if (found := correlate(kr, kpi)) is not None
+        if (found := pairs.relate(kr, kpi)) is not None
     ]
     reported = [r for r in significant(tested) if abs(r.rho) >= MIN_RHO]
     reported.sort(key=lambda r: (-abs(r.rho), -r.periods, r.p_value))

@@ -1,11 +1,19 @@
-"""Small robust statistics in pure Python: median, Theil–Sen line, ranks, Spearman's ρ and its
-p-value (the t approximation with n − 2 degrees of freedom, as scipy's `spearmanr` reports it).
+"""Small robust statistics: median, Theil–Sen line, ranks, Spearman's ρ and its p-value.
+
+The p-value is exact (the permutation distribution of Σd², counted once per n and cached) up to
+EXACT_MAX pairs — a quarter's weekly changes. The usual t approximation is far too small in the
+tail at such n (ρ = 0.98 over 9 pairs: 2·10⁻⁶ instead of the exact 5·10⁻⁵), which would let
+chance correlations through when thousands of pairs are tested. Beyond EXACT_MAX the t
+approximation (n − 2 degrees of freedom, as scipy's `spearmanr`) is used.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from functools import cache
+
+EXACT_MAX = 14
 
 
 def median(values: Sequence[float]) -> float:
@@ -71,14 +79,50 @@ def spearman(xs: Sequence[float], ys: Sequence[float]) -> float | None:
 
 
 def spearman_p_value(rho: float, count: int) -> float:
-    """Two-sided p-value of ρ over `count` pairs: t = ρ·√((n−2)/(1−ρ²)) against Student's t."""
-    dof = count - 2
-    if dof <= 0:
+    """Two-sided p-value of ρ over `count` pairs under independence: exact up to EXACT_MAX
+    (ties taken at their ρ), else t = ρ·√((n−2)/(1−ρ²)) against Student's t."""
+    if count < 3:
         return 1.0
+    if count <= EXACT_MAX:
+        cumulative = _sum_d2_cdf(count)
+        top = len(cumulative) - 1  # the largest Σd², n(n²−1)/3
+        observed = (1.0 - rho) * top / 2  # Σd² of a permutation with this ρ
+        low = min(observed, top - observed)
+        return min(1.0, 2.0 * cumulative[math.floor(low + 1e-9)])
     if abs(rho) >= 1.0:
         return 0.0
+    dof = count - 2
     t_squared = rho * rho * dof / (1.0 - rho * rho)
     return _incomplete_beta(dof / 2, 0.5, dof / (dof + t_squared))
+
+
+@cache
+def _sum_d2_cdf(count: int) -> tuple[float, ...]:
+    """P(Σd² ≤ s) for s = 0 … n(n²−1)/3 over all n! permutations (ranks assigned one position
+    at a time; the state is the set of ranks used, so 2ⁿ·n small vector additions)."""
+    import numpy
+
+    top = count * (count * count - 1) // 3
+    layer = {0: numpy.zeros(top + 1)}
+    layer[0][0] = 1.0
+    for position in range(count):
+        following: dict[int, numpy.ndarray] = {}
+        for used, counts in layer.items():
+            for rank in range(count):
+                bit = 1 << rank
+                if used & bit:
+                    continue
+                into = following.get(used | bit)
+                if into is None:
+                    into = following[used | bit] = numpy.zeros(top + 1)
+                shift = (position - rank) ** 2
+                if shift:
+                    into[shift:] += counts[:-shift]
+                else:
+                    into += counts
+        layer = following
+    (counts,) = layer.values()
+    return tuple(float(x) for x in numpy.cumsum(counts) / math.factorial(count))
 
 
 def _incomplete_beta(a: float, b: float, x: float) -> float:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import math
 import random
 from datetime import UTC, date, datetime, timedelta
 
@@ -138,5 +140,20 @@ def test_strength_words_and_statistics() -> None:
     assert spearman([1, 2, 3, 4], [10, 20, 30, 40]) == pytest.approx(1.0)
     assert spearman([1, 2, 3, 4], [4, 3, 2, 1]) == pytest.approx(-1.0)
     assert spearman([1, 1, 1], [1, 2, 3]) is None
-    # As scipy.stats.spearmanr reports it: t = 2.852 with 8 degrees of freedom.
-    assert spearman_p_value(0.71, 10) == pytest.approx(0.02142, abs=1e-4)
+    # Beyond EXACT_MAX, as scipy.stats.spearmanr reports it: t = 1.664 with 28 degrees of freedom.
+    assert spearman_p_value(0.3, 30) == pytest.approx(0.10725, abs=1e-4)
+
+
+@pytest.mark.parametrize("count", [6, 7, 8])
+def test_exact_p_value_matches_enumerating_every_permutation(count: int) -> None:
+    everything = [
+        spearman(list(range(count)), list(order)) for order in itertools.permutations(range(count))
+    ]
+    for rho in (1.0, 0.9, 0.75, 0.5, 0.1, -0.8):
+        expected = sum(1 for r in everything if r is not None and abs(r) >= abs(rho) - 1e-9)
+        assert spearman_p_value(rho, count) == pytest.approx(expected / len(everything))
+
+
+def test_exact_p_value_is_far_above_the_t_approximation_in_the_tail() -> None:
+    # ρ = 0.983 over 9 pairs: 18 of the 9! orderings reach it (Σd² ≤ 2, either sign).
+    assert spearman_p_value(1 - 6 * 2 / (9 * 80), 9) == pytest.approx(18 / math.factorial(9))
