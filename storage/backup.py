@@ -42,6 +42,8 @@ MANIFEST = "manifest.json"
 SKIP_TABLES = frozenset({"alembic_version"})
 SLACK_TEAM_TABLES = ("slack_installations", "slack_bots")
 BATCH = 1000
+PLAIN = frozenset({type(None), bool, int, str})  # written as they are
+DUMPS: dict[str, Any] = {"ensure_ascii": False, "separators": (",", ":")}
 
 
 class BackupError(Exception):
@@ -250,10 +252,13 @@ def _write_table(
     entry.compress_type = zipfile.ZIP_DEFLATED
     with archive.open(entry, "w") as out:
         result = connection.execution_options(yield_per=BATCH).execute(query)
-        for row in result:
-            line = json.dumps([encode_value(v) for v in row], ensure_ascii=False)
-            out.write(line.encode("utf-8") + b"\n")
-            count += 1
+        for rows in result.partitions():
+            lines = [
+                json.dumps([v if type(v) in PLAIN else encode_value(v) for v in row], **DUMPS)
+                for row in rows
+            ]
+            out.write(("\n".join(lines) + "\n").encode("utf-8"))
+            count += len(lines)
     return count
 
 
