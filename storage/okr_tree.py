@@ -6,12 +6,23 @@ parent is hidden becomes a root, so nothing about the hidden one leaks.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from storage.models import Confidence, KeyResult, Objective, ObjectiveStatus, OwnerType
+from storage.models import (
+    Confidence,
+    Direction,
+    KeyResult,
+    Metric,
+    Objective,
+    ObjectiveStatus,
+    OwnerType,
+)
 from storage.progress import (
     KrNumbers,
     percent,
@@ -19,10 +30,22 @@ from storage.progress import (
     rollup_confidence,
     weighted_progress,
 )
-from storage.repos import okrs
 
 SHOWN_STATUSES = (ObjectiveStatus.APPROVED, ObjectiveStatus.PENDING)
 _OWNER_ORDER = {OwnerType.COMPANY: 0, OwnerType.DEPARTMENT: 1, OwnerType.PERSON: 2}
+
+
+class KrFigures(NamedTuple):
+    """What the map needs of a key result (read as plain columns: a big cycle has thousands)."""
+
+    owner_id: int
+    metric: Metric
+    start: float
+    target: float
+    current: float
+    direction: Direction
+    weight: float
+    confidence: Confidence
 
 
 @dataclass
@@ -30,7 +53,7 @@ class MapNode:
     """One objective of the map with its own KRs and the objectives aligned to it."""
 
     objective: Objective
-    key_results: list[KeyResult]
+    key_results: list[KrFigures]
     children: list[MapNode] = field(default_factory=list)
     percent: float = 0.0
     confidence: Confidence = Confidence.ON_TRACK
@@ -56,11 +79,7 @@ def load_forest(
         .order_by(col(Objective.number))
     )
     objectives = [o for o in session.exec(query) if visible(o)]
-    krs = okrs.key_results_by_objective(
-        session=session,
-        workspace_id=workspace_id,
-        objective_ids=[o.id for o in objectives if o.id is not None],
-    )
+    krs = _key_results(session=session, workspace_id=workspace_id, cycle_id=cycle_id)
     nodes = {o.id: MapNode(o, krs.get(o.id or 0, [])) for o in objectives}
     roots: list[MapNode] = []
     for node in nodes.values():
@@ -72,8 +91,37 @@ def load_forest(
     return roots
 
 
-def _numbers(kr: KeyResult) -> KrNumbers:
-    return KrNumbers(kr.metric, kr.start_value, kr.target_value, kr.current_value, kr.direction)
+_KR_COLUMNS = (
+    KeyResult.objective_id,
+    KeyResult.owner_id,
+    KeyResult.metric,
+    KeyResult.start_value,
+    KeyResult.target_value,
+    KeyResult.current_value,
+    KeyResult.direction,
+    KeyResult.weight,
+    KeyResult.confidence,
+)
+
+
+def _key_results(
+    *, session: Session, workspace_id: int, cycle_id: int
+) -> dict[int, list[KrFigures]]:
+    """The figures of every KR of the cycle, by objective id, in `KR-n` order."""
+    query = (
+        sa.select(*[col(c) for c in _KR_COLUMNS])
+        .join(Objective, col(Objective.id) == col(KeyResult.objective_id))
+        .where(col(KeyResult.workspace_id) == workspace_id, col(Objective.cycle_id) == cycle_id)
+        .order_by(col(KeyResult.number))
+    )
+    grouped: dict[int, list[KrFigures]] = defaultdict(list)
+    for objective_id, *figures in session.execute(query):
+        grouped[objective_id].append(KrFigures(*figures))
+    return grouped
+
+
+def _numbers(kr: KrFigures) -> KrNumbers:
+    return KrNumbers(kr.metric, kr.start, kr.target, kr.current, kr.direction)
 
 
 def _roll_up(node: MapNode) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from commands.handlers.kpi_chart import chart_dir
 from commands.types import CommandError, OkrMap
 from digests.message import Message
 from storage import okr_tree
-from storage.models import Cycle, Department, Objective, OwnerType, Person
+from storage.models import Cycle, Department, Objective, OwnerType, Person, Visibility
 from storage.okr_tree import MapNode
 from storage.repos import okrs, people
 
@@ -56,7 +57,7 @@ def okr_map(command: OkrMap, ctx: Context) -> Message:
         session=ctx.session,
         workspace_id=ctx.workspace_id,
         cycle_id=cycle.id,
-        visible=lambda o: permissions.can_view_objective(ctx, o),
+        visible=_visibility(ctx),
     )
     scope = _scope(ctx, command, forest, focus)
     shown = forest if scope.keep is None else okr_tree.prune(forest, scope.keep)
@@ -76,6 +77,33 @@ def okr_map(command: OkrMap, ctx: Context) -> Message:
         chart=str(chart) if chart else None,
         alt=ctx.t("okr_map.alt", cycle=cycle.name, scope=scope.label, count=len(rows)),
     )
+
+
+def _visibility(ctx: Context) -> Callable[[Objective], bool]:
+    """permissions.can_view_objective, after a cheap refusal of private objectives of people
+    outside the requester's reporting line. The shortcut can only hide, never show: the
+    permission check always has the last word."""
+    if permissions.is_hr(ctx.person):
+        return lambda objective: permissions.can_view_objective(ctx, objective)
+    reports: dict[int | None, list[int]] = {}
+    for person_id, manager_id in ctx.session.exec(
+        select(Person.id, Person.manager_id).where(Person.workspace_id == ctx.workspace_id)
+    ):
+        if person_id is not None:
+            reports.setdefault(manager_id, []).append(person_id)
+    line, todo = {ctx.person_id}, list(reports.get(ctx.person_id, []))
+    while todo:
+        current = todo.pop()
+        if current not in line:
+            line.add(current)
+            todo.extend(reports.get(current, []))
+
+    def visible(objective: Objective) -> bool:
+        if objective.visibility is Visibility.PRIVATE and objective.owner_person_id not in line:
+            return False
+        return permissions.can_view_objective(ctx, objective)
+
+    return visible
 
 
 def _focus_objective(ctx: Context, number: int | None) -> Objective | None:

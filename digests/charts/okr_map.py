@@ -51,11 +51,11 @@ def draw_map(rows: Sequence[MapRow], *, title: str, path: Path, more: str = "") 
     deepest = max((r.depth for r in rows), default=0)
     span = deepest * INDENT + BOX_WIDTH
     lines = len(rows) + (1 if more else 0)
-    with figure(width=min(16.0, max(8.0, span * 1.05)), height=0.5 * lines + 0.9) as fig:
+    with figure(width=min(16.0, max(8.0, span * 1.05)), height=0.5 * lines + 1.0) as fig:
         axes = fig.add_axes((0.0, 0.0, 1.0, 1.0))
         axes.set_axis_off()
-        axes.set_xlim(-0.2, span + 0.2)
-        axes.set_ylim(-lines + 0.4, 0.9)
+        axes.set_xlim(-0.3, span + 0.3)
+        axes.set_ylim(-lines + 0.4, 1.15)
         axes.text(0, 0.7, title, fontsize=13, va="center")
         for index, row in enumerate(rows):
             x, y = row.depth * INDENT, -index
@@ -96,7 +96,6 @@ def draw_map(rows: Sequence[MapRow], *, title: str, path: Path, more: str = "") 
         fig.savefig(
             path,
             format="png",
-            bbox_inches="tight",
             metadata={"Title": title, "Description": description},
         )
     return path
