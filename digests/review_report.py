@@ -252,6 +252,7 @@ def objective_score(lines: Sequence[KrLine], which: str) -> float | None:
 
 
 def kr_view(line: KrLine) -> dict[str, Any]:
+    """Template data for one KR of the report."""
     kr = line.kr
     return {
         "ref": f"KR-{kr.number}",
@@ -277,6 +278,7 @@ def kr_percent(kr: KeyResult) -> float:
 
 
 def objective_view(line: ObjectiveLine) -> dict[str, Any]:
+    """Template data for one objective of the report, with its KRs and notes."""
     objective, review = line.objective, line.review
     shares = [(progress(KrNumbers(*_numbers(k.kr))), k.kr.weight) for k in line.krs]
     return {

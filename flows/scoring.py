@@ -18,7 +18,7 @@ from commands.types import CommandError
 from commands.views import format_kr_value, kr_numbers
 from digests.message import Message
 from flows import engine, review_store
-from flows.engine import Flow, State, Step, register
+from flows.engine import Flow, Handle, Prompt, State, Step, register
 from storage.models import KeyResult, Objective, Person
 from storage.progress import percent, progress
 
@@ -106,6 +106,7 @@ def _score_text(value: float) -> str:
 
 
 def prompt_score(ctx: Context, data: dict[str, Any]) -> Message:
+    """Ask for the score of the current KR, with its figures and the suggestion."""
     kr = _kr(data)
     return ctx.render(
         "review_score_prompt",
@@ -121,6 +122,7 @@ def prompt_score(ctx: Context, data: dict[str, Any]) -> Message:
 
 
 def handle_score(ctx: Context, data: dict[str, Any], text: str) -> Step:
+    """Take `ok` (the suggestion), `keep` (the earlier score) or a number 0-1; else re-ask."""
     kr = _kr(data)
     word = unicodedata.normalize("NFKC", text).strip().lower()
     score: float | None
@@ -143,7 +145,7 @@ def handle_score(ctx: Context, data: dict[str, Any], text: str) -> Step:
     return Step("worked" if data["role"] == OWNER else "comment", following)
 
 
-def _note_prompt(field: str) -> Any:
+def _note_prompt(field: str) -> Prompt:
     def prompt(ctx: Context, data: dict[str, Any]) -> Message:
         saved = (data.get("saved_notes") or {}).get(field)
         return ctx.render(
@@ -167,7 +169,7 @@ def _note_answer(data: dict[str, Any], field: str, text: str) -> str | None:
     return text.strip()
 
 
-def _note_handler(field: str, following: str | None) -> Any:
+def _note_handler(field: str, following: str | None) -> Handle:
     def handle(ctx: Context, data: dict[str, Any], text: str) -> Step:
         notes = {**data.get("notes", {}), field: _note_answer(data, field, text)}
         answered = {**data, "notes": notes}
