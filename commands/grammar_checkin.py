@@ -15,6 +15,7 @@ from commands.values import parse_value
 if TYPE_CHECKING:
     from commands.grammar import Args
 
+MAX_REASON = 2000  # ApprovalRequest.reason
 _KR_REF = re.compile(r"^(?:kr-?|#)?(\d{1,9})$", re.IGNORECASE)
 
 
@@ -45,5 +46,5 @@ def parse_adjust(args: Args) -> Command:
         raise
     reason = args.rest_from(2)
     if reason is None:
-        raise CommandError("adjust.reason_needed", {"ref": f"KR-{number}"}, usage=usage)
+        raise CommandError("adjust.reason_needed", {"max": MAX_REASON}, usage=usage)
     return OkrAdjust(number, target, reason)

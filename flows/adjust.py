@@ -138,7 +138,7 @@ def replacement(text: str) -> dict[str, Any]:
         parsed = drafts.parse_numbers(numbers)
     except CommandError as error:
         raise CommandError("adjust.bad_change", {"text": text}) from error
-    return {"title": title, **{k: parsed[k] for k in FIELDS if k in parsed}}
+    return {"title": title, **{k: parsed[k] for k in FIELDS if k in parsed}, "replace": True}
 
 
 def parse_change(kr: KeyResult, text: str) -> dict[str, Any]:
@@ -164,6 +164,15 @@ def diff(kr: KeyResult, proposal: dict[str, Any]) -> list[dict[str, str]]:
         was, now = show_value(old, old[field]), show_value(proposal, proposal[field])
         if was != now:
             changes.append({"field": field, "old": was, "new": now})
+    if proposal.get("replace") and kr.current_value != proposal["start"]:
+        # A replacement KR starts at its own start value: the progress so far does not carry.
+        changes.append(
+            {
+                "field": "current",
+                "old": show_value(old, kr.current_value),
+                "new": show_value(proposal, proposal["start"]),
+            }
+        )
     return changes  # the direction follows from start → target
 
 
@@ -177,6 +186,7 @@ def proposal_of(kr: KeyResult, spec: dict[str, Any]) -> dict[str, Any]:
         "ref": f"KR-{kr.number}",
         "old_title": kr.title,
         **{k: spec[k] for k in FIELDS},
+        "replace": bool(spec.get("replace")),
         "diff": changes,
     }
 
@@ -207,10 +217,10 @@ def apply_proposal(ctx: Context, request: ApprovalRequest) -> KeyResult | None:
     previous = ensure_first_version(ctx, kr)
     kr.title = proposal.get("title", kr.title)
     kr.target_value = float(proposal.get("target", kr.target_value))
-    if "start" in proposal and float(proposal["start"]) != kr.start_value:
-        # A replacement starts from its own baseline: progress is measured from there.
+    if "start" in proposal:
         kr.start_value = float(proposal["start"])
-        kr.current_value = float(proposal["start"])
+    if proposal.get("replace"):
+        kr.current_value = kr.start_value  # a replacement starts from its own baseline
     if "metric" in proposal:
         kr.metric = Metric(proposal["metric"])
     if "direction" in proposal:

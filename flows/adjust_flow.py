@@ -8,6 +8,7 @@ from typing import Any
 
 from commands.context import Context
 from commands.grammar import normalise
+from commands.grammar_checkin import MAX_REASON
 from commands.types import CommandError
 from digests.message import Message
 from flows import adjust, approval, engine
@@ -17,7 +18,7 @@ from storage.repos import audit, people
 
 FLOW_NAME = "okr_adjust"
 SUBMIT_WORDS = frozenset({"submit", "yes", "ok", "send", "提交", "确认", "是"})
-MIN_REASON, MAX_REASON = 3, 2000
+MIN_REASON = 3
 
 
 def _kr(ctx: Context, data: dict[str, Any]) -> KeyResult:
@@ -108,7 +109,8 @@ def handle_confirm(ctx: Context, data: dict[str, Any], text: str) -> Step:
         raise CommandError("adjust.confirm_hint")
     kr = _kr(ctx, data)
     # Re-checked against the KR as it is now: it may have changed since the diff was shown.
-    fresh = adjust.proposal_of(kr, {k: data["proposal"][k] for k in adjust.FIELDS})
+    spec = {k: data["proposal"][k] for k in (*adjust.FIELDS, "replace")}
+    fresh = adjust.proposal_of(kr, spec)
     return Step(None, data, send(ctx, kr, fresh, data["reason"]))
 
 

@@ -15,6 +15,7 @@ from bot.config import AppConfig
 from bot.scheduler.checkins import checkin_prompts, escalations, nudges
 from bot.scheduler.context import JobRun
 from bot.scheduler.digest_jobs import hr_digests, manager_digests
+from bot.scheduler.flow_expiry_job import expire_flows, expiry_triggers
 from bot.scheduler.kpi_pull_job import kpi_pulls, pull_triggers
 from bot.scheduler.retention_job import retention, retention_triggers
 from storage.db import session_scope
@@ -63,6 +64,7 @@ JOBS: dict[str, JobSpec] = {
             hr_digests,
             lambda c: [(c.digests.hr.day, c.digests.hr.time)] if c.digests.hr.enabled else [],
         ),
+        JobSpec("flow_expiry", expire_flows, lambda c: [], expiry_triggers, "idle flow(s) closed"),
         JobSpec("kpi_pull", kpi_pulls, lambda c: [], pull_triggers, "new KPI reading(s)"),
         JobSpec("retention", retention, lambda c: [], retention_triggers, "row(s) expired"),
     )
