@@ -24,7 +24,8 @@ from storage.models import (
 from storage.progress import KrNumbers, progress
 from storage.repos import okrs
 
-CARRIED_STATUSES = (ObjectiveStatus.APPROVED, ObjectiveStatus.PENDING)
+# A pending objective has an approval request in its own cycle: it is decided there, not copied.
+CARRIED_STATUSES = (ObjectiveStatus.APPROVED,)
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ def unfinished_key_results(*, session: Session, objective: Objective) -> list[Ke
 
 
 def is_unfinished(*, session: Session, objective: Objective) -> bool:
-    """Approved or pending, with at least one KR short of its target."""
+    """Approved, with at least one KR short of its target."""
     return objective.status in CARRIED_STATUSES and bool(
         unfinished_key_results(session=session, objective=objective)
     )

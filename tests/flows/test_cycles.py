@@ -19,6 +19,7 @@ from storage.models import (
     KeyResult,
     Objective,
     ObjectiveCarry,
+    ObjectiveStatus,
     OwnerType,
     Person,
     Role,
@@ -36,6 +37,7 @@ class Org:
     company: int
     ana_open: int
     ana_done: int
+    pending: int
 
 
 @pytest.fixture
@@ -66,8 +68,14 @@ def org(session: Session) -> Org:
     factories.key_result(session, ana_open, ana, "Demo days", start=0, target=2, current=2)
     ana_done = factories.objective(session, ws, q4, ana, "Launch the price list")
     factories.key_result(session, ana_done, ana, "Published", start=0, target=1, current=1)
+    pending = factories.objective(
+        session, ws, q4, ana, "Still waiting for approval", status=ObjectiveStatus.PENDING
+    )
+    factories.key_result(session, pending, ana, "Anything", start=0, target=5, current=1)
     session.commit()
-    return Org(ana, lara, hana, boss, company.number, ana_open.number, ana_done.number)
+    return Org(
+        ana, lara, hana, boss, company.number, ana_open.number, ana_done.number, pending.number
+    )
 
 
 def _cycle(engine: Engine, name: str) -> Cycle | None:
@@ -122,7 +130,7 @@ def test_employees_and_managers_cannot_change_cycles(
     assert q4.state is CycleState.ACTIVE
     assert session.exec(select(ObjectiveCarry)).all() == []
     listed = ask(engine, org.ana, "/okr cycle list")
-    assert "2026-Q4 · 2026-10-01 → 2026-12-31 · active · 3 objective(s)" in listed
+    assert "2026-Q4 · 2026-10-01 → 2026-12-31 · active · 4 objective(s)" in listed
     assert "/okr cycle open" not in listed  # the admin hint is for admins
 
 
@@ -182,9 +190,9 @@ def test_carry_copies_current_values_as_baselines_and_links_the_original(
     assert "There is no later open cycle to carry into after 2026-Q4" in no_next
     ask(engine, org.boss, "/okr cycle open 2027-Q1 2027-01-01 2027-03-31")
     carried = ask(engine, org.boss, f"/okr carry O-{org.ana_open}")
-    assert f"O-{org.ana_open} → O-4 Sign NEV accounts (1 KR(s)" in carried
+    assert f"O-{org.ana_open} → O-5 Sign NEV accounts (1 KR(s)" in carried
     [(copy, krs)] = _objectives_in(engine, "2027-Q1")
-    assert copy.number == 4
+    assert copy.number == 5
     assert copy.title == "Sign NEV accounts"
     assert copy.owner_person_id == org.ana.id
     assert copy.parent_id is None  # the company objective has not been carried (yet)
@@ -198,7 +206,7 @@ def test_carry_copies_current_values_as_baselines_and_links_the_original(
     )
     assert kr.owner_id == org.ana.id
     again = ask(engine, org.boss, f"/okr carry O-{org.ana_open}")
-    assert f"O-{org.ana_open} was carried before: it continues as O-4" in again
+    assert f"O-{org.ana_open} was carried before: it continues as O-5" in again
     assert len(_objectives_in(engine, "2027-Q1")) == 1
     with Session(engine) as session:
         links = session.exec(select(ObjectiveCarry)).all()
@@ -208,6 +216,8 @@ def test_carry_copies_current_values_as_baselines_and_links_the_original(
     ]
     finished = ask(engine, org.boss, f"/okr carry O-{org.ana_done}")
     assert "has no unfinished key result" in finished
+    pending = ask(engine, org.boss, f"/okr carry O-{org.pending}")
+    assert "has no unfinished key result (or is not approved)" in pending
     backwards = ask(engine, org.boss, "/okr cycle open 2026-Q3 2026-07-01 2026-09-30")
     assert "created" in backwards
     refused = ask(engine, org.boss, f"/okr carry O-{org.company} to 2026-Q3")
