@@ -65,7 +65,11 @@ def _compiled() -> tuple[tuple[re.Pattern[str], str], ...]:
 
 
 # LogRecord attributes that are not "extra" fields.
-_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
+_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {
+    "message",
+    "asctime",
+    "color_message",  # uvicorn's ANSI-coloured copy of the message
+}
 _CONTEXT_FIELDS = ("request_id", "workspace", "platform")
 
 
@@ -277,4 +281,8 @@ def configure_logging(
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logging.getLogger(name).handlers.clear()
         logging.getLogger(name).propagate = True
+    # APScheduler narrates every job it adds at info; okrbot logs what matters itself.
+    logging.getLogger("apscheduler").setLevel(
+        logging.NOTSET if chosen_level == "DEBUG" else logging.WARNING
+    )
     return handler
