@@ -14,11 +14,14 @@ from sqlmodel import col, func, select
 
 from commands import permissions
 from commands.context import Context
+from commands.notify import notify
 from commands.types import CommandError, OkrCarry, OkrCycle
 from digests.message import Message
+from digests.render import render
+from flows.approval import locale_of
 from storage import okr_carry
 from storage.models import Cycle, CycleState, Objective, OwnerType
-from storage.repos import audit, okrs
+from storage.repos import audit, okrs, people
 
 _NEXT_STATE = {
     CycleState.PLANNING: CycleState.REVIEW,
@@ -207,7 +210,34 @@ def _carry_one(ctx: Context, objective: Objective, target: Cycle) -> okr_carry.C
             entity_ref=f"O-{objective.number}",
             after={"to": f"O-{done.copy.number}", "cycle": target.name},
         )
+        _tell_owner(ctx, done, target)
     return done
+
+
+def _tell_owner(ctx: Context, done: okr_carry.Carried, target: Cycle) -> None:
+    """The owner of a carried personal objective hears where it went (once per objective)."""
+    owner_id = done.copy.owner_person_id
+    if owner_id is None or owner_id == ctx.person_id:
+        return
+    owner = people.get(session=ctx.session, workspace_id=ctx.workspace_id, person_id=owner_id)
+    if owner is None or not owner.active:
+        return
+    message = render(
+        "okr_carried_notice",
+        locale=locale_of(ctx, owner),
+        source=f"O-{done.source.number}",
+        copy=f"O-{done.copy.number}",
+        title=done.source.title,
+        cycle=target.name,
+        krs=done.key_results,
+    )
+    notify(
+        ctx,
+        person_id=owner_id,
+        message=message,
+        dedupe_key=f"carry:{done.source.id}",
+        kind="okr_carry",
+    )
 
 
 def okr_carry_command(command: OkrCarry, ctx: Context) -> Message:

@@ -25,7 +25,7 @@ from storage.models import (
     Role,
 )
 from tests import factories
-from tests.flows.conftest import ask, reply
+from tests.flows.conftest import ask, inbox, reply
 
 
 @dataclass
@@ -252,3 +252,16 @@ def test_a_child_carried_first_is_relinked_when_its_parent_follows(
     (child, _), (parent, _) = _objectives_in(engine, "2027-Q1")
     assert child.title == "Sign NEV accounts"
     assert child.parent_id == parent.id
+
+
+def test_the_owner_hears_once_where_her_objective_went(engine: Engine, org: Org) -> None:
+    ask(engine, org.boss, "/okr cycle open 2027-Q1 2027-01-01 2027-03-31")
+    ask(engine, org.hana, "/okr cycle close 2026-Q4 carry")
+    ask(engine, org.hana, "/okr cycle close 2026-Q4 carry")
+    ask(engine, org.boss, f"/okr carry O-{org.ana_open}")
+    assert inbox(engine, org.ana) == [
+        f"Your objective O-{org.ana_open} “Sign NEV accounts” continues in 2027-Q1 as O-6: "
+        "1 unfinished KR(s), with their current values as the new baselines.\n"
+        "  /okr show O-6 to see it · /okr map O-6 for its alignment"
+    ]
+    assert inbox(engine, org.boss) == []  # the company objective has no owning person
