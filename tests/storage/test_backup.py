@@ -32,6 +32,8 @@ from storage.restore import restore_backup
 from tests.bot.test_cli import run
 from tests.conftest import POSTGRES_URL, _with_search_path
 from tests.storage.sample_data import populate
+from tests.storage.test_migrations import FIRST_SCHEMA_ROWS
+from tests.storage.test_migrations import WHEN as FIRST_SCHEMA_WHEN
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -228,3 +230,34 @@ def test_values_json_cannot_hold_exactly_are_tagged_losslessly() -> None:
     assert back[6].utcoffset() == timedelta(hours=8)
     assert back[7].tzinfo is None
     assert isinstance(back[10], Decimal)
+
+
+@pytest.mark.parametrize("target_state", ["no schema", "empty at head"])
+def test_an_old_snapshot_restores_into_this_release(
+    target_engine: Engine, tmp_path: Path, target_state: str
+) -> None:
+    """A snapshot taken at the first schema: the database is taken to that revision, filled,
+    then carried through every migration since."""
+    file = tmp_path / "old.zip"
+    entries = []
+    with zipfile.ZipFile(file, "w") as archive:
+        for name, rows in FIRST_SCHEMA_ROWS.items():
+            columns = list(rows[0])
+            lines = [json.dumps([encode_value(row[c]) for c in columns]) for row in rows]
+            archive.writestr(f"tables/{name}.jsonl", "\n".join(lines) + "\n")
+            entries.append({"name": name, "file": f"tables/{name}.jsonl", "columns": columns})
+        manifest = {"format": "okrbot-backup", "format_version": 1, "schema_revision": "0001"}
+        archive.writestr("manifest.json", json.dumps({**manifest, "tables": entries}))
+    if target_state == "empty at head":
+        migrate.upgrade(target_engine)
+
+    result = restore_backup(target_engine, file)
+
+    assert result.snapshot_revision == "0001"
+    assert result.revision == migrate.head_revision()
+    with Session(target_engine) as session:
+        hao = session.exec(select(Person).where(Person.email == "hao@example.com")).one()
+        assert hao.name == "王浩"
+        assert hao.updated_at == FIRST_SCHEMA_WHEN + timedelta(days=1)
+        assert hao.manager_id == 1
+    assert dump(target_engine)["check_in"][0][-1] == FIRST_SCHEMA_WHEN
