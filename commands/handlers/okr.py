@@ -9,6 +9,7 @@ from commands.context import Context
 from commands.types import CommandError, OkrList, OkrShow, OkrUpdate, Value, ValueKind
 from commands.views import format_kr_value, kr_numbers, objective_percent, objective_view
 from digests.message import Message
+from flows.kr_history import adjustment_notes
 from storage.models import (
     Cycle,
     CycleState,
@@ -119,6 +120,7 @@ def okr_show(command: OkrShow, ctx: Context) -> Message:
             {"ref": ref, "note": note, "date": when.astimezone(ctx.timezone).strftime("%m-%d")}
             for when, ref, note in notes[:3]
         ],
+        adjustments=adjustment_notes(ctx, krs),
     )
 
 

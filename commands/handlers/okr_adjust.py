@@ -10,13 +10,13 @@ from commands.context import Context
 from commands.types import CommandError, OkrAdjust
 from digests.message import Message
 from flows import adjust, adjust_flow, engine
-from storage.models import ApprovalKind, ApprovalRequest
+from storage.models import ApprovalKind, ApprovalRequest, ApprovalStatus
 
 START_ACTION = "okr.adjust.start"
 
 
 def _last_comment(ctx: Context, kr_id: int) -> str | None:
-    """The comment of the latest decided adjustment of this KR (what the manager asked)."""
+    """What the manager asked, when the latest decided adjustment of this KR was sent back."""
     query = (
         select(ApprovalRequest)
         .where(
@@ -28,7 +28,8 @@ def _last_comment(ctx: Context, kr_id: int) -> str | None:
     )
     for request in ctx.session.exec(query):
         if adjust.proposal_json(request).get("key_result_id") == kr_id:
-            return request.comment
+            changes = request.status is ApprovalStatus.CHANGES_REQUESTED
+            return request.comment if changes else None
     return None
 
 

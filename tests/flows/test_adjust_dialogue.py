@@ -88,7 +88,12 @@ def test_manager_approves_and_both_versions_are_kept(
         (1, "Sign EV accounts", 0, 5, None),
         (2, "Sign EV accounts", 0, 8, "the customer doubled the order"),
     ]
-    assert "2 accounts / 8 accounts" in ask(engine, team.ana, "/okr show O-2")
+    shown = ask(engine, team.ana, "/okr show O-2")
+    assert "2 accounts / 8 accounts" in shown
+    assert "KR-1: target changed from 5 accounts to 8 accounts (the customer doubled" in shown
+    again = ask(engine, team.ana, "/okr adjust KR-1")
+    assert "0 accounts → 8 accounts now" in again
+    assert "Go for it" not in again  # only a send-back's comment is shown
 
 
 def test_request_changes_then_approve_a_replacement(
@@ -123,6 +128,8 @@ def test_request_changes_then_approve_a_replacement(
     after = current(engine)
     assert (after.title, after.target_value, after.unit) == ("Open EV depots", 3, "depots")
     assert after.current_value == 0  # a replacement starts from its own start
+    shown = ask(engine, team.ana, "/okr show O-2")
+    assert "KR-1: replaces “Sign EV accounts” (depots matter more than accounts)" in shown
     assert history(engine)[-1] == (2, "Open EV depots", 0, 3, "depots matter more than accounts")
     with Session(engine) as session:
         statuses = [
