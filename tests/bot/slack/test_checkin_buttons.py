@@ -55,6 +55,7 @@ def test_the_prompt_has_an_update_button_per_kr() -> None:
     valid_blocks(blocks)
     buttons = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
     assert [(b["value"], b["text"]["text"]) for b in buttons] == [
+        ("KR-1 KR-2", "开始逐项更新"),
         ("KR-1 KR-2", "更新 KR-1"),
         ("KR-2 KR-1", "更新 KR-2"),
     ]

@@ -1,0 +1,53 @@
+"""The check-in prompt's "Start check-in" button through the real bolt App: the click starts the
+guided check-in (the prompt is updated in place with the first question), the answers come as
+direct messages, and the summary is posted in the DM (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from digests.blockkit import render_message
+from digests.render import render
+from storage.models import CheckIn, KeyResult
+from storage.models.enums import Confidence
+from tests.bot.slack.conftest import Served
+from tests.bot.slack.test_approval_flow import click
+from tests.bot.slack.test_commands import valid_blocks
+from tests.bot.slack.test_events import dm
+
+
+def test_start_check_in_button_then_answers_in_the_dm(served: Served, engine: Engine) -> None:
+    prompt = render(
+        "checkin_prompt",
+        locale="en",
+        name="Ana",
+        krs=[{"ref": "KR-1", "title": "Sign", "percent": 0.0, "confidence": "on_track"}],
+    )
+    blocks = render_message(prompt)["blocks"]
+    valid_blocks(blocks)
+    start = next(e for b in blocks if b["type"] == "actions" for e in b["elements"])
+    assert (start["action_id"], start["value"], start["style"]) == (
+        "checkin.start",
+        "KR-1",
+        "primary",
+    )
+    served.interactive(click("U_ANA", start["action_id"], start["value"], {}))
+    (updated,) = served.stub.wait_for("chat.update")
+    first = valid_blocks(updated.params["blocks"])
+    assert "1/1 · KR-1 Sign new EV accounts" in first
+    for n, said in enumerate(["3", "at risk", "waiting for legal"], start=1):
+        # One answer at a time, as a person types them: each waits for the bot's question.
+        assert served.event(dm("U_ANA", said), event_id=f"EvCheckin{n}") == 200
+        posted = served.stub.wait_for("chat.postMessage", n)
+        assert posted[-1].params["channel"] == "D_ANA"
+    assert "how confident" in json.dumps(posted[0].params["blocks"])
+    summary = valid_blocks(posted[-1].params["blocks"])
+    assert "Check-in recorded" in summary
+    assert "waiting for legal" in summary
+    with Session(engine) as session:
+        (checkin,) = session.exec(select(CheckIn)).all()
+        assert (checkin.value, checkin.confidence) == (3, Confidence.AT_RISK)
+        assert session.exec(select(KeyResult)).one().current_value == 3
