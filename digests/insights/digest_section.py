@@ -12,7 +12,7 @@ from sqlalchemy.orm import object_session
 from sqlmodel import Session
 
 from digests.insights import history
-from digests.insights.forecast import Forecast, forecast
+from digests.insights.forecast import Forecast, forecast_many
 from digests.insights.views import flag_view, flagged
 
 if TYPE_CHECKING:  # digest_manager imports this module to list the section
@@ -42,7 +42,9 @@ def _load(facts: TeamFacts) -> tuple[dict[int, list[history.KrRecord]], dict[int
             if record.id not in visible:
                 continue
             by_owner.setdefault(record.owner_id, []).append(record)
-        forecasts = {r.id: forecast(r.series) for r in records if r.id in visible}
+        shown = [r for r in records if r.id in visible]
+        found = forecast_many([r.series for r in shown])
+        forecasts = {r.id: f for r, f in zip(shown, found, strict=True)}
     _latest = (facts, by_owner, forecasts)
     return by_owner, forecasts
 

@@ -13,14 +13,12 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from digests.insights import history
-from digests.insights.forecast import Forecast, forecast
+from digests.insights.forecast import Forecast, forecast_many
 from digests.insights.stats import median
 from storage.models import (
     ApprovalRequest,
-    CheckIn,
     Confidence,
     KpiAlert,
-    Person,
 )
 from storage.models.flows import ApprovalStatus
 from storage.models.kpi_alert import AlertState
@@ -83,31 +81,27 @@ def week_starts(now: datetime, weeks: int = WEEKS) -> list[datetime]:
 
 
 def checkin_rates(
-    *, session: Session, workspace_id: int, now: datetime, expected: int, weeks: int = WEEKS
+    records: Sequence[history.KrRecord], now: datetime, weeks: int = WEEKS
 ) -> list[WeekRate]:
-    """Active people with a check-in in each of the last weeks: one query, one count per week."""
+    """Of the active people owning an active KR, how many checked in on one in each of the
+    last weeks (from the check-ins already loaded with the KRs: no query)."""
     starts = week_starts(now, weeks)
-    person = col(CheckIn.person_id)
-    at = col(CheckIn.created_at)
-    counts = [
-        sa.func.count(
-            sa.distinct(
-                sa.case((sa.and_(at >= start, at < min(start + timedelta(weeks=1), now)), person))
-            )
-        )
-        for start in starts
-    ]
-    row = session.execute(
-        sa.select(*counts)
-        .join(Person, col(Person.id) == person)
-        .where(
-            col(CheckIn.workspace_id) == workspace_id,
-            at >= starts[0],
-            at < now,
-            col(Person.active).is_(True),
-        )
-    ).one()
-    return [WeekRate(start, int(count), expected) for start, count in zip(starts, row, strict=True)]
+    first = starts[0]
+    seen: set[tuple[int, int]] = set()
+    owners: set[int] = set()
+    for record in records:
+        if not record.owner_active:
+            continue
+        owners.add(record.owner_id)
+        for at, _ in reversed(record.series.check_ins):  # oldest first: stop before the window
+            if at < first:
+                break
+            if at < now:
+                seen.add(((at - first).days // 7, record.owner_id))
+    done = [0] * weeks
+    for week, _ in seen:
+        done[week] += 1
+    return [WeekRate(start, done[i], len(owners)) for i, start in enumerate(starts)]
 
 
 def department_risk(
@@ -182,15 +176,15 @@ def build(
     records: Sequence[history.KrRecord] | None = None,
     forecasts: dict[int, Forecast] | None = None,
 ) -> OrgHealth:
-    """The whole HR view (eight queries, none per person or per KR); pass `records` and their
+    """The whole HR view (seven queries, none per person or per KR); pass `records` and their
     `forecasts` when they are already at hand."""
     if records is None:
         records = history.key_results(session=session, workspace_id=workspace_id)
     if forecasts is None:
-        forecasts = {r.id: forecast(r.series) for r in records}
-    expected = len({r.owner_id for r in records if r.owner_active})
+        found = forecast_many([r.series for r in records])
+        forecasts = {r.id: f for r, f in zip(records, found, strict=True)}
     names = history.department_names(session=session, workspace_id=workspace_id)
-    weeks = checkin_rates(session=session, workspace_id=workspace_id, now=now, expected=expected)
+    weeks = checkin_rates(records, now)
     raised, open_now = alert_counts(
         session=session, workspace_id=workspace_id, since=weeks[0].week_start
     )

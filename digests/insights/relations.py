@@ -17,13 +17,13 @@ A relation says two things moved together, never that one caused the other.
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from digests.insights.stats import ranks, spearman_p_value
+from digests.insights.pairing import pair_all
+from digests.insights.stats import spearman, spearman_p_value
 
 MIN_PERIODS = 6
 MIN_RHO = 0.4
@@ -119,80 +119,52 @@ class Relation:
 
 def correlate(kr: Subject, kpi: Subject) -> Relation | None:
     """ρ of the pair's weekly changes, or None below MIN_PERIODS or when a side never moves."""
-    return _Pairs().relate(kr, kpi)
+    xs, ys = changes(kr.weekly, kpi.weekly)
+    if len(xs) < MIN_PERIODS:
+        return None
+    rho = spearman(xs, ys)
+    if rho is None:
+        return None
+    return Relation(kr.key, kpi.key, rho, len(xs), spearman_p_value(rho, len(xs)))
 
 
-class _Pairs:
-    """Pairs many KRs with many KPIs fast: each side's centred change ranks are computed once
-    per set of weeks compared (the KPIs of a department usually share their weeks), so a pair
-    costs one dot product."""
-
-    def __init__(self) -> None:
-        self._ranks: dict[tuple[int, tuple[int, ...]], tuple[list[float], float] | None] = {}
-        self._change_weeks: dict[int, tuple[int, ...]] = {}
-
-    def _weeks(self, subject: Subject) -> tuple[int, ...]:
-        found = self._change_weeks.get(id(subject))
-        if found is None:
-            weekly = subject.weekly
-            found = tuple(w for w in sorted(weekly) if w - 1 in weekly)
-            self._change_weeks[id(subject)] = found
-        return found
-
-    def _centred(
-        self, subject: Subject, weeks: tuple[int, ...]
-    ) -> tuple[list[float], float] | None:
-        key = (id(subject), weeks)
-        if key not in self._ranks:
-            weekly = subject.weekly
-            ranked = ranks([weekly[w] - weekly[w - 1] for w in weeks])
-            middle = (len(weeks) + 1) / 2
-            centred = [r - middle for r in ranked]
-            norm = math.sqrt(sum(c * c for c in centred))
-            self._ranks[key] = (centred, norm) if norm > 0 else None
-        return self._ranks[key]
-
-    def relate(self, kr: Subject, kpi: Subject) -> Relation | None:
-        weekly = kr.weekly
-        weeks = tuple(w for w in self._weeks(kpi) if w in weekly and w - 1 in weekly)
-        if len(weeks) < MIN_PERIODS:
-            return None
-        left = self._centred(kr, weeks)
-        right = self._centred(kpi, weeks)
-        if left is None or right is None:
-            return None
-        dot = sum(a * b for a, b in zip(left[0], right[0], strict=True))
-        rho = max(-1.0, min(1.0, dot / (left[1] * right[1])))
-        return Relation(kr.key, kpi.key, rho, len(weeks), spearman_p_value(rho, len(weeks)))
-
-
-def significant(tested: Sequence[Relation], rate: float = FALSE_DISCOVERY_RATE) -> list[Relation]:
-    """The relations that survive Benjamini–Hochberg at `rate` over all `tested`."""
-    ordered = sorted(tested, key=lambda r: r.p_value)
-    total = len(ordered)
+def surviving(p_values: Sequence[float], rate: float = FALSE_DISCOVERY_RATE) -> list[int]:
+    """Indexes of the p-values that survive Benjamini–Hochberg at `rate`, smallest first."""
+    order = sorted(range(len(p_values)), key=p_values.__getitem__)
+    total = len(order)
     cut = 0
-    for rank, relation in enumerate(ordered, start=1):
-        if relation.p_value <= rate * rank / total:
+    for rank, index in enumerate(order, start=1):
+        if p_values[index] <= rate * rank / total:
             cut = rank
-    return ordered[:cut]
+    return order[:cut]
 
 
 def find_relations(
-    krs: Iterable[Subject], kpis: Iterable[Subject], *, limit: int | None = 5
+    krs: Iterable[Subject],
+    kpis: Iterable[Subject],
+    *,
+    limit: int | None = 5,
+    rate: float = FALSE_DISCOVERY_RATE,
+    min_rho: float = MIN_RHO,
 ) -> list[Relation]:
-    """The strongest reportable relations between KRs and KPIs of the same group."""
+    """The strongest reportable relations between KRs and KPIs of the same group, strongest
+    first (every pair of a group is tested; see the module's rules)."""
     kpis_by_group: dict[Hashable, list[Subject]] = defaultdict(list)
     for kpi in kpis:
         if len(kpi.weekly) > MIN_PERIODS:
             kpis_by_group[kpi.group].append(kpi)
-    pairs = _Pairs()
-    tested = [
-        found
-        for kr in krs
-        if len(kr.weekly) > MIN_PERIODS
-        for kpi in kpis_by_group.get(kr.group, ())
-        if (found := pairs.relate(kr, kpi)) is not None
+    candidates = [kr for kr in krs if len(kr.weekly) > MIN_PERIODS]
+    tested = pair_all(candidates, kpis_by_group, MIN_PERIODS)
+    reported = [
+        Relation(
+            tested.krs[i].key,
+            tested.kpis[i].key,
+            tested.rho[i],
+            tested.periods[i],
+            tested.p_values[i],
+        )
+        for i in surviving(tested.p_values, rate)
+        if abs(tested.rho[i]) >= min_rho
     ]
-    reported = [r for r in significant(tested) if abs(r.rho) >= MIN_RHO]
     reported.sort(key=lambda r: (-abs(r.rho), -r.periods, r.p_value))
     return reported if limit is None else reported[:limit]

@@ -84,7 +84,7 @@ def spearman_p_value(rho: float, count: int) -> float:
     if count < 3:
         return 1.0
     if count <= EXACT_MAX:
-        cumulative = _sum_d2_cdf(count)
+        cumulative = sum_d2_cdf(count)
         top = len(cumulative) - 1  # the largest Σd², n(n²−1)/3
         observed = (1.0 - rho) * top / 2  # Σd² of a permutation with this ρ
         low = min(observed, top - observed)
@@ -97,7 +97,7 @@ def spearman_p_value(rho: float, count: int) -> float:
 
 
 @cache
-def _sum_d2_cdf(count: int) -> tuple[float, ...]:
+def sum_d2_cdf(count: int) -> tuple[float, ...]:
     """P(Σd² ≤ s) for s = 0 … n(n²−1)/3 over all n! permutations (ranks assigned one position
     at a time; the state is the set of ranks used, so 2ⁿ·n small vector additions)."""
     import numpy

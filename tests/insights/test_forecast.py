@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from digests.insights.forecast import ForecastStatus, KrSeries, forecast
+from digests.insights.forecast import ForecastStatus, KrSeries, forecast, forecast_many
 from digests.insights.stats import theil_sen
 from storage.models.enums import Confidence, Direction, Metric
 
@@ -114,3 +114,23 @@ def test_yes_no_kr_has_no_forecast() -> None:
 def test_theil_sen_ignores_pairs_at_the_same_x() -> None:
     assert theil_sen([1, 1, 1], [1, 2, 3]) is None
     assert theil_sen([0, 1, 2, 3], [0, 2, 4, 6]) == (2.0, 0.0)
+
+
+def test_batch_forecast_gives_the_same_numbers() -> None:
+    rng = random.Random(3)
+    many = [
+        series([(rng.uniform(0, 80), rng.uniform(0, 100)) for _ in range(rng.randrange(0, 14))])
+        for _ in range(300)
+    ]
+    many.append(series([(10, 1), (10, 2), (10, 3)]))  # all at one instant, the start joins
+    many.append(series([(0, 1), (0, 2), (0, 3)]))  # all at the cycle's first instant: no line
+    many.append(series([(7, 0), (14, 0), (21, 1)], target=1, metric=Metric.BOOLEAN))
+    batch = forecast_many(many)
+    assert len(batch) == len(many)
+    for one, other in zip(batch, (forecast(s) for s in many), strict=True):
+        assert one.status is other.status
+        assert one.flagged is other.flagged
+        if other.projected is not None:
+            assert one.projected == pytest.approx(other.projected)
+            assert one.slope_per_week == pytest.approx(other.slope_per_week)
+    assert batch[-2].status is ForecastStatus.NOT_ENOUGH_DATA

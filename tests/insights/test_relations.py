@@ -157,3 +157,29 @@ def test_exact_p_value_matches_enumerating_every_permutation(count: int) -> None
 def test_exact_p_value_is_far_above_the_t_approximation_in_the_tail() -> None:
     # ρ = 0.983 over 9 pairs: 18 of the 9! orderings reach it (Σd² ≤ 2, either sign).
     assert spearman_p_value(1 - 6 * 2 / (9 * 80), 9) == pytest.approx(18 / math.factorial(9))
+
+
+def test_batch_pairing_matches_one_pair_at_a_time() -> None:
+    rng = random.Random(23)
+    # Whole-number steps make ties, gaps make pairs compare different weeks.
+    krs = [
+        kr_subject(f"KR-{i}", [float(rng.randrange(0, 4)) for _ in range(rng.randrange(5, 14))])
+        for i in range(60)
+    ]
+    kpis = []
+    for i in range(6):
+        values = [float(rng.randrange(40, 46)) for _ in range(12)]
+        kpi = kpi_subject(f"K{i}", values)
+        dropped = rng.sample(sorted(kpi.weekly), rng.randrange(0, 3))
+        kpis.append(
+            Subject(kpi.key, kpi.group, {w: v for w, v in kpi.weekly.items() if w not in dropped})
+        )
+    everything = find_relations(krs, kpis, limit=None, rate=1.0, min_rho=0.0)
+    one_by_one = [found for kr in krs for kpi in kpis if (found := correlate(kr, kpi))]
+    assert len(everything) == len(one_by_one) > 100
+    expected = {(r.kr, r.kpi): r for r in one_by_one}
+    for relation in everything:
+        single = expected[(relation.kr, relation.kpi)]
+        assert relation.periods == single.periods
+        assert relation.rho == pytest.approx(single.rho)
+        assert relation.p_value == pytest.approx(single.p_value)
