@@ -87,7 +87,8 @@ def add_history(url: str) -> int:
         planted: list[float] = []
         for index, (kr_id, owner_id) in enumerate(krs):
             rate = rng.uniform(0.2, 1.4)  # per day, target 100 over 92 days ≈ 1.09
-            weeks = WEEKS - (1 if rng.random() < 0.3 else 0) - (1 if rng.random() < 0.1 else 0)
+            missed = (1 if rng.random() < 0.3 else 0) + (1 if rng.random() < 0.1 else 0)
+            weeks = WEEKS if index == 0 else WEEKS - missed
             value = 0.0
             for week in range(weeks):
                 step = max(0.0, rate * 7 + rng.gauss(0, 2))
@@ -232,6 +233,17 @@ def measure(url: str) -> None:
             f" (strongest ρ = {relations[0].rho:.2f} over {relations[0].periods} weeks)"
             if relations
             else ""
+        )
+    )
+    planted = records[0]  # the first KR: its department's CSAT was generated to move with it
+    department = [r for r in records if r.group == planted.group]
+    local = find_relations(
+        *subjects(department, [s for s in series if s.group == planted.group]), limit=None
+    )
+    print(
+        f"  one department as its review report sees it ({len(department):,} KRs x 3 KPIs): "
+        + ", ".join(
+            f"KR {r.kr} ~ KPI {r.kpi}: rho = {r.rho:.2f} over {r.periods} weeks" for r in local
         )
     )
     print(
