@@ -159,10 +159,10 @@ def _insert_rows(
         batch.append(row)
         count += 1
         if len(batch) >= BATCH:
-            connection.execute(table.insert(), batch)
+            _insert(connection, table, batch)
             batch = []
     if batch:
-        connection.execute(table.insert(), batch)
+        _insert(connection, table, batch)
     for name in self_refs:
         rows = [r for r in later if name in r]
         if not rows:
@@ -175,6 +175,22 @@ def _insert_rows(
         for start in range(0, len(params), BATCH):
             connection.execute(update, params[start : start + BATCH])
     return count
+
+
+def _insert(connection: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    """COPY on PostgreSQL (a round trip per row is the slow part there), on the session's own
+    connection and transaction; executemany elsewhere, or when a value needs SQLAlchemy's
+    typing (JSON)."""
+    columns = list(rows[0])
+    plain = not any(isinstance(v, dict | list) for row in rows for v in row.values())
+    if connection.dialect.name != "postgresql" or not plain:
+        connection.execute(table.insert(), rows)
+        return
+    names = ", ".join(f'"{c}"' for c in columns)
+    raw: Any = connection.connection.driver_connection
+    with raw.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row([row[c] for c in columns])
 
 
 def _reset_sequences(connection: Connection, target: sa.MetaData) -> None:
