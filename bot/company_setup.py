@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot.config import AppConfig
+from storage.db import session_scope
 from storage.models import Cycle, KpiDefinition, Platform, Workspace
+from storage.models.enums import CycleState
 from storage.repos import workspaces
 
 
@@ -25,6 +29,24 @@ def ensure_company_workspace(*, session: Session, config: AppConfig) -> Workspac
     return workspace
 
 
+_STATE_ORDER = (CycleState.PLANNING, CycleState.ACTIVE, CycleState.REVIEW, CycleState.CLOSED)
+
+
+def apply_to_company_workspace(*, engine: Engine, config: AppConfig) -> None:
+    """Apply app.yaml to the company workspace when it exists (every CLI start and `serve`).
+
+    Replicas starting together may race to insert the same cycle or KPI; the loser's
+    transaction is rolled back and the winner's rows are the same.
+    """
+    try:
+        with session_scope(engine) as session:
+            workspace = workspaces.get_by_slug(session=session, slug=config.company.workspace)
+            if workspace is not None:
+                apply_config(session=session, workspace=workspace, config=config)
+    except IntegrityError:
+        pass
+
+
 def apply_config(*, session: Session, workspace: Workspace, config: AppConfig) -> None:
     """Upsert the configured cycles (by name) and KPI definitions (by code). Never deletes:
     a cycle or KPI removed from app.yaml keeps its history in the database."""
@@ -38,8 +60,13 @@ def apply_config(*, session: Session, workspace: Workspace, config: AppConfig) -
             name=wanted.name,
             start_date=wanted.start,
             end_date=wanted.end,
+            state=wanted.state,
         )
-        cycle.start_date, cycle.end_date, cycle.state = wanted.start, wanted.end, wanted.state
+        cycle.start_date, cycle.end_date = wanted.start, wanted.end
+        # Admins move cycles on in chat (/okr cycle close); app.yaml may move one on too,
+        # but re-reading it at start-up must never move a cycle back.
+        if _STATE_ORDER.index(wanted.state) > _STATE_ORDER.index(cycle.state):
+            cycle.state = wanted.state
         session.add(cycle)
     kpis = {
         k.code: k
