@@ -33,4 +33,7 @@ def open_runtime(config_path: Path | None, *, require_current_schema: bool = Tru
     engine = make_engine(config.database_url)
     if require_current_schema:
         migrate.ensure_current(engine)
+        from bot.company_setup import apply_to_company_workspace
+
+        apply_to_company_workspace(engine=engine, config=config)
     return Runtime(config=config, engine=engine)
