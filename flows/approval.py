@@ -190,7 +190,8 @@ def decide(ctx: Context, request: ApprovalRequest, decision: str, comment: str |
         entity_id=objective.id if adjusted is None else proposal.get("key_result_id"),
         entity_ref=ref,
         before={"status": ApprovalStatus.PENDING.value},
-        after={"status": status.value, "comment": comment},
+        after={"status": status.value, "comment": comment}
+        | ({"changes": proposal.get("diff", [])} if adjusted is not None else {}),
     )
     if owner.id is not None:
         notify(

@@ -20,15 +20,20 @@ from bot.config import AppConfig
 from bot.core import Core, Inbound
 from bot.http_app import build_app
 from bot.runtime import Runtime
+from commands.context import Context
 from commands.grammar import parse
 from commands.types import CommandError, HrAudit
 from digests.text import render_text
+from flows import drafts
 from storage.models import (
     AuditLog,
     KpiDefinition,
     KpiDirection,
+    ObjectiveStatus,
+    Person,
     Platform,
     Role,
+    Workspace,
 )
 from storage.repos import audit, kpi_tokens
 from tests import factories
@@ -129,6 +134,37 @@ def test_changes_from_console_api_and_settings_are_audited_with_their_source(
     assert "current_value: 0.0 → 3.0" in reply
     assert "kpi_readings SALES · from api" in reply
     assert "system" in reply  # the API has no person behind it
+
+
+def test_objective_creation_and_approval_decisions_are_audited(
+    engine: Engine, session: Session, company: Company
+) -> None:
+    ws = session.get(Workspace, company.workspace_id)
+    ana = session.get(Person, company.ana)
+    assert ws is not None
+    assert ana is not None
+    ana.manager_id = company.grace
+    context = Context(
+        session=session,
+        workspace=ws,
+        person=ana,
+        locale="en",
+        platform=Platform.SLACK,
+        now=datetime.now(UTC),
+    )
+    kr = {"title": "Hire 3", "start": 0, "target": 3, "metric": "number", "direction": "increase"}
+    draft = {"title": "Open Lisbon", "krs": [kr]}
+    objective = drafts.save(context, draft, status=ObjectiveStatus.PENDING)
+    session.commit()
+    assert "Approved" in say(engine, company, company.grace, f"/okr approve O-{objective.number}")
+
+    created = next(r for r in rows(session) if r.action == "objective_create")
+    assert (created.platform, created.actor_id) == (Platform.SLACK, company.ana)
+    assert json.loads(created.after or "{}")["key_results"] == ["Hire 3: 0 → 3"]
+    decided = next(r for r in rows(session) if r.action == "approval_approve")
+    assert (decided.platform, decided.actor_id) == (Platform.CONSOLE, company.grace)
+    assert decided.entity_ref == f"O-{objective.number}"
+    assert json.loads(decided.after or "{}")["status"] == "approved"
 
 
 def test_filters_by_person_and_days(engine: Engine, session: Session, company: Company) -> None:
