@@ -1,21 +1,30 @@
-"""Buttons on KPI alerts: Acknowledge, Assign, Send feedback; and Reply on feedback."""
+"""Buttons on KPI alerts: Acknowledge, Assign, Send feedback; and Reply on feedback.
+
+Assign, Send feedback and Reply follow the form pattern of the digest's "Feedback on KR-n":
+the first click (no form fields yet) returns a small form, its submit (same action id and
+value, with the fields) does the work. Each answer is the alert as it now stands, so a
+platform that updates the clicked message in place shows who acknowledged it, when, and its
+assignee.
+"""
 
 from __future__ import annotations
 
 from commands import permissions
 from commands.actions import Action, register
 from commands.context import Context
-from commands.handlers import kpi_alerts, kpi_feedback
+from commands.handlers import kpi_alert_view, kpi_alerts, kpi_feedback
 from commands.notify import notify
 from commands.types import CommandError
-from digests.formatting import number
+from digests.i18n import translate
 from digests.message import Message
 from storage.models import KpiAlert, KpiDefinition, Person
 from storage.repos import kpi_alerts as alert_repo
 from storage.repos import people
 
+ASSIGN_FIELDS = ("person", "other")
 
-def _alert(ctx: Context, action: Action) -> KpiAlert:
+
+def _find(ctx: Context, action: Action) -> KpiAlert:
     alert = (
         alert_repo.get(
             session=ctx.session, workspace_id=ctx.workspace_id, alert_id=int(action.value)
@@ -25,10 +34,22 @@ def _alert(ctx: Context, action: Action) -> KpiAlert:
     )
     if alert is None:
         raise CommandError("kpi.alert.unknown", {"ref": action.value})
+    return alert
+
+
+def _alert(ctx: Context, action: Action) -> KpiAlert:
+    """The alert, for the people it was sent to, its assignee and HR only."""
+    alert = _find(ctx, action)
     allowed = {p.id for p in kpi_alerts.recipients(ctx.session, alert)} | {alert.assigned_to_id}
     if ctx.person_id not in allowed and not permissions.is_hr(ctx.person):
         raise CommandError("kpi.alert.not_yours", {"ref": alert.id})
     return alert
+
+
+def _view(ctx: Context, alert: KpiAlert, note: str) -> Message:
+    return kpi_alert_view.alert_view(
+        ctx.session, workspace=ctx.workspace, viewer=ctx.person, alert=alert, note=note
+    )
 
 
 def _when(ctx: Context, alert: KpiAlert) -> str:
@@ -46,66 +67,110 @@ def acknowledge(action: Action, ctx: Context) -> Message:
         ctx.session.add(alert)
         key = "kpi.alert.acknowledged"
     who = ctx.session.get(Person, alert.acknowledged_by_id) if alert.acknowledged_by_id else None
-    text = ctx.t(key, ref=alert.id, person=who.name if who else "?", when=_when(ctx, alert))
-    return ctx.render("kpi_note", text=text)
+    note = ctx.t(key, ref=alert.id, person=who.name if who else "?", when=_when(ctx, alert))
+    return _view(ctx, alert, note)
+
+
+def _assignee(ctx: Context, alert: KpiAlert, action: Action) -> Person:
+    """The person the submitted form names: the typed name wins over the picked one."""
+    query = (action.form.get("other") or "").strip() or (action.form.get("person") or "").strip()
+    if not query:
+        raise CommandError(
+            "kpi.alert.assign_needs_person", {"ref": alert.id}, usage="kpi.alert_assign"
+        )
+    found = people.find(session=ctx.session, workspace_id=ctx.workspace_id, query=query)
+    if len(found) != 1:
+        key = "kpi.alert_actions.assign_ambiguous" if found else "kpi.alert_actions.assign_unknown"
+        raise CommandError(key, {"query": query}, usage="kpi.alert_assign")
+    return found[0]
 
 
 @register("kpi_alert.assign")
 def assign(action: Action, ctx: Context) -> Message:
-    """Hand the alert to someone (form field `person`: email or name); they are told."""
-    alert = _alert(ctx, action)
-    query = (action.form.get("person") or "").strip()
-    found = people.find(session=ctx.session, workspace_id=ctx.workspace_id, query=query)
-    if not query or len(found) != 1:
-        raise CommandError("kpi.alert.assign_needs_person", {"ref": alert.id})
-    assignee = found[0]
+    """First click: the picker form. Submit: hand the alert to that person, who is told."""
+    alert = _find(ctx, action)
+    if not kpi_alert_view.can_assign(ctx, alert):
+        owner = ctx.session.get(Person, alert.owner_id) if alert.owner_id else None
+        raise CommandError(
+            "kpi.alert_actions.assign_not_allowed",
+            {"ref": alert.id, "owner": owner.name if owner else "?"},
+        )
+    if not any(name in action.form for name in ASSIGN_FIELDS):
+        return kpi_alert_view.assign_form(ctx, alert)
+    assignee = _assignee(ctx, alert, action)
+    assert assignee.id is not None
+    if alert.assigned_to_id == assignee.id:  # a double click or a re-submitted form
+        return _view(
+            ctx,
+            alert,
+            ctx.t("kpi.alert_actions.already_assigned", ref=alert.id, person=assignee.name),
+        )
     alert.assigned_to_id = assignee.id
     ctx.session.add(alert)
-    kpi = ctx.session.get(KpiDefinition, alert.kpi_id)
-    assert kpi is not None
-    assert assignee.id is not None
-    scope = kpi_alerts.scope_name(
-        ctx.session, alert.scope, alert.department_id, alert.person_id, ctx.locale
-    )
-    told = ctx.t(
-        "kpi.alert.assigned_to_you",
-        person=ctx.person.name,
-        ref=alert.id,
-        code=kpi.code,
-        scope=scope,
-        value=number(alert.value, kpi.unit),
-        period=alert.period,
+    ctx.session.flush()
+    told = kpi_alert_view.alert_view(
+        ctx.session,
+        workspace=ctx.workspace,
+        viewer=assignee,
+        alert=alert,
+        note=translate(
+            kpi_alert_view.locale_of(assignee, ctx.workspace),
+            "kpi.alert_actions.assigned_to_you",
+            person=ctx.person.name,
+        ),
     )
     notify(
         ctx,
         person_id=assignee.id,
-        message=ctx.render("kpi_note", text=told),
+        message=told,
         dedupe_key=f"kpi_alert_assign:{alert.id}:{assignee.id}",
         kind="kpi_alert_assigned",
     )
-    return ctx.render(
-        "kpi_note", text=ctx.t("kpi.alert.assigned", ref=alert.id, person=assignee.name)
-    )
+    return _view(ctx, alert, ctx.t("kpi.alert.assigned", ref=alert.id, person=assignee.name))
 
 
 @register("kpi_feedback.send")
 def send_feedback(action: Action, ctx: Context) -> Message:
-    """A manager's feedback on the alert's KPI to its owner (form field `text`)."""
+    """First click: a text box. Submit (form field `text`): the manager's feedback on the
+    alert's KPI to its owner, stored and sent with a Reply button."""
     alert = _alert(ctx, action)
     if alert.owner_id is None:
         raise CommandError("kpi.alert.unknown", {"ref": alert.id})
-    return kpi_feedback.send(
+    if not (permissions.manages(ctx, alert.owner_id) or permissions.is_hr(ctx.person)):
+        raise CommandError("kpi.feedback.not_your_report", usage="kpi.feedback")
+    if "text" not in action.form:
+        return kpi_alert_view.feedback_form(ctx, alert)
+    sent = kpi_feedback.send(
         ctx,
         recipient_id=alert.owner_id,
         kpi_id=alert.kpi_id,
         alert_id=alert.id,
-        text=action.form.get("text", ""),
+        text=action.form["text"],
     )
+    return _view(ctx, alert, sent.summary)
 
 
 @register("kpi_feedback.reply")
 def reply_feedback(action: Action, ctx: Context) -> Message:
-    """The employee's reply (form field `text`) to a feedback note."""
-    if not action.value.isdigit():
-        raise CommandError("kpi.feedback.unknown", {"ref": action.value})
-    return kpi_feedback.reply(ctx, feedback_id=int(action.value), text=action.form.get("text", ""))
+    """First click: a text box under the note. Submit (form field `text`): the employee's
+    reply, kept with the note and sent to its author."""
+    note = (
+        alert_repo.feedback(
+            session=ctx.session, workspace_id=ctx.workspace_id, feedback_id=int(action.value)
+        )
+        if action.value.isdigit()
+        else None
+    )
+    if note is None or note.recipient_id != ctx.person_id or note.id is None:
+        raise CommandError("kpi.feedback.unknown", {"ref": action.value}, usage="kpi.reply")
+    if "text" in action.form:
+        return kpi_feedback.reply(ctx, feedback_id=note.id, text=action.form["text"])
+    author = ctx.session.get(Person, note.author_id)
+    kpi = ctx.session.get(KpiDefinition, note.kpi_id) if note.kpi_id else None
+    return ctx.render(
+        "kpi_feedback_reply_form",
+        ref=note.id,
+        author=author.name if author else "?",
+        subject=kpi.code if kpi else "",
+        text=note.text,
+    )

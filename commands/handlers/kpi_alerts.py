@@ -3,7 +3,7 @@ manager, once per crossing; the first good reading after it is announced as a re
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session
@@ -154,8 +154,10 @@ def alert_message(
     locale: str,
     for_manager: bool,
     recovery: KpiReading | None = None,
+    status: Mapping[str, str] | None = None,
 ) -> Message:
-    """The alert (or recovery) as a person reads it, with its buttons."""
+    """The alert (or recovery) as a person reads it, with its buttons; `status` (who
+    acknowledged it and when, the assignee, a note) once someone acted on it."""
     owner = session.get(Person, alert.owner_id) if alert.owner_id else None
     return render(
         "kpi_recovery" if recovery is not None else "kpi_alert",
@@ -172,6 +174,7 @@ def alert_message(
         target=number(target.target, kpi.unit),
         direction=kpi.direction.value,
         for_manager=for_manager,
+        status=dict(status or {}),
     )
 
 

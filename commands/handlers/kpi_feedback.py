@@ -6,7 +6,9 @@ from commands import permissions
 from commands.context import Context
 from commands.notify import notify
 from commands.types import CommandError, KpiFeedbackReply, KpiFeedbackSend
+from digests.i18n import normalise_locale, translate
 from digests.message import Message
+from digests.render import render
 from storage.models import KpiDefinition, KpiFeedback, Person
 from storage.repos import kpi_alerts, kpis, okrs, people
 
@@ -18,6 +20,11 @@ def _text(text: str, usage: str) -> str:
     if not cleaned:
         raise CommandError("kpi.feedback.empty", usage=usage)
     return cleaned[:MAX_TEXT]
+
+
+def _locale(person: Person, ctx: Context) -> str:
+    """A notification is written in its reader's language, not the sender's."""
+    return normalise_locale(person.locale, normalise_locale(ctx.workspace.language))
 
 
 def send(
@@ -54,8 +61,13 @@ def send(
     notify(
         ctx,
         person_id=recipient_id,
-        message=ctx.render(
-            "kpi_feedback", ref=note.id, author=ctx.person.name, subject=subject, text=body
+        message=render(
+            "kpi_feedback",
+            locale=_locale(recipient, ctx),
+            ref=note.id,
+            author=ctx.person.name,
+            subject=subject,
+            text=body,
         ),
         dedupe_key=f"kpi_feedback:{note.id}",
         kind="kpi_feedback",
@@ -87,12 +99,16 @@ def reply(ctx: Context, *, feedback_id: int, text: str) -> Message:
     ctx.session.add(answer)
     ctx.session.flush()
     author = ctx.session.get(Person, note.author_id)
+    locale = _locale(author, ctx) if author else ctx.locale
     notify(
         ctx,
         person_id=note.author_id,
-        message=ctx.render(
+        message=render(
             "kpi_note",
-            text=ctx.t("kpi.feedback.replied", person=ctx.person.name, ref=note.id, text=body),
+            locale=locale,
+            text=translate(
+                locale, "kpi.feedback.replied", person=ctx.person.name, ref=note.id, text=body
+            ),
         ),
         dedupe_key=f"kpi_feedback:{answer.id}",
         kind="kpi_feedback_reply",
