@@ -18,6 +18,7 @@ from commands.notify import notify
 from commands.types import CommandError, OkrCarry, OkrCycle
 from digests.message import Message
 from digests.render import render
+from flows import review_invite
 from flows.approval import locale_of
 from storage import okr_carry
 from storage.models import Cycle, CycleState, Objective, OwnerType
@@ -144,6 +145,8 @@ def _close(command: OkrCycle, ctx: Context) -> Message:
         ctx.session.add(cycle)
         _audit(ctx, cycle, "cycle_close", before)
         outcome = cycle.state.value
+        if cycle.state is CycleState.REVIEW:
+            review_invite.invite_owners(session=ctx.session, workspace=ctx.workspace, cycle=cycle)
     carried: list[okr_carry.Carried] = []
     if target is not None:
         carried = _carry_all(ctx, cycle, target)

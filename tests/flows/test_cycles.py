@@ -142,6 +142,9 @@ def test_an_admin_opens_closes_into_review_then_closed(engine: Engine, org: Org)
     review = ask(engine, org.boss, "/okr cycle close 2026-Q4")
     assert review.startswith("Cycle 2026-Q4 is now in review")
     assert _cycle(engine, "2026-Q4").state is CycleState.REVIEW
+    invitations = [text for text in inbox(engine, org.ana) if f"O-{org.ana_open}" in text]
+    assert len(invitations) == 1  # one invitation listing her approved objectives to score
+    assert f"O-{org.ana_done}" in invitations[0]
     closed = ask(engine, org.boss, "/okr cycle close 2026-Q4")
     assert closed == "Cycle 2026-Q4 is closed: no more check-ins."
     assert _cycle(engine, "2026-Q4").state is CycleState.CLOSED
@@ -259,9 +262,11 @@ def test_the_owner_hears_once_where_her_objective_went(engine: Engine, org: Org)
     ask(engine, org.hana, "/okr cycle close 2026-Q4 carry")
     ask(engine, org.hana, "/okr cycle close 2026-Q4 carry")
     ask(engine, org.boss, f"/okr carry O-{org.ana_open}")
-    assert inbox(engine, org.ana) == [
+    carried = [text for text in inbox(engine, org.ana) if "continues in" in text]
+    assert carried == [
         f"Your objective O-{org.ana_open} “Sign NEV accounts” continues in 2027-Q1 as O-6: "
         "1 unfinished KR(s), with their current values as the new baselines.\n"
         "  /okr show O-6 to see it · /okr map O-6 for its alignment"
     ]
     assert inbox(engine, org.boss) == []  # the company objective has no owning person
+    assert sum("Time to review 2026-Q4" in text for text in inbox(engine, org.ana)) == 1
