@@ -24,6 +24,8 @@ from storage import migrate
 from storage.db import make_engine, session_scope
 from storage.models import Platform
 from tests import factories
+from tests.bot.slack.conftest import SECRET, Served, runtime_for, slack_user
+from tests.bot.slack.stub_slack import StubSlack, stub_slack
 from tests.delivery.fakes import FakeClock, RecordingTransport, enqueue_each, slack_people
 from tests.support.http_server import serve_asgi
 
@@ -93,6 +95,33 @@ def test_requests_and_latency_by_platform_and_outcome(
     assert value(after, "okrbot_handler_seconds_sum", platform="slack") > 0
     # The scrapes themselves are counted by route and status.
     assert value(after, "okrbot_http_requests_total", route="/metrics", status="200") >= 1
+
+
+@pytest.fixture
+def slack_stub() -> Iterator[StubSlack]:
+    with stub_slack() as running:
+        running.users = {"U_ANA": slack_user("ana@acme.com")}
+        yield running
+
+
+def test_a_signed_slack_slash_command_is_counted(
+    engine: Engine, session: Session, slack_stub: StubSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _okr_person(session)
+    stub = slack_stub
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", SECRET)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    app = build_app(runtime_for(engine, stub), Core(engine))
+    with serve_asgi(app) as base, httpx.Client(base_url=base, timeout=30) as client:
+        served = Served(base, stub, answers=None)
+        assert served.command("U_ANA", "/okr", "update KR-1 2") == (200, "")
+        assert served.command("U_ANA", "/okr", "update KR-99 2") == (200, "")
+        stub.wait_for("response", 2)
+        samples = scrape(client)
+    assert value(samples, "okrbot_requests_total", platform="slack", outcome="ok") == 1
+    assert value(samples, "okrbot_requests_total", platform="slack", outcome="refused") == 1
+    assert value(samples, "okrbot_handler_seconds_count", platform="slack") == 2
+    assert value(samples, "okrbot_http_requests_total", route="/slack/events", status="200") == 2
 
 
 def test_outbox_depth_age_sends_failures_and_rate_limit_waits(
