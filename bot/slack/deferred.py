@@ -7,6 +7,7 @@ route collects such work during dispatch and releases it once the response is se
 
 from __future__ import annotations
 
+import contextvars
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -22,13 +23,15 @@ class DeferringExecutor(ThreadPoolExecutor):
         self._local = threading.local()
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        # The work runs in the submitter's context: its log lines keep the HTTP request's id.
+        context = contextvars.copy_context()
         held: list[Callable[[], None]] | None = getattr(self._local, "held", None)
         if held is None:
-            return super().submit(fn, *args, **kwargs)
+            return super().submit(context.run, fn, *args, **kwargs)
         future: Future[Any] = Future()
 
         def start() -> None:
-            inner = super(DeferringExecutor, self).submit(fn, *args, **kwargs)
+            inner = super(DeferringExecutor, self).submit(context.run, fn, *args, **kwargs)
             inner.add_done_callback(lambda done: _copy(done, future))
 
         held.append(start)
@@ -36,7 +39,7 @@ class DeferringExecutor(ThreadPoolExecutor):
 
     def submit_now(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         """Start at once, even inside `collect()` (work the response itself waits for)."""
-        return super().submit(fn, *args, **kwargs)
+        return super().submit(contextvars.copy_context().run, fn, *args, **kwargs)
 
     @contextmanager
     def collect(self) -> Iterator[list[Callable[[], None]]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import urllib.parse
 from collections.abc import Iterator
 from typing import Any
 
@@ -28,6 +29,8 @@ from bot.logging_setup import (
 from bot.runtime import Runtime
 from storage.models import Platform
 from tests import factories
+from tests.bot.slack.conftest import SECRET, TEAM, Served, runtime_for, slack_user
+from tests.bot.slack.stub_slack import stub_slack
 from tests.support.http_server import serve_asgi
 
 SLACK_TOKEN = "xoxb-1234567890123-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"
@@ -116,6 +119,38 @@ def test_each_http_request_gets_an_id_that_tags_its_logs(logs: io.StringIO, engi
     assert given.headers["x-request-id"] == "lb-abc123"
     assert len(fresh.headers["x-request-id"]) == 16
     assert "nope" not in logs.getvalue()
+
+
+def test_a_slack_command_logs_under_its_http_request_id(
+    logs: io.StringIO, engine: Engine, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ws = factories.workspace(session, platform=Platform.SLACK, external_id=TEAM)
+    factories.person(session, ws, "ana@acme.com", "Ana")
+    session.commit()
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", SECRET)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    with stub_slack() as stub:
+        stub.users = {"U_ANA": slack_user("ana@acme.com")}
+        app = build_app(runtime_for(engine, stub), Core(engine))
+        with serve_asgi(app) as base:
+            body = urllib.parse.urlencode(
+                {
+                    "command": "/okr",
+                    "text": "list",
+                    "team_id": TEAM,
+                    "user_id": "U_ANA",
+                    "channel_id": "C1",
+                    "response_url": f"{stub.base_url}/response/cmd",
+                    "trigger_id": "t",
+                }
+            )
+            served = Served(base, stub, answers=None)
+            assert served.post(body, headers={"X-Request-Id": "lb-slack-1"}) == (200, "")
+            stub.wait_for("response", 1)
+    handled = [r for r in lines(logs) if r["message"] == "request handled"]
+    assert len(handled) == 1
+    assert (handled[0]["request_id"], handled[0]["platform"]) == ("lb-slack-1", "slack")
+    assert "xoxb-test" not in logs.getvalue()
 
 
 def test_nested_scopes_share_the_request_id() -> None:
