@@ -1,0 +1,155 @@
+"""The guided check-in and the flow expiry job, timed.
+
+A person with K key results walks through `/okr checkin` (1 + 3K requests through the real
+core); then N people each leave a flow idle and the `flow_expiry` job closes them all (and a
+second run finds nothing). Prints milliseconds and SQL statements per answer, and the job's time.
+
+Run: .venv/bin/python bench/checkin_flow.py [--krs 5] [--idle 2000] [--db URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import sqlalchemy as sa  # noqa: E402
+
+from bot.config import AppConfig  # noqa: E402
+from bot.core import Core, Inbound  # noqa: E402
+from bot.scheduler.context import JobRun  # noqa: E402
+from bot.scheduler.registry import JOBS  # noqa: E402
+from storage import migrate  # noqa: E402
+from storage.db import make_engine, session_scope  # noqa: E402
+from storage.models import (  # noqa: E402
+    Cycle,
+    CycleState,
+    FlowRun,
+    KeyResult,
+    Objective,
+    ObjectiveStatus,
+    OwnerType,
+    Person,
+    Platform,
+    Workspace,
+)
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+def seed(url: str, krs: int, idle: int) -> tuple[int, int]:
+    """One workspace: person 1 owns `krs` KRs; `idle` more people each have an idle flow."""
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    with session_scope(engine) as session:
+        ws = Workspace(slug="bench", name="Bench", platform=Platform.CONSOLE, external_id="b")
+        session.add(ws)
+        session.flush()
+        assert ws.id is not None
+        cycle = Cycle(
+            workspace_id=ws.id,
+            name="2026-Q4",
+            start_date=date(2026, 10, 1),
+            end_date=date(2026, 12, 31),
+            state=CycleState.ACTIVE,
+        )
+        people = [
+            Person(workspace_id=ws.id, email=f"p{n}@bench.example", name=f"Person {n}")
+            for n in range(idle + 1)
+        ]
+        session.add_all([cycle, *people])
+        session.flush()
+        owner = people[0]
+        objective = Objective(
+            workspace_id=ws.id,
+            number=1,
+            cycle_id=cycle.id or 0,
+            title="Grow",
+            owner_type=OwnerType.PERSON,
+            owner_person_id=owner.id,
+            status=ObjectiveStatus.APPROVED,
+        )
+        session.add(objective)
+        session.flush()
+        session.add_all(
+            KeyResult(
+                workspace_id=ws.id,
+                number=n + 1,
+                objective_id=objective.id or 0,
+                title=f"Result {n + 1}",
+                target_value=100,
+                current_value=10,
+                owner_id=owner.id or 0,
+            )
+            for n in range(krs)
+        )
+        session.add_all(
+            FlowRun(
+                workspace_id=ws.id,
+                person_id=p.id or 0,
+                flow="okr_checkin",
+                state="value",
+                data='{"krs": [1], "index": 0, "answers": []}',
+                started_at=NOW,
+                updated_at=NOW,
+                expires_at=NOW + timedelta(days=1),
+            )
+            for p in people[1:]
+        )
+        assert owner.id is not None
+        result = ws.id, owner.id
+    engine.dispose()
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--krs", type=int, default=5)
+    parser.add_argument("--idle", type=int, default=2000)
+    parser.add_argument("--db", default=None)
+    args = parser.parse_args()
+    url = args.db or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"
+    wid, person_id = seed(url, args.krs, args.idle)
+    engine = make_engine(url)
+    core = Core(engine, clock=lambda: NOW)
+    statements = 0
+
+    def count(*_: object) -> None:
+        nonlocal statements
+        statements += 1
+
+    sa.event.listen(engine, "before_cursor_execute", count)
+    answers = ["/okr checkin"] + ["42", "at risk", "supplier late"] * args.krs
+    times, sqls = [], []
+    for text in answers:
+        statements = 0
+        started = time.perf_counter()
+        reply = core.handle(Inbound(Platform.CONSOLE, wid, person_id, text))
+        times.append((time.perf_counter() - started) * 1000)
+        sqls.append(statements)
+    assert "Check-in recorded" in reply.summary or reply.blocks, reply
+    print(f"database: {url.split('://')[0]}")
+    print(
+        f"guided check-in over {args.krs} KRs: {len(answers)} requests, "
+        f"median {statistics.median(times):.1f} ms, max {max(times):.1f} ms, "
+        f"last (records all) {times[-1]:.1f} ms; SQL per answer median "
+        f"{statistics.median(sqls):.0f}, last {sqls[-1]}"
+    )
+    later = NOW + timedelta(days=2)
+    for label in ("first run", "second run"):
+        started = time.perf_counter()
+        told = JOBS["flow_expiry"].run(JobRun(engine, AppConfig(), later))
+        elapsed = time.perf_counter() - started
+        print(f"flow_expiry {label}: {told} people told in {elapsed * 1000:.0f} ms")
+    engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
