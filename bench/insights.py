@@ -132,7 +132,7 @@ def add_history(url: str) -> int:
                 for week in range(WEEKS):
                     related = department.id == planted_department and definition.code == "CSAT"
                     if related and week < len(planted):
-                        level += 0.5 * planted[week] + rng.gauss(0, 0.2)
+                        level += 0.5 * planted[week] + rng.gauss(0, 0.05)
                     else:
                         level = rng.gauss(50, 5)
                     day = (FIRST_CHECK_IN + timedelta(weeks=week)).date()

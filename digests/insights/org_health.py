@@ -87,7 +87,7 @@ def checkin_rates(
     last weeks (from the check-ins already loaded with the KRs: no query)."""
     starts = week_starts(now, weeks)
     first = starts[0]
-    seen: set[tuple[int, int]] = set()
+    seen: list[set[int]] = [set() for _ in starts]  # who checked in, per week
     owners: set[int] = set()
     for record in records:
         if not record.owner_active:
@@ -97,10 +97,8 @@ def checkin_rates(
             if at < first:
                 break
             if at < now:
-                seen.add(((at - first).days // 7, record.owner_id))
-    done = [0] * weeks
-    for week, _ in seen:
-        done[week] += 1
+                seen[(at - first).days // 7].add(record.owner_id)
+    done = [len(people) for people in seen]
     return [WeekRate(start, done[i], len(owners)) for i, start in enumerate(starts)]
 
 

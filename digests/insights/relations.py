@@ -9,10 +9,14 @@ weeks whose movement is compared.
 Reported only when (all three):
 - n ≥ MIN_PERIODS (6) — never fewer;
 - |ρ| ≥ MIN_RHO (0.4, "moderate" or stronger);
-- the pair survives Benjamini–Hochberg at FALSE_DISCOVERY_RATE (5%) over every pair tested, its
-  p-value from the t approximation (n − 2 degrees of freedom). Testing many pairs makes a few
-  chance correlations certain; the correction keeps a random pair from being reported.
+- the pair survives Benjamini–Hochberg at FALSE_DISCOVERY_RATE (5%) over every pair tested
+  together (a review report's KRs with their departments' KPIs), its p-value exact from the
+  permutation distribution up to 14 weeks (stats.py). Testing many pairs makes a few chance
+  correlations certain; the correction keeps a random pair from being reported — and means a
+  company-wide search needs a much stronger relation than one department's report.
 A relation says two things moved together, never that one caused the other.
+KRs and KPIs are paired when they share a department (or are both the company's); there is no
+explicit KR ↔ KPI link table yet.
 """
 
 from __future__ import annotations
