@@ -3,6 +3,7 @@ and the sends run on worker threads (Feishu wants an answer within 3 seconds).""
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -64,7 +65,7 @@ class FeishuBot:
         incoming = from_card_action(data)
         if incoming is None or not self._claim(incoming.event_id):
             return {}
-        future = self.executor.submit(self._answer, incoming)
+        future = self.executor.submit(contextvars.copy_context().run, self._answer, incoming)
         try:
             return {"card": {"type": "raw", "data": future.result(timeout=self.card_budget)}}
         except FutureTimeout:
@@ -84,7 +85,8 @@ class FeishuBot:
     def _queue_reply(self, incoming: Incoming | None) -> Future[None] | None:
         if incoming is None or not self._claim(incoming.event_id):
             return None
-        return self.executor.submit(self._reply, incoming)
+        # In the webhook request's context: the reply's log lines keep its request id.
+        return self.executor.submit(contextvars.copy_context().run, self._reply, incoming)
 
     def _reply(self, incoming: Incoming) -> None:
         try:
