@@ -3,6 +3,7 @@ kept only as a hash."""
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 
 import pytest
@@ -11,7 +12,7 @@ from slack_sdk.oauth.installation_store import Installation
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot.config import AppConfig, ConfigError
+from bot.config import AppConfig, ConfigError, SlackConfig
 from bot.runtime import Runtime
 from bot.slack.installation_store import EncryptedInstallationStore
 from bot.token_crypto import KEY_ENV, PREFIX, SecretKeyError, TokenBox, generate_key
@@ -109,6 +110,23 @@ def test_a_malformed_key_stops_serve_with_a_clear_message(monkeypatch: pytest.Mo
     runtime = Runtime(config=AppConfig(), engine=sa.create_engine("sqlite://"))
     with pytest.raises(ConfigError, match="okrbot secrets keygen"):
         check_key(runtime)
+
+
+def test_serve_warns_when_oauth_tokens_would_be_stored_in_plaintext(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("SLACK_CLIENT_ID", "111.222")
+    monkeypatch.delenv(KEY_ENV, raising=False)
+    config = AppConfig(slack=SlackConfig(enabled=True))
+    runtime = Runtime(config=config, engine=sa.create_engine("sqlite://"))
+    with caplog.at_level(logging.WARNING, logger="okrbot.secrets"):
+        check_key(runtime)
+    assert "unencrypted" in caplog.text
+    caplog.clear()
+    monkeypatch.setenv(KEY_ENV, generate_key())
+    with caplog.at_level(logging.WARNING, logger="okrbot.secrets"):
+        check_key(runtime)
+    assert caplog.text == ""
 
 
 def test_kpi_api_tokens_are_stored_only_as_a_hash(session: Session) -> None:
