@@ -33,7 +33,6 @@ from sqlalchemy.engine import Connection, Engine
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables)
-from storage import migrate
 from storage.types import utcnow
 
 FORMAT = "okrbot-backup"
@@ -193,45 +192,55 @@ def _through_foreign_key(
 
 
 def write_backup(engine: Engine, path: Path, *, workspace: str | None = None) -> BackupResult:
-    """Write a snapshot of every workspace, or of the one with slug `workspace`, to `path`."""
-    revision = migrate.current_revision(engine)
-    if revision is None:
-        raise BackupError("The database has no okrbot schema: nothing to back up.")
-    result = BackupResult(path=path, revision=revision)
+    """Write a snapshot of every workspace, or of the one with slug `workspace`, to `path`
+    (via `path.partial`, so a failed backup never leaves a half-written file under its name)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
-    with snapshot_connection(engine) as connection:
-        tables = snapshot_tables(connection)
-        filters: dict[str, sa.ColumnElement[bool]] = {}
-        if workspace is not None:
-            filters, result.skipped = workspace_filters(connection, tables, workspace)
-        manifest_tables: list[dict[str, Any]] = []
-        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for table in tables:
-                if table.name in result.skipped:
-                    continue
-                count = _write_table(connection, archive, table, filters.get(table.name))
-                result.rows[table.name] = count
-                manifest_tables.append(
-                    {
-                        "name": table.name,
-                        "file": f"tables/{table.name}.jsonl",
-                        "columns": [c.name for c in table.columns],
-                        "rows": count,
-                    }
-                )
-            manifest = {
-                "format": FORMAT,
-                "format_version": FORMAT_VERSION,
-                "schema_revision": revision,
-                "created_at": utcnow().isoformat(),
-                "engine": engine.dialect.name,
-                "workspace": workspace,
-                "tables": manifest_tables,
-                "skipped_tables": result.skipped,
-            }
-            archive.writestr(MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False))
-    partial.replace(path)
+    try:
+        with snapshot_connection(engine) as connection:
+            result = _write_archive(connection, partial, workspace)
+        result.path = path
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
+    return result
+
+
+def _write_archive(connection: Connection, file: Path, workspace: str | None) -> BackupResult:
+    if not sa.inspect(connection).has_table("alembic_version"):
+        raise BackupError("The database has no okrbot schema: nothing to back up.")
+    revision = connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+    result = BackupResult(path=file, revision=str(revision))
+    tables = snapshot_tables(connection)
+    filters: dict[str, sa.ColumnElement[bool]] = {}
+    if workspace is not None:
+        filters, result.skipped = workspace_filters(connection, tables, workspace)
+    manifest_tables: list[dict[str, Any]] = []
+    with zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for table in tables:
+            if table.name in result.skipped:
+                continue
+            count = _write_table(connection, archive, table, filters.get(table.name))
+            result.rows[table.name] = count
+            manifest_tables.append(
+                {
+                    "name": table.name,
+                    "file": f"tables/{table.name}.jsonl",
+                    "columns": [c.name for c in table.columns],
+                    "rows": count,
+                }
+            )
+        manifest = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "schema_revision": result.revision,
+            "created_at": utcnow().isoformat(),
+            "engine": connection.dialect.name,
+            "workspace": workspace,
+            "tables": manifest_tables,
+            "skipped_tables": result.skipped,
+        }
+        archive.writestr(MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False))
     return result
 
 

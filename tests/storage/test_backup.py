@@ -133,6 +133,7 @@ def test_one_workspace_only(
     assert after["check_in"] == []
     with pytest.raises(BackupError, match="No workspace 'nope'"):
         write_backup(engine, tmp_path / "x.zip", workspace="nope")
+    assert sorted(p.name for p in tmp_path.glob("x.zip*")) == []  # no half-written file
 
 
 def test_snapshot_does_not_see_writes_committed_after_it_began(engine: Engine) -> None:
