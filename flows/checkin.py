@@ -18,7 +18,7 @@ from commands.values import parse_value
 from commands.views import format_kr_value, kr_numbers, objective_percent
 from digests.message import Message
 from flows.engine import Flow, State, Step, register
-from storage.models import KeyResult, Objective
+from storage.models import KeyResult, Objective, Platform
 from storage.models.enums import Confidence
 from storage.progress import percent, progress
 from storage.repos import okrs
@@ -28,6 +28,7 @@ SKIP_WORDS = frozenset({"skip", "same", "no change", "nochange", "=", "不变", 
 KEEP_WORDS = frozenset({"keep", "same", "skip", "=", "不变", "保持", "跳过"})
 NO_NOTE_WORDS = frozenset({"-", "skip", "none", "no", "n/a", "无", "没有", "跳过", "不用"})
 MAX_NOTE = 2000
+BUTTON_PLATFORMS = frozenset({Platform.SLACK, Platform.FEISHU})
 
 
 def start_data(krs: list[KeyResult]) -> dict[str, Any]:
@@ -46,8 +47,18 @@ def _position(data: dict[str, Any]) -> dict[str, int]:
     return {"n": int(data["index"]) + 1, "total": len(data["krs"])}
 
 
-def _ask(ctx: Context, question: str, hint: str) -> Message:
-    return ctx.render("flow_prompt", question=question, hint=hint)
+def _ask(
+    ctx: Context, data: dict[str, Any], question: str, hint: str, choices: list[tuple[str, str]]
+) -> Message:
+    """A question; on Slack and Feishu with buttons for the usual answers (label, answer)."""
+    shown = [{"label": ctx.t(label), "answer": answer} for label, answer in choices]
+    return ctx.render(
+        "checkin_guided_prompt",
+        question=question,
+        hint=hint,
+        token=data.get("_token", ""),
+        choices=shown if ctx.platform in BUTTON_PLATFORMS and data.get("_token") else [],
+    )
 
 
 def prompt_value(ctx: Context, data: dict[str, Any]) -> Message:
@@ -60,7 +71,9 @@ def prompt_value(ctx: Context, data: dict[str, Any]) -> Message:
         target=format_kr_value(kr, kr.target_value),
         **_position(data),
     )
-    return _ask(ctx, question, ctx.t("guided.value_hint"))
+    return _ask(
+        ctx, data, question, ctx.t("guided.value_hint"), [("guided.button.no_change", "skip")]
+    )
 
 
 def handle_value(ctx: Context, data: dict[str, Any], text: str) -> Step:
@@ -83,7 +96,9 @@ def prompt_confidence(ctx: Context, data: dict[str, Any]) -> Message:
         ref=f"KR-{kr.number}",
         current=ctx.t(f"okr.confidence.{kr.confidence.value}"),
     )
-    return _ask(ctx, question, ctx.t("guided.confidence_hint"))
+    choices = [(f"checkin.confidence.{c.value}", c.value.replace("_", "-")) for c in Confidence]
+    choices.append(("guided.button.keep", "keep"))
+    return _ask(ctx, data, question, ctx.t("guided.confidence_hint"), choices)
 
 
 def handle_confidence(ctx: Context, data: dict[str, Any], text: str) -> Step:
@@ -98,7 +113,8 @@ def handle_confidence(ctx: Context, data: dict[str, Any], text: str) -> Step:
 
 def prompt_note(ctx: Context, data: dict[str, Any]) -> Message:
     kr = _key_result(ctx, data)
-    return _ask(ctx, ctx.t("guided.ask_note", ref=f"KR-{kr.number}"), ctx.t("guided.note_hint"))
+    question = ctx.t("guided.ask_note", ref=f"KR-{kr.number}")
+    return _ask(ctx, data, question, ctx.t("guided.note_hint"), [("guided.button.no_note", "-")])
 
 
 def handle_note(ctx: Context, data: dict[str, Any], text: str) -> Step:

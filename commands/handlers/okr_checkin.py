@@ -7,13 +7,14 @@ import re
 
 from commands.actions import Action, register
 from commands.context import Context
-from commands.types import OkrCheckin
+from commands.types import CommandError, OkrCheckin
 from digests.message import Message
 from flows import checkin, engine
 from storage.models import KeyResult
 from storage.repos import schedule
 
 START_ACTION = "checkin.start"
+ANSWER_ACTION = "checkin.answer"
 _KR_REF = re.compile(r"^(?:kr-?)?(\d{1,9})$", re.IGNORECASE)
 
 
@@ -45,3 +46,18 @@ def on_start_click(action: Action, ctx: Context) -> Message:
     those still active are walked through (all active KRs when none of them is)."""
     numbers = {int(m[1]) for ref in action.value.split() if (m := _KR_REF.match(ref))}
     return start(ctx, numbers or None)
+
+
+@register(ANSWER_ACTION)
+def on_answer_click(action: Action, ctx: Context) -> Message:
+    """A button of a check-in question (No change, a confidence, No note): the same as typing
+    its answer, for the run and step it was shown at (a second click is refused)."""
+    token, _, answer = action.value.partition("|")
+    run = engine.run_of_token(ctx, token)
+    waiting = engine.current(ctx)
+    if run.flow != checkin.FLOW_NAME or waiting is None or waiting.id != run.id:
+        raise CommandError("flows.stale")
+    reply = engine.answer(ctx, answer)
+    if reply is None:
+        raise CommandError("flows.stale")
+    return reply

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from bot.core import Core, Inbound
 from commands.actions import Action
+from digests.message import Actions, Button, Message
 from digests.render import render
 from digests.text import render_text
 from storage.db import make_engine
@@ -226,3 +227,36 @@ def test_the_prompt_has_a_start_button_that_starts_the_flow(
     assert "Checked in on 1 key result(s)." in done
     _, rows = stored(engine)
     assert (rows[1].current_value, rows[1].confidence) == (3, Confidence.AT_RISK)
+
+
+def buttons_of(message: Message) -> list[Button]:
+    return [b for block in message.blocks if isinstance(block, Actions) for b in block.buttons]
+
+
+def test_buttons_answer_on_slack_and_a_double_click_counts_once(
+    engine: Engine, team: Team, krs: Krs
+) -> None:
+    first = reply(engine, team.ana, "/okr checkin", platform=Platform.SLACK)
+    assert [b.label for b in buttons_of(first)] == ["No change"]
+    assert buttons_of(reply(engine, team.ana, "/okr checkin")) == []  # the console types
+    first = reply(engine, team.ana, "/okr checkin", platform=Platform.SLACK)
+    (no_change,) = buttons_of(first)
+    click = Action(no_change.action_id, no_change.value)
+    asked = reply(engine, team.ana, action=click, platform=Platform.SLACK)
+    choices = buttons_of(asked)
+    assert [b.label for b in choices] == ["On track", "At risk", "Off track", "Keep"]
+    at_risk = Action(choices[1].action_id, choices[1].value)
+    assert "KR-1: a note" in render_text(
+        reply(engine, team.ana, action=at_risk, platform=Platform.SLACK)
+    )
+    again = render_text(reply(engine, team.ana, action=at_risk, platform=Platform.SLACK))
+    assert "That was already taken care of" in again
+    assert "2/2 · KR-2" in ask(engine, team.ana, "-", platform=Platform.SLACK)
+    for said in ["3", "keep", "-"]:
+        text = ask(engine, team.ana, said, platform=Platform.SLACK)
+    assert "Checked in on 2 key result(s)." in text
+    checkins, _ = stored(engine)
+    assert [(c.value, c.confidence) for c in checkins] == [
+        (2, Confidence.AT_RISK),
+        (3, Confidence.ON_TRACK),
+    ]
