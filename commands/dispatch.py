@@ -12,7 +12,7 @@ from commands.handlers import (
     hr_audit,
     hr_insights,
     kpi,
-    kpi_actions,  # noqa: F401  (registers the alert buttons)
+    kpi_actions,  # also registers the alert buttons
     kpi_assess,
     kpi_define,
     kpi_feedback,
@@ -37,6 +37,7 @@ from commands.types import (
     HrBroadcast,
     HrInsights,
     HrStatus,
+    KpiAlertAct,
     KpiAssess,
     KpiDefine,
     KpiFeedbackReply,
@@ -77,6 +78,7 @@ HANDLERS: dict[type[Any], Callable[[Any, Context], Message]] = {
     KpiAssess: kpi_assess.kpi_assess,
     KpiFeedbackSend: kpi_feedback.feedback_command,
     KpiFeedbackReply: kpi_feedback.reply_command,
+    KpiAlertAct: kpi_actions.typed,
     KpiDefine: kpi_define.kpi_define,
     OkrNew: okr_flows.okr_new,
     OkrEdit: okr_flows.okr_edit,

@@ -14,6 +14,7 @@ from typing import Any
 
 from commands import grammar_audit as audit_grammar
 from commands import grammar_checkin as checkin_grammar
+from commands import grammar_kpi_alert as kpi_alert_grammar
 from commands import grammar_lifecycle as lifecycle
 from commands import grammar_review as review
 from commands import grammar_schedule as schedule
@@ -409,6 +410,8 @@ VERBS: list[Verb] = [
     Verb("kpi", ("assess", "assessment", "考核", "评估"), "kpi.assess", _parse_kpi_assess),
     Verb("kpi", ("feedback", "fb", "反馈"), "kpi.feedback", _parse_kpi_feedback),
     Verb("kpi", ("reply", "回复"), "kpi.reply", _parse_kpi_reply),
+    Verb("kpi", ("ack", "acknowledge", "确认"), "kpi.ack", kpi_alert_grammar.parse_ack),
+    Verb("kpi", ("assign", "指派"), "kpi.assign", kpi_alert_grammar.parse_assign),
     Verb("kpi", ("define", "def", "定义"), "kpi.define", _parse_kpi_define),
     Verb("kpi", ("help", "h", "?", "帮助"), "kpi.help", _parse_help("kpi")),
     Verb("hr", ("broadcast", "广播"), "hr.broadcast", schedule.parse_broadcast),

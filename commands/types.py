@@ -121,6 +121,15 @@ class KpiFeedbackReply:
 
 
 @dataclass(frozen=True)
+class KpiAlertAct:
+    """`/kpi ack N`, `/kpi assign N @person`: an alert's buttons, typed."""
+
+    alert_id: int
+    act: str  # "ack" or "assign"
+    person: str = ""
+
+
+@dataclass(frozen=True)
 class KpiDefine:
     """Add or change an indicator of the library; None leaves a field as it is."""
 
@@ -247,6 +256,7 @@ Command = (
     | KpiAssess
     | KpiFeedbackSend
     | KpiFeedbackReply
+    | KpiAlertAct
     | KpiDefine
     | OkrNew
     | OkrEdit

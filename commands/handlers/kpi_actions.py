@@ -14,7 +14,7 @@ from commands.actions import Action, register
 from commands.context import Context
 from commands.handlers import kpi_alert_view, kpi_alerts, kpi_feedback
 from commands.notify import notify
-from commands.types import CommandError
+from commands.types import CommandError, KpiAlertAct
 from digests.i18n import translate
 from digests.message import Message
 from storage.models import KpiAlert, KpiDefinition, Person
@@ -71,23 +71,25 @@ def acknowledge(action: Action, ctx: Context) -> Message:
     return _view(ctx, alert, note)
 
 
-def _assignee(ctx: Context, alert: KpiAlert, action: Action) -> Person:
+def _assignee(ctx: Context, alert: KpiAlert, action: Action, usage: str) -> Person:
     """The person the submitted form names: the typed name wins over the picked one."""
     query = (action.form.get("other") or "").strip() or (action.form.get("person") or "").strip()
     if not query:
-        raise CommandError(
-            "kpi.alert.assign_needs_person", {"ref": alert.id}, usage="kpi.alert_assign"
-        )
+        raise CommandError("kpi.alert.assign_needs_person", {"ref": alert.id}, usage=usage)
     found = people.find(session=ctx.session, workspace_id=ctx.workspace_id, query=query)
     if len(found) != 1:
         key = "kpi.alert_actions.assign_ambiguous" if found else "kpi.alert_actions.assign_unknown"
-        raise CommandError(key, {"query": query}, usage="kpi.alert_assign")
+        raise CommandError(key, {"query": query}, usage=usage)
     return found[0]
 
 
 @register("kpi_alert.assign")
 def assign(action: Action, ctx: Context) -> Message:
     """First click: the picker form. Submit: hand the alert to that person, who is told."""
+    return _assign(action, ctx, usage="kpi.alert_assign")
+
+
+def _assign(action: Action, ctx: Context, *, usage: str) -> Message:
     alert = _find(ctx, action)
     if not kpi_alert_view.can_assign(ctx, alert):
         owner = ctx.session.get(Person, alert.owner_id) if alert.owner_id else None
@@ -97,7 +99,7 @@ def assign(action: Action, ctx: Context) -> Message:
         )
     if not any(name in action.form for name in ASSIGN_FIELDS):
         return kpi_alert_view.assign_form(ctx, alert)
-    assignee = _assignee(ctx, alert, action)
+    assignee = _assignee(ctx, alert, action, usage)
     assert assignee.id is not None
     if alert.assigned_to_id == assignee.id:  # a double click or a re-submitted form
         return _view(
@@ -127,6 +129,15 @@ def assign(action: Action, ctx: Context) -> Message:
         kind="kpi_alert_assigned",
     )
     return _view(ctx, alert, ctx.t("kpi.alert.assigned", ref=alert.id, person=assignee.name))
+
+
+def typed(command: KpiAlertAct, ctx: Context) -> Message:
+    """`/kpi ack N` and `/kpi assign N @person`: the buttons, for chats without them."""
+    value = str(command.alert_id)
+    if command.act == "assign":
+        action = Action("kpi_alert.assign", value, {"other": command.person})
+        return _assign(action, ctx, usage="kpi.assign")
+    return acknowledge(Action("kpi_alert.ack", value), ctx)
 
 
 @register("kpi_feedback.send")

@@ -251,3 +251,41 @@ def test_acknowledge_shows_who_and_when(engine: Engine, session: Session, kc: Kp
     session.expire_all()
     stored = session.get(KpiAlert, alert.id)
     assert (stored.acknowledged_by_id, stored.acknowledged_at) == (kc.jun.id, NOW)
+
+
+def test_typed_ack_and_assign_for_chats_without_buttons(
+    engine: Engine, session: Session, kc: KpiCompany
+) -> None:
+    alert = raise_alert(session, kc)
+    ref = str(alert.id)
+    core = Core(engine, clock=lambda: NOW)
+    workspace_id = kc.workspace.id
+    assert workspace_id is not None
+
+    def say(person_id: int | None, text: str) -> str:
+        assert person_id is not None
+        return render_text(core.handle(Inbound(Platform.CONSOLE, workspace_id, person_id, text)))
+
+    (dm,) = [m for m in outbox(session, "kpi_alert") if m.person_id == kc.jun.id]
+    hint = f"Or type: /kpi ack {ref} · /kpi assign {ref} @person"
+    assert hint in render_text(Message.model_validate_json(dm.payload))
+
+    assert say(kc.jun.id, f"/kpi ack {ref}").splitlines()[0] == (
+        f"Alert #{ref} acknowledged by Jun Li at 2026-12-02 17:00."
+    )
+    assigned = say(kc.hao.id, f"/kpi 指派 #{ref} Mei Chen")
+    assert assigned.splitlines()[0] == f"预警 #{ref} 已指派给 Mei Chen。"
+    assert "✔ 已由 Jun Li 于 2026-12-02 17:00 确认" in assigned
+    refused = say(kc.ana.id, f"/kpi assign {ref} ana@acme.com")
+    assert f"can assign alert #{ref}. Nothing was changed." in refused
+    missing = say(kc.jun.id, "/kpi assign")
+    assert "Which alert? Give its number" in missing
+    assert "/kpi assign N @person" in missing
+    nobody = say(kc.jun.id, f"/kpi assign {ref}")
+    assert f"Whom to assign alert #{ref} to?" in nobody
+    assert "/kpi assign N @person" in nobody
+    assert "/kpi 确认 N" in say(kc.hao.id, f"/kpi 确认 {ref} now")
+    session.expire_all()
+    stored = session.get(KpiAlert, alert.id)
+    assert (stored.acknowledged_by_id, stored.assigned_to_id) == (kc.jun.id, kc.mei.id)
+    assert [m.person_id for m in outbox(session, "kpi_alert_assigned")] == [kc.mei.id]
