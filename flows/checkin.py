@@ -76,13 +76,20 @@ def prompt_value(ctx: Context, data: dict[str, Any]) -> Message:
     )
 
 
+def _without_unit(kr: KeyResult, text: str) -> str:
+    """`3 accounts` for a KR counted in accounts is `3`."""
+    number, _, rest = text.strip().partition(" ")
+    unit = normalise(kr.unit or "").strip()
+    return number if rest.strip() and rest.strip() == unit else text
+
+
 def handle_value(ctx: Context, data: dict[str, Any], text: str) -> Step:
     kr = _key_result(ctx, data)
     ref = f"KR-{kr.number}"
     if normalise(text) in SKIP_WORDS:
         return Step("confidence", {**data, "value": None})
     try:
-        value = check_value_kind(kr, parse_value(normalise(text)))
+        value = check_value_kind(kr, parse_value(_without_unit(kr, normalise(text))))
     except CommandError as error:
         reason = ctx.t(error.key, **error.params)
         raise CommandError("guided.retry_value", {"reason": reason, "ref": ref}) from error

@@ -67,7 +67,7 @@ def stored(engine: Engine) -> tuple[list[CheckIn], list[KeyResult]]:
 def test_walks_through_each_kr_with_skip_and_note(engine: Engine, team: Team, krs: Krs) -> None:
     for said, expected in [
         ("/okr checkin", "1/2 · KR-1 Sign EV accounts — now 2 accounts, target 5 accounts."),
-        ("3", "KR-1: how confident are you? (now on track)"),
+        ("3 accounts", "KR-1: how confident are you? (now on track)"),
         ("at-risk", "KR-1: a note for your manager?"),
         ("legal review at Huaxin is slow", "2/2 · KR-2 Cut quote turnaround — now 3.5 days"),
         ("skip", "KR-2: how confident are you?"),
@@ -103,6 +103,7 @@ def test_a_bad_value_is_asked_again_and_nothing_is_written(
     engine: Engine, team: Team, krs: Krs
 ) -> None:
     ask(engine, team.ana, "/okr ci")
+    assert "“3 apples” is not a value" in ask(engine, team.ana, "3 apples")
     bad = ask(engine, team.ana, "abc")
     assert "“abc” is not a value I understand" in bad
     assert "Type KR-1's value again, or skip for no change." in bad
