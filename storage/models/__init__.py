@@ -43,6 +43,7 @@ from storage.models.flows import (
 from storage.models.kpi import KpiDefinition, KpiReading, KpiTarget
 from storage.models.kpi_alert import AlertState, KpiAlert, KpiFeedback
 from storage.models.kpi_token import KpiApiToken
+from storage.models.kr_kpi_link import KrKpiLink
 from storage.models.okr import CheckIn, Cycle, KeyResult, Objective
 from storage.models.org import Department, Person, PersonIdentity, Workspace
 from storage.models.outbox import OutboxMessage, OutboxStatus
@@ -68,6 +69,7 @@ __all__ = [
     "FlowRun",
     "Frequency",
     "KeyResult",
+    "KrKpiLink",
     "KeyResultScore",
     "KeyResultVersion",
     "KpiAlert",
