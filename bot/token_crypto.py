@@ -13,8 +13,11 @@ import logging
 import os
 from typing import TYPE_CHECKING
 
+import sqlalchemy as sa
+
 if TYPE_CHECKING:
-    from cryptography.fernet import MultiFernet
+    from cryptography.fernet import Fernet, MultiFernet
+    from sqlalchemy.engine import Engine
 
     from bot.runtime import Runtime
 
@@ -40,12 +43,14 @@ class TokenBox:
 
     def __init__(self, keys: str | None) -> None:
         self._fernet: MultiFernet | None = None
+        self._primary: Fernet | None = None
         parts = [k.strip() for k in (keys or "").split(",") if k.strip()]
         if parts:
             from cryptography.fernet import Fernet, MultiFernet
 
             try:
-                self._fernet = MultiFernet([Fernet(k.encode("ascii")) for k in parts])
+                fernets = [Fernet(k.encode("ascii")) for k in parts]
+                self._fernet, self._primary = MultiFernet(fernets), fernets[0]
             except (ValueError, UnicodeEncodeError) as error:
                 raise SecretKeyError(
                     f"${KEY_ENV} is not a valid key (32 url-safe base64-encoded bytes; "
@@ -62,6 +67,21 @@ class TokenBox:
         if not value or value.startswith(PREFIX) or self._fernet is None:
             return value
         return PREFIX + self._fernet.encrypt(value.encode("utf-8")).decode("ascii")
+
+    def rotate(self, value: str) -> str:
+        """The value encrypted with the first key, whatever key (or none) it had before;
+        unchanged when the first key already opens it."""
+        if value.startswith(PREFIX) and self._primary is not None:
+            from cryptography.fernet import InvalidToken
+
+            try:
+                self._primary.decrypt(value[len(PREFIX) :].encode("ascii"))
+                return value
+            except (InvalidToken, UnicodeEncodeError):
+                pass
+        plain = self.decrypt(value)
+        assert plain is not None
+        return self.encrypt(plain) or value
 
     def decrypt(self, value: str | None) -> str | None:
         """The plain value of a stored one; plaintext values pass through."""
@@ -81,6 +101,38 @@ class TokenBox:
                 f"cannot decrypt a stored token: ${KEY_ENV} is not the key it was encrypted "
                 "with (keep the old key after the new one, comma-separated, while rotating)"
             ) from error
+
+
+TOKEN_COLUMNS: dict[str, tuple[str, ...]] = {
+    "slack_installations": ("bot_token", "bot_refresh_token", "user_token", "user_refresh_token"),
+    "slack_bots": ("bot_token", "bot_refresh_token"),
+}
+
+
+def reencrypt_all(engine: Engine, box: TokenBox) -> int:
+    """Rewrite every stored token with the box's first key (plaintext ones get encrypted);
+    how many values changed. One transaction; raises SecretKeyError before writing anything
+    when a token cannot be decrypted with the box's keys."""
+    if not box.enabled:
+        raise SecretKeyError(f"${KEY_ENV} is not set: there is no key to encrypt with")
+    changed = 0
+    with engine.begin() as connection:
+        for table_name, columns in TOKEN_COLUMNS.items():
+            table = sa.table(table_name, sa.column("id"), *(sa.column(c) for c in columns))
+            for row in connection.execute(sa.select(table)).mappings().all():
+                values = {}
+                for column in columns:
+                    stored = row[column]
+                    if stored:
+                        fresh = box.rotate(stored)
+                        if fresh != stored:
+                            values[column] = fresh
+                if values:
+                    connection.execute(
+                        sa.update(table).where(table.c.id == row["id"]).values(**values)
+                    )
+                    changed += len(values)
+    return changed
 
 
 def box_from_env() -> TokenBox:

@@ -4,7 +4,12 @@ kept only as a hash."""
 from __future__ import annotations
 
 import logging
+import os
+import shutil
+import subprocess
+import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -15,11 +20,20 @@ from sqlmodel import Session, select
 from bot.config import AppConfig, ConfigError, SlackConfig
 from bot.runtime import Runtime
 from bot.slack.installation_store import EncryptedInstallationStore
-from bot.token_crypto import KEY_ENV, PREFIX, SecretKeyError, TokenBox, generate_key
+from bot.token_crypto import (
+    KEY_ENV,
+    PREFIX,
+    SecretKeyError,
+    TokenBox,
+    generate_key,
+    reencrypt_all,
+)
 from bot.token_crypto import warn_if_unencrypted as check_key
 from storage.models import KpiApiToken
 from storage.repos import kpi_tokens
 from tests import factories
+
+OKRBOT = shutil.which("okrbot", path=str(Path(sys.executable).parent))
 
 # Shaped like real rotating Slack tokens (the longest kind), so the column width is tested too.
 BOT_TOKEN = "xoxe.xoxb-1-" + "MS0yLTEyMzQ1Njc4OTAxMi0xMjM0NTY3ODkwMTIzLTEyMzQ1Njc4OTAxMjM0" * 2
@@ -103,6 +117,37 @@ def test_without_a_key_tokens_stay_plain_and_later_encrypted_ones_coexist(engine
     bot = keyed.find_bot(enterprise_id=None, team_id="T1")
     assert bot is not None
     assert bot.bot_token == BOT_TOKEN  # plaintext from before the key reads as it is
+
+
+def test_rotate_encrypts_plain_tokens_and_moves_old_ones_to_the_new_key(
+    engine: Engine, database_url: str, tmp_path: Path
+) -> None:
+    _install(EncryptedInstallationStore(client_id="C1", engine=engine, box=TokenBox(None)))
+    old, new = generate_key(), generate_key()
+    assert reencrypt_all(engine, TokenBox(old)) == 5  # every plaintext token, both tables
+    assert BOT_TOKEN not in _stored_text(engine)
+    assert reencrypt_all(engine, TokenBox(old)) == 0  # already under that key
+
+    assert OKRBOT is not None
+    env = {k: v for k, v in os.environ.items() if k != "OKRBOT_CONFIG"}
+    env |= {"OKRBOT_DATABASE_URL": database_url, KEY_ENV: f"{new},{old}"}
+    done = subprocess.run(
+        [OKRBOT, "secrets", "rotate"], env=env, cwd=tmp_path, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Re-encrypted 5 stored token(s)" in done.stdout
+    store = EncryptedInstallationStore(client_id="C1", engine=engine, box=TokenBox(new))
+    bot = store.find_bot(enterprise_id=None, team_id="T1")
+    assert bot is not None
+    assert bot.bot_token == BOT_TOKEN  # readable with the new key alone
+
+    env[KEY_ENV] = generate_key()  # a key that opens nothing: refused, nothing written
+    refused = subprocess.run(
+        [OKRBOT, "secrets", "rotate"], env=env, cwd=tmp_path, capture_output=True, text=True
+    )
+    assert refused.returncode == 2
+    assert "is not the key" in refused.stderr
+    assert store.find_bot(enterprise_id=None, team_id="T1") is not None
 
 
 def test_a_malformed_key_stops_serve_with_a_clear_message(monkeypatch: pytest.MonkeyPatch) -> None:
