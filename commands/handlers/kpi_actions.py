@@ -9,6 +9,8 @@ assignee.
 
 from __future__ import annotations
 
+from sqlmodel import col, select
+
 from commands import permissions
 from commands.actions import Action, register
 from commands.context import Context
@@ -17,7 +19,7 @@ from commands.notify import notify
 from commands.types import CommandError, KpiAlertAct
 from digests.i18n import translate
 from digests.message import Message
-from storage.models import KpiAlert, KpiDefinition, Person
+from storage.models import KpiAlert, KpiDefinition, KpiFeedback, Person
 from storage.repos import kpi_alerts as alert_repo
 from storage.repos import people
 
@@ -140,6 +142,27 @@ def typed(command: KpiAlertAct, ctx: Context) -> Message:
     return acknowledge(Action("kpi_alert.ack", value), ctx)
 
 
+def _same_note(
+    ctx: Context, text: str, *, alert_id: int | None = None, reply_to_id: int | None = None
+) -> KpiFeedback | None:
+    """This person's earlier identical note on the alert (or reply to the note), if any."""
+    body = text.strip()[: kpi_feedback.MAX_TEXT]
+    if not body:
+        return None
+    query = select(KpiFeedback).where(
+        KpiFeedback.workspace_id == ctx.workspace_id,
+        KpiFeedback.author_id == ctx.person_id,
+        KpiFeedback.text == body,
+    )
+    if reply_to_id is not None:
+        query = query.where(KpiFeedback.reply_to_id == reply_to_id)
+    else:
+        query = query.where(
+            KpiFeedback.alert_id == alert_id, col(KpiFeedback.reply_to_id).is_(None)
+        )
+    return ctx.session.exec(query.limit(1)).first()
+
+
 @register("kpi_feedback.send")
 def send_feedback(action: Action, ctx: Context) -> Message:
     """First click: a text box. Submit (form field `text`): the manager's feedback on the
@@ -151,6 +174,17 @@ def send_feedback(action: Action, ctx: Context) -> Message:
         raise CommandError("kpi.feedback.not_your_report", usage="kpi.feedback")
     if "text" not in action.form:
         return kpi_alert_view.feedback_form(ctx, alert)
+    earlier = _same_note(ctx, action.form["text"], alert_id=alert.id)
+    if earlier is not None:  # a double click or a re-submitted form
+        owner = ctx.session.get(Person, alert.owner_id)
+        kpi = ctx.session.get(KpiDefinition, alert.kpi_id)
+        already = ctx.t(
+            "kpi.alert_actions.feedback_already_sent",
+            ref=earlier.id,
+            subject=kpi.code if kpi else "",
+            person=owner.name if owner else "?",
+        )
+        return _view(ctx, alert, already)
     sent = kpi_feedback.send(
         ctx,
         recipient_id=alert.owner_id,
@@ -174,9 +208,16 @@ def reply_feedback(action: Action, ctx: Context) -> Message:
     )
     if note is None or note.recipient_id != ctx.person_id or note.id is None:
         raise CommandError("kpi.feedback.unknown", {"ref": action.value}, usage="kpi.reply")
-    if "text" in action.form:
-        return kpi_feedback.reply(ctx, feedback_id=note.id, text=action.form["text"])
     author = ctx.session.get(Person, note.author_id)
+    if "text" in action.form:
+        if _same_note(ctx, action.form["text"], reply_to_id=note.id) is not None:
+            text = ctx.t(
+                "kpi.alert_actions.reply_already_sent",
+                ref=note.id,
+                person=author.name if author else "?",
+            )
+            return ctx.render("kpi_note", text=text)
+        return kpi_feedback.reply(ctx, feedback_id=note.id, text=action.form["text"])
     kpi = ctx.session.get(KpiDefinition, note.kpi_id) if note.kpi_id else None
     return ctx.render(
         "kpi_feedback_reply_form",

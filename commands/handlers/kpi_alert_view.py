@@ -130,6 +130,7 @@ def feedback_form(ctx: Context, alert: KpiAlert) -> Message:
         alert_id=alert.id,
         code=kpi.code,
         owner=owner.name if owner else "?",
+        email=owner.email if owner else "",
         value=number(alert.value, kpi.unit),
         target=number(target.target, kpi.unit),
         period=alert.period,

@@ -198,6 +198,12 @@ def test_feedback_from_the_alert_is_kept_and_the_employee_replies(
         alert.id,
         "completion 80% — keep going",
     )
+    twice = render_text(
+        click(kc.jun.id, "kpi_feedback.send", ref, text=" completion 80% — keep going ")
+    )
+    assert twice.splitlines()[0] == "Feedback #1 on LOSS_RATE was already sent to Hao Wang."
+    assert len(session.exec(select(KpiFeedback)).all()) == 1
+    assert "Or type: /kpi feedback LOSS_RATE hao@acme.com YOUR NOTE" in render_text(opened)
     (delivered,) = outbox(session, "kpi_feedback")
     assert delivered.person_id == kc.hao.id
     received = Message.model_validate_json(delivered.payload)
@@ -214,6 +220,10 @@ def test_feedback_from_the_alert_is_kept_and_the_employee_replies(
         click(kc.hao.id, "kpi_feedback.reply", str(note.id), text="new coolant filter next week")
     )
     assert "已发送给 Jun Li" in answered
+    resent = click(
+        kc.hao.id, "kpi_feedback.reply", str(note.id), text="new coolant filter next week"
+    )
+    assert render_text(resent) == f"你对反馈 #{note.id} 的回复已经发送给 Jun Li。"
     session.expire_all()
     thread = session.exec(select(KpiFeedback).order_by(col(KpiFeedback.id))).all()
     assert [(f.author_id, f.reply_to_id, f.alert_id, f.text) for f in thread] == [
