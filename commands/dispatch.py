@@ -11,6 +11,7 @@ from commands.handlers import (
     hr,
     hr_audit,
     hr_insights,
+    okr_link,
     kpi,
     kpi_actions,  # also registers the alert buttons
     kpi_assess,
@@ -36,6 +37,7 @@ from commands.types import (
     HrAudit,
     HrBroadcast,
     HrInsights,
+    OkrLink,
     HrStatus,
     KpiAlertAct,
     KpiAssess,
@@ -89,6 +91,7 @@ HANDLERS: dict[type[Any], Callable[[Any, Context], Message]] = {
     HrBroadcast: hr.hr_broadcast,
     HrStatus: hr.hr_status,
     HrInsights: hr_insights.hr_insights,
+    OkrLink: okr_link.okr_link,
     HrAudit: hr_audit.hr_audit,
     OkrMap: okr_map.okr_map,
     OkrCycle: okr_cycles.okr_cycle,

@@ -17,6 +17,7 @@ from commands import grammar_checkin as checkin_grammar
 from commands import grammar_kpi_alert as kpi_alert_grammar
 from commands import grammar_lifecycle as lifecycle
 from commands import grammar_review as review
+from commands import grammar_insights as insights
 from commands import grammar_schedule as schedule
 from commands.types import (
     Command,
@@ -403,6 +404,8 @@ VERBS: list[Verb] = [
     Verb("okr", ("carry", "rollover", "结转"), "okr.carry", lifecycle.parse_carry),
     Verb("okr", ("score", "评分", "打分"), "okr.score", review.parse_score),
     Verb("okr", ("review", "retro", "复盘", "回顾"), "okr.review", review.parse_review),
+    Verb("okr", ("link", "关联"), "okr.link", insights.parse_link),
+    Verb("okr", ("unlink", "取消关联"), "okr.unlink", insights.parse_unlink),
     Verb("kpi", ("list", "ls", "列表"), "kpi.list", _parse_kpi_list),
     Verb("kpi", ("show", "view", "查看", "详情"), "kpi.show", _parse_kpi_show),
     Verb("kpi", ("record", "add", "记录", "录入", "上报"), "kpi.record", _parse_kpi_record),

@@ -196,6 +196,15 @@ class HrAudit:
 
 
 @dataclass(frozen=True)
+class OkrLink:
+    """Link a KR with a KPI (`remove`: unlink); no code lists the KR's links."""
+
+    kr_number: int
+    code: str | None = None
+    remove: bool = False
+
+
+@dataclass(frozen=True)
 class HrInsights:
     """The org health view: check-in rate, KRs at risk, approval turnaround, KPI alerts."""
 
@@ -267,6 +276,7 @@ Command = (
     | HrBroadcast
     | HrStatus
     | HrInsights
+    | OkrLink
     | HrAudit
     | OkrMap
     | OkrCycle

@@ -15,8 +15,9 @@ Reported only when (all three):
   correlations certain; the correction keeps a random pair from being reported — and means a
   company-wide search needs a much stronger relation than one department's report.
 A relation says two things moved together, never that one caused the other.
-KRs and KPIs are paired when they share a department (or are both the company's); there is no
-explicit KR ↔ KPI link table yet.
+KRs and KPIs are paired when they share a department (or are both the company's), and when
+linked explicitly (`/okr link KR-n CODE`): then with the KPI's company series, else with each of
+its department series.
 """
 
 from __future__ import annotations
@@ -150,15 +151,26 @@ def find_relations(
     limit: int | None = 5,
     rate: float = FALSE_DISCOVERY_RATE,
     min_rho: float = MIN_RHO,
+    extra: Iterable[tuple[Subject, Subject]] = (),
 ) -> list[Relation]:
-    """The strongest reportable relations between KRs and KPIs of the same group, strongest
-    first (every pair of a group is tested; see the module's rules)."""
+    """The strongest reportable relations between KRs and KPIs of the same group, and of the
+    `extra` (KR, KPI) pairs linked explicitly, strongest first (see the module's rules)."""
     kpis_by_group: dict[Hashable, list[Subject]] = defaultdict(list)
     for kpi in kpis:
         if len(kpi.weekly) > MIN_PERIODS:
             kpis_by_group[kpi.group].append(kpi)
     candidates = [kr for kr in krs if len(kr.weekly) > MIN_PERIODS]
     tested = pair_all(candidates, kpis_by_group, MIN_PERIODS)
+    for kr, kpi in extra:
+        if kr.group == kpi.group:
+            continue  # already tested with its group
+        found = correlate(kr, kpi)
+        if found is not None:
+            tested.krs.append(kr)
+            tested.kpis.append(kpi)
+            tested.rho.append(found.rho)
+            tested.periods.append(found.periods)
+            tested.p_values.append(found.p_value)
     reported = [
         Relation(
             tested.krs[i].key,

@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from digests.insights import history
 from digests.insights.relations import Subject, find_relations, kpi_weekly, kr_weekly
+from storage.repos import kr_kpi_links
 
 if TYPE_CHECKING:  # review_report imports this module to list the section
     from digests.review_report import ReviewFacts
@@ -35,13 +36,35 @@ def subjects(
             ),
         )
         for r in records
-        if r.group is not None
     ]
     kpis = [
         Subject((s.kpi_id, s.department_id), s.group, kpi_weekly(s.readings, s.aggregation))
         for s in series
     ]
     return krs, kpis
+
+
+def linked_pairs(
+    krs: list[Subject],
+    kpis: list[Subject],
+    series: list[history.KpiSeries],
+    links: set[tuple[int, int]],
+) -> list[tuple[Subject, Subject]]:
+    """(KR, KPI series) for each explicit link: the KPI's company series, else each of its
+    department series."""
+    by_kr = {kr.key: kr for kr in krs}
+    by_kpi: dict[int, list[tuple[history.KpiSeries, Subject]]] = {}
+    for one, subject in zip(series, kpis, strict=True):
+        by_kpi.setdefault(one.kpi_id, []).append((one, subject))
+    pairs = []
+    for kr_id, kpi_id in sorted(links):
+        kr = by_kr.get(kr_id)
+        found = by_kpi.get(kpi_id, [])
+        company = [subject for one, subject in found if one.group == history.COMPANY]
+        for subject in company or [subject for _, subject in found]:
+            if kr is not None:
+                pairs.append((kr, subject))
+    return pairs
 
 
 def relation_lines(
@@ -62,17 +85,22 @@ def relation_lines(
         return None
     start = min(r.series.cycle_start for r in records)
     end = max(r.series.cycle_end for r in records)
-    series = history.kpi_series(session=session, workspace_id=workspace_id, since=start, until=end)
+    every = history.kpi_series(session=session, workspace_id=workspace_id, since=start, until=end)
     groups = {r.group for r in records}
-    series = [s for s in series if s.group in groups]
+    links = kr_kpi_links.pairs(
+        session=session, workspace_id=workspace_id, key_result_ids=[r.id for r in records]
+    )
+    linked = {kpi_id for _, kpi_id in links}
+    series = [s for s in every if s.group in groups or s.kpi_id in linked]
     if not series:
         return None
     krs, kpis = subjects(records, series)
+    extra = linked_pairs(krs, kpis, series, links)
     names = history.department_names(session=session, workspace_id=workspace_id)
     by_kr = {r.id: r for r in records}
     by_kpi = {(s.kpi_id, s.department_id): s for s in series}
     lines = []
-    for relation in find_relations(krs, kpis, limit=limit):
+    for relation in find_relations(krs, kpis, limit=limit, extra=extra):
         record = by_kr[relation.kr]  # type: ignore[index]
         kpi = by_kpi[relation.kpi]  # type: ignore[index]
         kpi_name = kpi.name_zh if locale == "zh-CN" and kpi.name_zh else kpi.name
