@@ -45,7 +45,8 @@ def view(ctx: Context, health: org_health.OrgHealth) -> dict[str, Any]:
         {"week": _week_label(w), "done": w.checked_in, "total": w.expected, "rate": _share(w.rate)}
         for w in health.weeks
     ]
-    first, last = health.weeks[0].rate, health.weeks[-1].rate
+    # The current week has only begun: the trend runs over the weeks already over.
+    first, last = health.weeks[0].rate, health.weeks[-2].rate
     direction = "flat" if abs(last - first) < 0.005 else ("up" if last > first else "down")
     return {
         "weeks": weeks,

@@ -23,10 +23,10 @@ def test_hr_sees_org_health_with_a_chart(engine: Engine, company: Company, chart
     reply = say(engine, company.hr, "/hr insights")
     assert "Org health" in reply
     # Ana and Oli own active KRs; Ana checked in last week (Nov 19), Oli this Monday (Nov 23).
-    assert "2026-W48: 1 of 2 (50%)" in reply
+    assert "2026-W48 (so far): 1 of 2 (50%)" in reply
     assert "2026-W47: 1 of 2 (50%)" in reply
     assert "2026-W46: 2 of 2 (100%)" in reply
-    assert "Steady at 50% over 8 weeks." in reply
+    assert "Steady at 50% over 7 weeks." in reply  # W41 to W47: the weeks already over
     assert "Sales: 1 of 2 KRs said at risk (50%) · 1 forecast to miss the target (50%)" in reply
     assert "Ops: 0 of 1 KRs said at risk (0%) · 0 forecast to miss the target (0%)" in reply
     assert "1 decided in the last 90 days: median 30 h, 90% within 30 h · 1 waiting" in reply
@@ -41,7 +41,7 @@ def test_hr_sees_org_health_with_a_chart(engine: Engine, company: Company, chart
 def test_chinese_alias_and_reply(engine: Engine, company: Company, chart_dir: Path) -> None:
     reply = say(engine, company.hr_zh, "/hr 洞察")
     assert "组织健康度" in reply
-    assert "2026-W48：2 人中 1 人（50%）" in reply
+    assert "2026-W48（本周至今）：2 人中 1 人（50%）" in reply
     assert "Sales：2 个 KR 中 1 个自报有风险（50%）" in reply
     assert "中位数 30 小时" in reply
 
