@@ -165,9 +165,14 @@ def approvals(facts: TeamFacts, manager_id: int) -> dict[str, Any] | None:
 
 
 def kpi_alerts(facts: TeamFacts, manager_id: int) -> dict[str, Any] | None:
-    """The open, unacknowledged KPI alerts of the manager and their reports: Acknowledge."""
+    """The open, unacknowledged KPI alerts of the manager and their reports: Acknowledge, and
+    Send feedback on a report's alert."""
     owners = [manager_id] + [p.id or 0 for p in facts.reports.get(manager_id, [])]
-    items = [alert for owner in owners for alert in facts.alerts.get(owner, [])]
+    items = [
+        alert | {"feedback": owner != manager_id}
+        for owner in owners
+        for alert in facts.alerts.get(owner, [])
+    ]
     if not items:
         return None
     more = max(0, len(items) - ACTION_LIMIT)

@@ -40,10 +40,15 @@ def _find(ctx: Context, action: Action) -> KpiAlert:
 
 
 def _alert(ctx: Context, action: Action) -> KpiAlert:
-    """The alert, for the people it was sent to, its assignee and HR only."""
+    """The alert, for the people it was sent to, its assignee, the owner's management chain
+    (the manager digest lists their reports' alerts) and HR only."""
     alert = _find(ctx, action)
     allowed = {p.id for p in kpi_alerts.recipients(ctx.session, alert)} | {alert.assigned_to_id}
-    if ctx.person_id not in allowed and not permissions.is_hr(ctx.person):
+    if not (
+        ctx.person_id in allowed
+        or permissions.is_hr(ctx.person)
+        or permissions.manages(ctx, alert.owner_id)
+    ):
         raise CommandError("kpi.alert.not_yours", {"ref": alert.id})
     return alert
 

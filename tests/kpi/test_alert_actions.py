@@ -11,11 +11,16 @@ from datetime import UTC, datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from bot.config import AppConfig
 from bot.core import Core, Inbound
+from bot.scheduler.context import JobRun
+from bot.scheduler.digest_jobs import manager_digests
 from commands.actions import Action
 from commands.handlers.kpi_intake import ingest
+from digests.blockkit import render_message
 from digests.message import Actions, Form, Message
 from digests.text import render_text
+from storage.db import session_scope
 from storage.models import (
     Delegation,
     KpiAlert,
@@ -25,6 +30,7 @@ from storage.models import (
     ReadingSource,
 )
 from tests.kpi.conftest import KpiCompany
+from tests.scheduler import test_manager_digest_sections as digest_sections
 
 NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)  # 17:00 in Shanghai
 
@@ -299,3 +305,32 @@ def test_typed_ack_and_assign_for_chats_without_buttons(
     stored = session.get(KpiAlert, alert.id)
     assert (stored.acknowledged_by_id, stored.assigned_to_id) == (kc.jun.id, kc.mei.id)
     assert [m.person_id for m in outbox(session, "kpi_alert_assigned")] == [kc.mei.id]
+
+
+def test_feedback_from_the_manager_digest(engine: Engine) -> None:
+    team = digest_sections.build(engine)
+    assert manager_digests(JobRun(engine, AppConfig(), digest_sections.FRIDAY)) == 3
+    digest = digest_sections.digest_of(engine, team.boss)
+    with session_scope(engine) as session:
+        alert = session.exec(select(KpiAlert)).one()
+    ref = str(alert.id)
+    found = digest_sections.buttons(digest)
+    assert ("kpi_alert.ack", ref, f"Acknowledge #{ref}") in found
+    assert ("kpi_feedback.send", ref, f"Feedback #{ref}") in found
+    slack = render_message(digest)["blocks"]
+    elements = [e for b in slack if b["type"] == "actions" for e in b["elements"]]
+    assert len({e["action_id"] for e in elements}) == len(elements)  # unique within a message
+
+    form = digest_sections.click(engine, team, team.boss, "kpi_feedback.send", ref)
+    assert "Feedback to Ana" in render_text(form)
+    sent = digest_sections.click(
+        engine, team, team.boss, "kpi_feedback.send", ref, text="4.6% — keep going"
+    )
+    assert render_text(sent).splitlines()[0] == "Feedback #1 on LOSS_RATE sent to Ana."
+    refused = digest_sections.click(engine, team, team.nia, "kpi_feedback.send", ref, text="Hi")
+    assert refused.is_error
+    with session_scope(engine) as session:
+        note = session.exec(select(KpiFeedback)).one()
+        assert (note.author_id, note.recipient_id, note.alert_id) == (team.boss, team.ana, alert.id)
+        (told,) = session.exec(select(OutboxMessage).where(OutboxMessage.kind == "kpi_feedback"))
+        assert told.person_id == team.ana
