@@ -114,6 +114,8 @@ def _assign(action: Action, ctx: Context, *, usage: str) -> Message:
             alert,
             ctx.t("kpi.alert_actions.already_assigned", ref=alert.id, person=assignee.name),
         )
+    # keyed by the previous assignee too, so handing it back (A -> B -> A) tells A again
+    dedupe_key = f"kpi_alert_assign:{alert.id}:{assignee.id}:{alert.assigned_to_id or 0}"
     alert.assigned_to_id = assignee.id
     ctx.session.add(alert)
     ctx.session.flush()
@@ -132,7 +134,7 @@ def _assign(action: Action, ctx: Context, *, usage: str) -> Message:
         ctx,
         person_id=assignee.id,
         message=told,
-        dedupe_key=f"kpi_alert_assign:{alert.id}:{assignee.id}",
+        dedupe_key=dedupe_key,
         kind="kpi_alert_assigned",
     )
     return _view(ctx, alert, ctx.t("kpi.alert.assigned", ref=alert.id, person=assignee.name))

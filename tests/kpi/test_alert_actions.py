@@ -119,6 +119,10 @@ def test_assign_by_the_manager_tells_the_assignee_and_the_alert_shows_them(
     session.expire_all()
     assert session.get(KpiAlert, alert.id).assigned_to_id == kc.tao.id
     assert [m.person_id for m in outbox(session, "kpi_alert_assigned")] == [kc.mei.id, kc.tao.id]
+    # handed back to Mei: she is told again
+    click(kc.jun.id, "kpi_alert.assign", ref, person="mei@acme.com", other="")
+    told_again = [m.person_id for m in outbox(session, "kpi_alert_assigned")]
+    assert told_again == [kc.mei.id, kc.tao.id, kc.mei.id]
 
 
 def test_the_owner_assigns_in_chinese_and_a_delegate_may_assign(
