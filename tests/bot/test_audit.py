@@ -281,3 +281,24 @@ def test_okrbot_audit_text_and_json(
     bad = run(["audit", "--workspace", "acme", "--since", "yesterday"], database_url, tmp_path)
     assert bad.returncode == 2
     assert "is not a date" in bad.stderr
+
+
+def test_a_kpi_file_import_is_audited_as_import(
+    session: Session, company: Company, database_url: str, tmp_path: Path
+) -> None:
+    readings = tmp_path / "readings.csv"
+    readings.write_text(
+        "kpi,scope,period,value\nSALES,person:ana@acme.com,2026-10,4\nSALES,person:ana@acme.com,2026-11,6\n",
+        encoding="utf-8",
+    )
+    imported = run(["import", "kpi", str(readings), "--workspace", "acme"], database_url, tmp_path)
+    assert imported.returncode == 0, imported.stderr
+    listed = run(["audit", "--workspace", "acme", "--format", "json"], database_url, tmp_path)
+    (entry,) = json.loads(listed.stdout)["entries"]
+    assert (entry["action"], entry["source"], entry["entity"]) == (
+        "kpi_readings",
+        "import",
+        "SALES",
+    )
+    assert entry["after"]["count"] == 2
+    assert {r["period"] for r in entry["after"]["readings"]} == {"2026-10", "2026-11"}
