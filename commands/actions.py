@@ -42,5 +42,10 @@ def run_action(action: Action, ctx: Context) -> Message:
     """Run the handler of an action; an unknown id gets a polite 'this button is stale'."""
     handler = ACTION_HANDLERS.get(action.action_id)
     if handler is None:
+        from commands import dispatch  # handlers register their actions when imported
+
+        dispatch.load_all()
+        handler = ACTION_HANDLERS.get(action.action_id)
+    if handler is None:
         raise CommandError("error.unknown_action")
     return handler(action, ctx)

@@ -14,10 +14,10 @@ from typing import Any
 
 from commands import grammar_audit as audit_grammar
 from commands import grammar_checkin as checkin_grammar
+from commands import grammar_insights as insights
 from commands import grammar_kpi_alert as kpi_alert_grammar
 from commands import grammar_lifecycle as lifecycle
 from commands import grammar_review as review
-from commands import grammar_insights as insights
 from commands import grammar_schedule as schedule
 from commands.types import (
     Command,

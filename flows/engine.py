@@ -110,12 +110,21 @@ def current(ctx: Context) -> FlowRun | None:
     return runs.active(session=ctx.session, workspace_id=ctx.workspace_id, person_id=ctx.person_id)
 
 
+def registered(name: str) -> Flow | None:
+    """The flow called `name`; flows register when their handler module is first imported."""
+    if name not in FLOWS:
+        from commands import dispatch
+
+        dispatch.load_all()
+    return FLOWS.get(name)
+
+
 def answer(ctx: Context, text: str) -> Message | None:
     """Feed a free-text answer to the requester's flow; None when no flow is waiting."""
     run = current(ctx)
     if run is None:
         return None
-    flow = FLOWS.get(run.flow)
+    flow = registered(run.flow)
     if flow is None or run.state not in flow.states:
         runs.finish(session=ctx.session, run=run)
         return None

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from digests.i18n import normalise_locale
 from digests.render import render
-from flows.engine import FLOWS
+from flows.engine import registered
 from storage.models import FlowRun, Person, Workspace
 from storage.repos import flows as runs
 from storage.repos import outbox
@@ -47,7 +47,7 @@ def _notify(
     person: Person | None,
     cache: dict[tuple[str, str, int], str],
 ) -> bool:
-    flow = FLOWS.get(run.flow)
+    flow = registered(run.flow)
     workspace = session.get(Workspace, run.workspace_id)  # loaded with the batch
     if flow is None or run.state not in flow.states or person is None or workspace is None:
         return False  # a form left open (Slack modal, Feishu card) just closes, quietly

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from dataclasses import field as _field
 from typing import Any
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from storage import periods
+from storage.dialect_insert import insert_for
 from storage.models import (
     Department,
     KpiDefinition,
@@ -220,15 +220,13 @@ def write(
     """Insert validated readings; an id stored meanwhile by someone else is skipped, never
     doubled (INSERT … ON CONFLICT DO NOTHING). Returns the rows written, with ids."""
     table = KpiReading.__table__  # type: ignore[attr-defined]
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     written: list[KpiReading] = []
     now = utcnow()
     for start in range(0, len(readings), _CHUNK):
         chunk = readings[start : start + _CHUNK]
         rows = [_row(r, workspace_id, source, recorded_by_id, now) for r in chunk]
         statement = (
-            insert(table)
+            insert_for(session, table)
             .values(rows)
             .on_conflict_do_nothing(index_elements=["workspace_id", "client_id"])
             .returning(table.c.id, table.c.client_id)

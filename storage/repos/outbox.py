@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
+from storage.dialect_insert import insert_for
 from storage.models import OutboxMessage, OutboxStatus
 from storage.types import utcnow
 
@@ -38,10 +38,9 @@ def enqueue(
         "created_at": utcnow(),
     }
     table = OutboxMessage.__table__  # type: ignore[attr-defined]
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
     statement = (
-        insert.values(**values)
+        insert_for(session, table)
+        .values(**values)
         .on_conflict_do_nothing(index_elements=["workspace_id", "dedupe_key"])
         .returning(table.c.id)
     )

@@ -85,3 +85,40 @@ def test_a_bad_config_is_explained(bad: str, tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "app.yaml" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+HEAVY_MODULES = (
+    *("matplotlib", "numpy", "openpyxl", "prometheus_client", "slack_bolt", "lark_oapi"),
+    # other commands' handlers and flows (commands.dispatch names handlers, imports on use)
+    *("commands.handlers.hr_insights", "commands.handlers.okr_review", "flows.scoring"),
+)
+
+
+def test_a_one_command_chat_loads_only_what_it_needs(tmp_path: Path) -> None:
+    """Start-up speed is measured in bench/startup.py; this guards what makes it fast: a chat
+    command imports its own handler, not charts, spreadsheets, metrics or platform SDKs."""
+    url = f"sqlite:///{tmp_path / 'okrbot.db'}"
+    assert run(["demo"], url=url, cwd=tmp_path).returncode == 0
+    env = {k: v for k, v in os.environ.items() if k != "OKRBOT_CONFIG"}
+    env["OKRBOT_DATABASE_URL"] = url
+    probe = (
+        "import atexit, sys\n"
+        f"heavy = {HEAVY_MODULES!r}\n"
+        "atexit.register(lambda: print('LOADED', sorted(m for m in heavy if m in sys.modules)))\n"
+        "sys.argv = ['okrbot', 'chat', '--as', 'ana@example.com']\n"
+        "from bot.cli import main\n"
+        "main()\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        input="/okr\n/okr update KR-1 3\n",
+        text=True,
+        capture_output=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "2 accounts → 3 accounts" in result.stdout
+    assert "LOADED []" in result.stdout
