@@ -6,7 +6,6 @@ other kind as its title and lines (see digests/review_report.py).
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from digests.review_report import (
     sections_for,
     sparkline,
 )
+from storage import table_files
 from storage.models import Metric
 
 COLUMNS = (
@@ -81,23 +81,8 @@ def kr_rows(facts: ReviewFacts) -> list[dict[str, Any]]:
 
 
 def write_table(rows: list[dict[str, Any]], path: Path, file_format: str) -> Path:
-    """CSV (UTF-8 with BOM, so Excel reads Chinese) or XLSX, with the report's columns."""
-    if file_format == "csv":
-        with path.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=COLUMNS)
-            writer.writeheader()
-            writer.writerows(rows)
-        return path
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "review"
-    sheet.append(list(COLUMNS))
-    for row in rows:
-        sheet.append([row[c] for c in COLUMNS])
-    book.save(path)
-    return path
+    """Write the rows as CSV or XLSX under the COLUMNS header."""
+    return table_files.write_table(rows, path, file_format, columns=COLUMNS, sheet_title="review")
 
 
 def _cell(text: str) -> str:

@@ -8,7 +8,6 @@ it out of the building is an explicit choice.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from storage import table_files
 from storage.models import (
     CheckIn,
     Cycle,
@@ -196,22 +196,5 @@ class _Lookup:
 
 
 def write_table(rows: list[dict[str, Any]], path: Path, file_format: str) -> Path:
-    """Write the rows as CSV or XLSX with the COLUMNS header."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if file_format == "csv":
-        with path.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=COLUMNS, restval="")
-            writer.writeheader()
-            writer.writerows(rows)
-        return path
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "okrs"
-    sheet.append(list(COLUMNS))
-    for row in rows:
-        sheet.append([row.get(column) for column in COLUMNS])
-    sheet.freeze_panes = "A2"
-    book.save(path)
-    return path
+    """Write the rows as CSV or XLSX under the COLUMNS header."""
+    return table_files.write_table(rows, path, file_format, columns=COLUMNS, sheet_title="okrs")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from commands.handlers.kpi_assess import assess
+from storage import table_files
 from storage.models import Department, KpiScope, KpiTarget, Person
 
 COLUMNS = (
@@ -66,20 +66,7 @@ def assessment_rows(*, session: Session, workspace_id: int, period: str) -> list
 
 
 def write_table(rows: list[dict[str, Any]], path: Path, file_format: str) -> Path:
-    """Write rows as CSV (UTF-8 with BOM, so Excel reads Chinese names) or XLSX."""
-    if file_format == "csv":
-        with path.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=COLUMNS)
-            writer.writeheader()
-            writer.writerows(rows)
-        return path
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "assessment"
-    sheet.append(list(COLUMNS))
-    for row in rows:
-        sheet.append([row[c] for c in COLUMNS])
-    book.save(path)
-    return path
+    """Write the rows as CSV or XLSX under the COLUMNS header."""
+    return table_files.write_table(
+        rows, path, file_format, columns=COLUMNS, sheet_title="assessment"
+    )

@@ -28,6 +28,7 @@ from storage.models import (
     KpiReading,
     KpiScope,
     KpiTarget,
+    KrKpiLink,
     Objective,
     ObjectiveCarry,
     ObjectiveReview,
@@ -160,6 +161,13 @@ def populate(session: Session) -> Sample:
                 workspace_id=ws_id, from_objective_id=other_obj.id, to_objective_id=obj.id
             ),
             ProcessedEvent(platform=Platform.SLACK, event_id="Ev0123456", created_at=WHEN),
+            KrKpiLink(
+                workspace_id=ws_id,
+                key_result_id=kr.id,
+                kpi_id=target.kpi_id,
+                created_by_id=bid,
+                created_at=WHEN,
+            ),
         ]
     )
     session.flush()
