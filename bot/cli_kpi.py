@@ -56,14 +56,22 @@ def opened(config: Path | None) -> Iterator[Runtime]:
 
 
 def workspace_for(session: Session, runtime: Runtime, slug: str | None) -> Workspace:
-    """The named (or configured) workspace; a clear exit when it does not exist."""
+    """The workspace a CLI command works on: `--workspace`, else `company.workspace`, else the
+    database's only workspace (so `okrbot demo` then `okrbot export …` just works); a clear
+    exit naming the known workspaces otherwise."""
     from storage.repos import workspaces
 
     name = slug or runtime.config.company.workspace
     found = workspaces.get_by_slug(session=session, slug=name)
-    if found is None:
+    if found is not None:
+        return found
+    known = workspaces.list_all(session=session)
+    if slug is None and len(known) == 1:
+        return known[0]
+    if not known:
         raise fail(t("kpi.cli.no_workspace", workspace=name), EXIT_REFUSED)
-    return found
+    slugs = ", ".join(sorted(w.slug for w in known))
+    raise fail(t("kpi.cli.unknown_workspace", workspace=name, known=slugs), EXIT_REFUSED)
 
 
 @token_app.command("create")

@@ -122,3 +122,16 @@ def test_a_one_command_chat_loads_only_what_it_needs(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "2 accounts → 3 accounts" in result.stdout
     assert "LOADED []" in result.stdout
+
+
+def test_after_the_demo_commands_find_its_workspace_without_flags(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'okrbot.db'}"
+    assert run(["demo"], url=url, cwd=tmp_path).returncode == 0
+    exported = run(
+        ["export", "okrs", "--cycle", "2026-Q4", "--format", "csv"], url=url, cwd=tmp_path
+    )
+    assert exported.returncode == 0, exported.stderr
+    assert (tmp_path / "okrs-2026-Q4.csv").read_text(encoding="utf-8-sig").startswith("cycle,")
+    wrong = run(["audit", "--workspace", "nope"], url=url, cwd=tmp_path)
+    assert wrong.returncode == 2
+    assert "There is no workspace “nope”; choose one with --workspace: demo." in wrong.stderr
