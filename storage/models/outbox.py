@@ -46,6 +46,11 @@ class OutboxMessage(SQLModel, table=True):
     platform_ref: str | None = Field(
         default=None, max_length=200, description="where it landed (Slack ts, Feishu message id)"
     )
+    read_at: datetime | None = Field(
+        default=None,
+        sa_type=UTCDateTime,
+        description="when the platform reported it read (Feishu only; Slack does not tell)",
+    )
     in_doubt: bool = Field(
         default=False,
         description="claimed again after a lease expired: a previous send may have landed",
