@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, SQLModel, select
 
 from bot import demo_data as data
+from bot import demo_events
 from storage.models import (
     CheckIn,
     CheckInSource,
@@ -30,6 +31,7 @@ from storage.models import (
     KpiReading,
     KpiTarget,
     Objective,
+    ObjectiveStatus,
     Person,
     Platform,
     ReadingSource,
@@ -99,6 +101,7 @@ class _Seeder:
         # Anything planned for after today is dated at the start of today (UTC) instead.
         self.latest = datetime.combine(today, time.min, tzinfo=UTC)
         self.workspace_id = 0
+        self.workspace: Workspace | None = None
         self.people: dict[str, Person] = {}
         self.departments: dict[str, Department] = {}
         self.cycles: dict[str, Cycle] = {}
@@ -147,7 +150,7 @@ class _Seeder:
             )
             self._add([workspace])
         assert workspace.id is not None
-        self.workspace_id = workspace.id
+        self.workspace, self.workspace_id = workspace, workspace.id
         self.cycles = {c.name: c for c in self._existing(Cycle)}
         for spec in data.CYCLES:
             cycle = self.cycles.get(spec.name) or Cycle(
@@ -248,6 +251,19 @@ class _Seeder:
                 planned.append((kr, row))
         self._add(row for _, row in planned)
         self.session.add_all([c for kr, row in planned for c in self._check_ins(kr, row)])
+        for spec in data.OBJECTIVES:
+            if spec.status is ObjectiveStatus.PENDING:
+                self._submit(objectives[spec.key], spec.owner)
+
+    def _submit(self, objective: Objective, owner: str) -> None:
+        """A pending objective was submitted to its owner's manager when it was written."""
+        assert self.workspace is not None
+        demo_events.submit_for_approval(
+            session=self.session,
+            workspace=self.workspace,
+            objective=objective,
+            owner=self.people[owner],
+        )
 
     def _audit_creation(self, objective: Objective) -> None:
         row = audit.record(
@@ -343,7 +359,15 @@ class _Seeder:
                     parent_id=None if spec.parent is None else targets[spec.parent].id,
                 )
             self._add(targets[t.key] for t in level)
-        self.session.add_all(r for t in data.TARGETS for r in self._readings(t, targets[t.key]))
+        for spec in data.TARGETS:
+            readings = self._readings(spec, targets[spec.key])
+            if spec.key in data.ALERTED_TARGETS:
+                assert self.workspace is not None
+                demo_events.record_readings(
+                    readings, session=self.session, workspace=self.workspace
+                )
+            else:
+                self.session.add_all(readings)
 
     def _readings(self, spec: data.TargetSpec, target: KpiTarget) -> list[KpiReading]:
         """Monthly readings of one target's scope, each recorded on the 2nd of the next month."""

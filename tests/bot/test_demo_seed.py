@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -10,18 +10,25 @@ import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, col, select
 
 from bot.demo_seed import DemoCompany, seed_demo
+from digests.insights import org_health
+from digests.message import Actions, Form, Message
 from storage.db import make_engine
 from storage.models import (
+    ApprovalRequest,
+    ApprovalStatus,
     CheckIn,
     Department,
     Direction,
     KeyResult,
+    KpiAlert,
     KpiReading,
     KpiScope,
     KpiTarget,
     Metric,
     Objective,
     ObjectiveStatus,
+    OutboxMessage,
+    OutboxStatus,
     OwnerType,
     Person,
     Visibility,
@@ -214,6 +221,8 @@ def test_every_timestamp_is_aware_utc(session: Session) -> None:
         for column in table.columns:
             if isinstance(column.type, UTCDateTime):
                 for value in session.execute(sa.select(column)).scalars():
+                    if value is None and column.nullable:  # not happened yet (a decision)
+                        continue
                     assert isinstance(value, datetime)
                     assert value.utcoffset() == timedelta(0), (table.name, column.name)
                     checked += 1
@@ -286,3 +295,94 @@ def test_objectives_are_numbered_in_creation_order(session: Session) -> None:
     assert created == sorted(created)
     numbers = session.exec(select(KeyResult.number).order_by(col(KeyResult.id))).all()
     assert list(numbers) == list(range(1, len(numbers) + 1))
+
+
+def _outbox(session: Session, workspace_id: int, kind: str) -> list[OutboxMessage]:
+    query = select(OutboxMessage).where(
+        OutboxMessage.workspace_id == workspace_id, OutboxMessage.kind == kind
+    )
+    return list(session.exec(query.order_by(col(OutboxMessage.id))))
+
+
+def _buttons(row: OutboxMessage) -> list[str]:
+    message = Message.model_validate_json(row.payload)
+    return [
+        button.label
+        for block in message.blocks
+        if isinstance(block, Actions | Form)
+        for button in block.buttons
+    ]
+
+
+def test_o15_waits_for_li_na_once_with_her_request_queued(session: Session) -> None:
+    company = seed(session)
+    seed(session)
+    ws = company.workspace_id
+    o15 = okrs.objective_by_number(session=session, workspace_id=ws, number=15)
+    tao = people.get_by_email(session=session, workspace_id=ws, email="tao.huang@example.com")
+    li_na = people.get_by_email(session=session, workspace_id=ws, email="li.na@example.com")
+    assert o15 is not None
+    assert tao is not None
+    assert li_na is not None
+    assert (o15.status, o15.owner_person_id) == (ObjectiveStatus.PENDING, tao.id)
+    requests = list(session.exec(select(ApprovalRequest).where(ApprovalRequest.workspace_id == ws)))
+    assert [(r.objective_id, r.requester_id, r.approver_id, r.status) for r in requests] == [
+        (o15.id, tao.id, li_na.id, ApprovalStatus.PENDING)
+    ]
+    assert requests[0].created_at == o15.created_at
+    queued = _outbox(session, ws, "approval_request")
+    assert [(m.person_id, m.dedupe_key, m.status) for m in queued] == [
+        (li_na.id, f"approval:{requests[0].id}:request", OutboxStatus.PENDING)
+    ]
+    assert queued[0].due_at == o15.created_at
+    assert "O-15" in queued[0].payload
+    assert _buttons(queued[0]) == ["Approve", "Request changes", "Reject"]
+    now = datetime.combine(TODAY, datetime.min.time(), tzinfo=UTC)
+    assert org_health.turnaround(session=session, workspace_id=ws, now=now).pending == 1
+
+
+def test_hao_loss_rate_warning_is_one_alert_to_him_and_jun(session: Session) -> None:
+    company = seed(session)
+    seed(session)
+    ws = company.workspace_id
+    hao = people.get_by_email(session=session, workspace_id=ws, email="hao.wang@example.com")
+    jun = people.get_by_email(session=session, workspace_id=ws, email="jun.liu@example.com")
+    loss = kpis.by_code(session=session, workspace_id=ws, code="LOSS_RATE")
+    assert hao is not None
+    assert jun is not None
+    assert loss is not None
+    alerts = list(session.exec(select(KpiAlert).where(KpiAlert.workspace_id == ws)))
+    assert [
+        (a.kpi_id, a.scope, a.person_id, a.owner_id, a.level, a.period, a.value, a.threshold)
+        for a in alerts
+    ] == [(loss.id, KpiScope.PERSON, hao.id, hao.id, "warning", "2026-10", 4.5, 4)]
+    reading = session.get(KpiReading, alerts[0].reading_id)
+    assert reading is not None
+    assert alerts[0].created_at == reading.created_at
+    queued = _outbox(session, ws, "kpi_alert")
+    assert [(m.person_id, m.status) for m in queued] == [
+        (hao.id, OutboxStatus.PENDING),
+        (jun.id, OutboxStatus.PENDING),
+    ]
+    assert _buttons(queued[0]) == ["确认", "指派"]  # Hao and Jun read Chinese
+    assert _buttons(queued[1]) == ["确认", "指派", "发送反馈"]  # the manager may send feedback
+    since = datetime.combine(TODAY, datetime.min.time(), tzinfo=UTC) - timedelta(weeks=4)
+    raised, open_now = org_health.alert_counts(session=session, workspace_id=ws, since=since)
+    assert (raised, open_now) == ({"warning": 1}, 1)
+
+
+def test_hao_alert_recovers_once_his_november_reading_is_in(session: Session) -> None:
+    company = seed(session, date(2026, 12, 10))
+    alerts = list(
+        session.exec(select(KpiAlert).where(KpiAlert.workspace_id == company.workspace_id))
+    )
+    assert [(a.period, a.state.value) for a in alerts] == [("2026-10", "recovered")]
+    assert alerts[0].recovered_at is not None
+    assert alerts[0].recovered_at.date() == date(2026, 12, 2)
+    assert len(_outbox(session, company.workspace_id, "kpi_recovery")) == 2
+
+
+def test_no_alert_before_october_is_recorded(session: Session) -> None:
+    company = seed(session, date(2026, 10, 20))
+    query = select(KpiAlert).where(KpiAlert.workspace_id == company.workspace_id)
+    assert list(session.exec(query)) == []
