@@ -53,11 +53,13 @@ def start_leader(url: str, key: int) -> subprocess.Popen[str]:
     return child
 
 
+# PostgreSQL only: on SQLite one process runs the schedules, so there is no one to take over.
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
 def test_a_contender_takes_over_when_the_leader_is_killed(
     engine: Engine, database_url: str
 ) -> None:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("one process on SQLite: there is no one to take over from")
+    assert engine.dialect.name == "postgresql"
     key = random.randrange(1, 2**40)  # no clash with other tests sharing the server
     contender = LeaderLock(engine, key=key)
     child = start_leader(database_url, key)
