@@ -6,6 +6,7 @@ from sqlmodel import col, select
 
 from commands import permissions
 from commands.context import Context
+from commands.handlers.okr_lineage import carry_lines
 from commands.types import CommandError, OkrList, OkrShow, OkrUpdate, Value, ValueKind
 from commands.views import format_kr_value, kr_numbers, objective_percent, objective_view
 from digests.message import Message
@@ -121,6 +122,7 @@ def okr_show(command: OkrShow, ctx: Context) -> Message:
             for when, ref, note in notes[:3]
         ],
         adjustments=adjustment_notes(ctx, krs),
+        carried=carry_lines(ctx, objective),
     )
 
 

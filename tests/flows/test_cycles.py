@@ -270,3 +270,24 @@ def test_the_owner_hears_once_where_her_objective_went(engine: Engine, org: Org)
     ]
     assert inbox(engine, org.boss) == []  # the company objective has no owning person
     assert sum("Time to review 2026-Q4" in text for text in inbox(engine, org.ana)) == 1
+
+
+def test_show_says_where_a_carried_objective_came_from_and_went(engine: Engine, org: Org) -> None:
+    ask(engine, org.boss, "/okr cycle open 2027-Q1 2027-01-01 2027-03-31")
+    ask(engine, org.boss, f"/okr carry O-{org.ana_open}")
+    [(copy, _)] = _objectives_in(engine, "2027-Q1")
+    original = ask(engine, org.ana, f"/okr show O-{org.ana_open}")
+    assert f"Continues in 2027-Q1 as O-{copy.number}" in original
+    assert "Carried from" not in original
+    carried = ask(engine, org.ana, f"/okr show O-{copy.number}")
+    assert f"Carried from O-{org.ana_open} (2026-Q4)" in carried
+    assert "Continues in" not in carried
+    assert f"结转自 O-{org.ana_open}（2026-Q4）" in ask(
+        engine, org.hana, f"/okr 查看 O-{copy.number}"
+    )
+    assert f"已结转到 2027-Q1，继续为 O-{copy.number}" in ask(
+        engine, org.hana, f"/okr 查看 O-{org.ana_open}"
+    )
+    untouched = ask(engine, org.ana, f"/okr show O-{org.ana_done}")
+    assert "Carried from" not in untouched
+    assert "Continues in" not in untouched
