@@ -17,6 +17,7 @@ from bot.scheduler.context import JobRun
 from bot.scheduler.digest_jobs import hr_digests, manager_digests
 from bot.scheduler.flow_expiry_job import expire_flows, expiry_triggers
 from bot.scheduler.kpi_pull_job import kpi_pulls, pull_triggers
+from bot.scheduler.read_receipts_job import read_receipt_triggers, read_receipts
 from bot.scheduler.retention_job import retention, retention_triggers
 from storage.db import session_scope
 from storage.models import Person, SchedulePreference, Workspace
@@ -67,6 +68,13 @@ JOBS: dict[str, JobSpec] = {
         JobSpec("flow_expiry", expire_flows, lambda c: [], expiry_triggers, "idle flow(s) closed"),
         JobSpec("kpi_pull", kpi_pulls, lambda c: [], pull_triggers, "new KPI reading(s)"),
         JobSpec("retention", retention, lambda c: [], retention_triggers, "row(s) expired"),
+        JobSpec(
+            "read_receipts",
+            read_receipts,
+            lambda c: [],
+            read_receipt_triggers,
+            "message(s) newly marked read",
+        ),
     )
 }
 

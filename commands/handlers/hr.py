@@ -17,7 +17,7 @@ from commands.types import CommandError, HrBroadcast, HrStatus
 from digests.i18n import normalise_locale
 from digests.message import Message
 from digests.render import render
-from storage.models import Broadcast, Person, Workspace
+from storage.models import Broadcast, OutboxStatus, Person, Platform, Workspace
 from storage.repos import audit, broadcasts, outbox
 
 
@@ -172,6 +172,7 @@ def hr_status(command: HrStatus, ctx: Context) -> Message:
     for person_id, reason in status.dead:
         person = ctx.session.get(Person, person_id)
         dead.append((person.name if person else f"#{person_id}", reason or "?"))
+    read, read_of = _reads(ctx, row)
     return ctx.render(
         "broadcast_status",
         broadcast_id=row.id,
@@ -181,11 +182,23 @@ def hr_status(command: HrStatus, ctx: Context) -> Message:
         delivered=status.delivered,
         pending=status.pending,
         dead=dead,
-        read=status.read,
+        read=read,
+        read_of=read_of,
+        read_platform=ctx.workspace.platform.value,
         responded=status.responded,
         reminders=row.reminders,
         waiting=len(status.non_responders),
     )
+
+
+def _reads(ctx: Context, row: Broadcast) -> tuple[int | None, int]:
+    """(read, delivered) on Feishu, which reports reads (the read_receipts job fills
+    read_at); (None, delivered) elsewhere."""
+    found = broadcasts.rows(session=ctx.session, broadcast=row)
+    delivered = [r for r in found if r.status is OutboxStatus.SENT]
+    if ctx.workspace.platform is not Platform.FEISHU:
+        return None, len(delivered)
+    return sum(r.read_at is not None for r in delivered), len(delivered)
 
 
 @register("hr_broadcast.remind")

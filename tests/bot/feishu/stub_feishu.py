@@ -1,6 +1,6 @@
 """A stand-in for Feishu's Open API: a threaded HTTP server that records each call and
-answers JSON (tenant token, messages, image uploads, contact users and departments,
-long-connection endpoint); each call keeps its raw body bytes too.
+answers JSON (tenant token, messages, who read a message, image uploads, contact users and
+departments, long-connection endpoint); each call keeps its raw body bytes too.
 `throttle_next` makes the next message send answer 429 with code 99991400 once."""
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ class StubFeishu:
     calls: list[Call] = field(default_factory=list)
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     departments: dict[str, dict[str, Any]] = field(default_factory=dict)  # by open id
+    reads: dict[str, list[str]] = field(default_factory=dict)  # message id -> open ids read
     throttle_next: bool = False
     images: int = 0
     condition: threading.Condition = field(default_factory=threading.Condition)
@@ -64,6 +65,17 @@ class StubFeishu:
         if path == "/open-apis/im/v1/images" and method == "POST":
             self.images += 1
             return 200, ok | {"data": {"image_key": f"img_v3_stub{self.images}"}}, {}
+        if path.startswith("/open-apis/im/v1/messages/") and path.endswith("/read_users"):
+            readers = [
+                {
+                    "user_id_type": query.get("user_id_type", "open_id"),
+                    "user_id": open_id,
+                    "timestamp": "1795000000000",
+                    "tenant_key": "stub-tenant",
+                }
+                for open_id in self.reads.get(path.split("/")[-2], [])
+            ]
+            return 200, ok | {"data": self._page(readers, query)}, {}
         if path.startswith("/open-apis/im/v1/messages/") and method == "PATCH":
             return 200, ok | {"data": {}}, {}
         if path == "/open-apis/contact/v3/users/find_by_department":
