@@ -16,8 +16,6 @@ from lark_oapi.api.im.v1 import ReadUsersMessageRequest
 from bot.feishu.pacing import Pacer
 from bot.feishu.retry import is_rate_limited, with_retry
 
-PAGE_SIZE = 100  # the API's largest page
-
 # One pacer per process for read-receipt queries, within the app-wide 50/s and 1,000/min.
 PACER = Pacer()
 
@@ -63,12 +61,8 @@ def read_users(
     readers: dict[str, datetime] = {}
     token: str | None = None
     while True:
-        builder = (
-            ReadUsersMessageRequest.builder()
-            .message_id(message_id)
-            .user_id_type("open_id")
-            .page_size(PAGE_SIZE)
-        )
+        # Feishu's default page size: a direct message has at most one reader anyway.
+        builder = ReadUsersMessageRequest.builder().message_id(message_id).user_id_type("open_id")
         if token:
             builder = builder.page_token(token)
         response = _page(client, builder.build(), pacer, sleep)
