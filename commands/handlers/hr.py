@@ -17,7 +17,7 @@ from commands.types import CommandError, HrBroadcast, HrStatus
 from digests.i18n import normalise_locale
 from digests.message import Message
 from digests.render import render
-from storage.models import Broadcast, OutboxStatus, Person, Platform, Workspace
+from storage.models import Broadcast, Person, Platform, Workspace
 from storage.repos import audit, broadcasts, outbox
 
 
@@ -167,12 +167,15 @@ def hr_status(command: HrStatus, ctx: Context) -> Message:
         if found is None:
             raise CommandError("hr.status.none")
         row = found
-    status = broadcasts.status(session=ctx.session, broadcast=row)
+    status = broadcasts.status(
+        session=ctx.session,
+        broadcast=row,
+        reports_reads=ctx.workspace.platform is Platform.FEISHU,
+    )
     dead = []
     for person_id, reason in status.dead:
         person = ctx.session.get(Person, person_id)
         dead.append((person.name if person else f"#{person_id}", reason or "?"))
-    read, read_of = _reads(ctx, row)
     return ctx.render(
         "broadcast_status",
         broadcast_id=row.id,
@@ -182,23 +185,13 @@ def hr_status(command: HrStatus, ctx: Context) -> Message:
         delivered=status.delivered,
         pending=status.pending,
         dead=dead,
-        read=read,
-        read_of=read_of,
+        read=status.read,
+        read_of=status.delivered,
         read_platform=ctx.workspace.platform.value,
         responded=status.responded,
         reminders=row.reminders,
         waiting=len(status.non_responders),
     )
-
-
-def _reads(ctx: Context, row: Broadcast) -> tuple[int | None, int]:
-    """(read, delivered) on Feishu, which reports reads (the read_receipts job fills
-    read_at); (None, delivered) elsewhere."""
-    found = broadcasts.rows(session=ctx.session, broadcast=row)
-    delivered = [r for r in found if r.status is OutboxStatus.SENT]
-    if ctx.workspace.platform is not Platform.FEISHU:
-        return None, len(delivered)
-    return sum(r.read_at is not None for r in delivered), len(delivered)
 
 
 @register("hr_broadcast.remind")

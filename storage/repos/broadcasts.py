@@ -218,7 +218,8 @@ def responders(
 
 @dataclass
 class Status:
-    """How a broadcast went. `read` is None: neither Slack nor Feishu DMs report it to us."""
+    """How a broadcast went. `read` counts delivered messages the platform reported read
+    (Feishu does, through the read_receipts job); None where the platform never tells."""
 
     audience: int
     delivered: int
@@ -229,9 +230,11 @@ class Status:
     non_responders: list[int] = field(default_factory=list)
 
 
-def status(*, session: Session, broadcast: Broadcast) -> Status:
-    """Counts over the broadcast's outbox rows, and who has responded since it went out."""
+def status(*, session: Session, broadcast: Broadcast, reports_reads: bool = False) -> Status:
+    """Counts over the broadcast's outbox rows, and who has responded since it went out.
+    `reports_reads`: the workspace's platform tells which messages were read."""
     found = rows(session=session, broadcast=broadcast)
+    delivered = [row for row in found if row.status is OutboxStatus.SENT]
     people = [row.person_id for row in found]
     since = broadcast.confirmed_at or broadcast.created_at
     answered = responders(
@@ -239,7 +242,7 @@ def status(*, session: Session, broadcast: Broadcast) -> Status:
     )
     return Status(
         audience=len(found),
-        delivered=sum(row.status is OutboxStatus.SENT for row in found),
+        delivered=len(delivered),
         pending=sum(row.status in (OutboxStatus.PENDING, OutboxStatus.SENDING) for row in found),
         dead=[
             (row.person_id, row.last_error or "")
@@ -247,6 +250,7 @@ def status(*, session: Session, broadcast: Broadcast) -> Status:
             if row.status is OutboxStatus.DEAD
         ],
         responded=len(answered),
+        read=sum(row.read_at is not None for row in delivered) if reports_reads else None,
         non_responders=[p for p in people if p not in answered],
     )
 
