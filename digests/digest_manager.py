@@ -34,6 +34,8 @@ class TeamFacts:
     managers: dict[int, Person] = field(default_factory=dict)
     alerts: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # open, by owner
     approvals: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # by approver
+    # what a section computes once for the whole batch (e.g. the forecasts), by section name
+    computed: dict[str, Any] = field(default_factory=dict)
 
 
 def load_facts(

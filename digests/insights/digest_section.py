@@ -19,16 +19,14 @@ if TYPE_CHECKING:  # digest_manager imports this module to list the section
     from digests.digest_manager import TeamFacts
 
 LIMIT = 5
-# The latest batch's records and forecasts: batches are built one after another, so one entry
-# is enough; keyed by the facts object itself, never by value.
-_latest: tuple[TeamFacts, dict[int, list[history.KrRecord]], dict[int, Forecast]] | None = None
+Loaded = tuple[dict[int, list[history.KrRecord]], dict[int, Forecast]]
 
 
-def _load(facts: TeamFacts) -> tuple[dict[int, list[history.KrRecord]], dict[int, Forecast]]:
-    global _latest
-    cached = _latest
-    if cached is not None and cached[0] is facts:
-        return cached[1], cached[2]
+def _load(facts: TeamFacts) -> Loaded:
+    """The batch's KR histories by owner and their forecasts, computed once per batch."""
+    cached: Loaded | None = facts.computed.get("forecast_misses")
+    if cached is not None:
+        return cached
     krs = [kr for owned in facts.krs.values() for kr in owned]
     session = object_session(krs[0]) if krs else None
     by_owner: dict[int, list[history.KrRecord]] = {}
@@ -45,7 +43,7 @@ def _load(facts: TeamFacts) -> tuple[dict[int, list[history.KrRecord]], dict[int
         shown = [r for r in records if r.id in visible]
         found = forecast_many([r.series for r in shown])
         forecasts = {r.id: f for r, f in zip(shown, found, strict=True)}
-    _latest = (facts, by_owner, forecasts)
+    facts.computed["forecast_misses"] = (by_owner, forecasts)
     return by_owner, forecasts
 
 
