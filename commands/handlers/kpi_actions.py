@@ -14,7 +14,7 @@ from sqlmodel import col, select
 from commands import permissions
 from commands.actions import Action, register
 from commands.context import Context
-from commands.handlers import kpi_alert_view, kpi_alerts, kpi_feedback
+from commands.handlers import kpi_alert_notices, kpi_alert_view, kpi_alerts, kpi_feedback
 from commands.notify import notify
 from commands.types import CommandError, KpiAlertAct
 from digests.i18n import translate
@@ -115,7 +115,8 @@ def _assign(action: Action, ctx: Context, *, usage: str) -> Message:
             ctx.t("kpi.alert_actions.already_assigned", ref=alert.id, person=assignee.name),
         )
     # keyed by the previous assignee too, so handing it back (A -> B -> A) tells A again
-    dedupe_key = f"kpi_alert_assign:{alert.id}:{assignee.id}:{alert.assigned_to_id or 0}"
+    previous_id = alert.assigned_to_id
+    dedupe_key = f"kpi_alert_assign:{alert.id}:{assignee.id}:{previous_id or 0}"
     alert.assigned_to_id = assignee.id
     ctx.session.add(alert)
     ctx.session.flush()
@@ -137,6 +138,7 @@ def _assign(action: Action, ctx: Context, *, usage: str) -> Message:
         dedupe_key=dedupe_key,
         kind="kpi_alert_assigned",
     )
+    kpi_alert_notices.tell_others(ctx, alert, assignee=assignee, previous_id=previous_id)
     return _view(ctx, alert, ctx.t("kpi.alert.assigned", ref=alert.id, person=assignee.name))
 
 

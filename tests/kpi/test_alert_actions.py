@@ -176,7 +176,8 @@ def test_others_are_refused_and_nothing_changes(
     assert "There is no alert #999." in render_text(click(kc.jun.id, "kpi_alert.assign", "999"))
     session.expire_all()
     assert session.get(KpiAlert, alert.id).assigned_to_id == kc.mei.id
-    assert len(session.exec(select(OutboxMessage)).all()) == before + 1  # Mei's, once
+    # Mei's, and Hao's (Jun assigned his alert), once each
+    assert len(session.exec(select(OutboxMessage)).all()) == before + 2
 
 
 def test_feedback_from_the_alert_is_kept_and_the_employee_replies(
@@ -338,3 +339,53 @@ def test_feedback_from_the_manager_digest(engine: Engine) -> None:
         assert (note.author_id, note.recipient_id, note.alert_id) == (team.boss, team.ana, alert.id)
         (told,) = session.exec(select(OutboxMessage).where(OutboxMessage.kind == "kpi_feedback"))
         assert told.person_id == team.ana
+
+
+def notices(session: Session) -> list[tuple[int | None, str]]:
+    """Who was told of a reassignment, and the first line they read."""
+    return [
+        (m.person_id, render_text(Message.model_validate_json(m.payload)).splitlines()[0])
+        for m in outbox(session, "kpi_alert_reassigned")
+    ]
+
+
+def test_reassignment_tells_the_owner_and_the_previous_assignee_once(
+    engine: Engine, session: Session, kc: KpiCompany
+) -> None:
+    alert = raise_alert(session, kc)
+    ref = str(alert.id)
+    click = Clicker(engine, kc)
+
+    # the manager assigns Hao's alert: Hao (who reads Chinese) is told, in Chinese
+    click(kc.jun.id, "kpi_alert.assign", ref, person="mei@acme.com")
+    owner_zh = f"Jun Li 把你的 LOSS_RATE 预警 #{ref} 指派给了 Mei Chen。"
+    assert notices(session) == [(kc.hao.id, owner_zh)]
+    (owner_notice,) = outbox(session, "kpi_alert_reassigned")
+    assert "→ 已指派给 Mei Chen" in render_text(Message.model_validate_json(owner_notice.payload))
+
+    # taken from Mei: Mei (English) and Hao are told; a re-submit tells no one again
+    click(kc.jun.id, "kpi_alert.assign", ref, other="Tao Wu")
+    click(kc.jun.id, "kpi_alert.assign", ref, other="Tao Wu")
+    assert notices(session)[1:] == [
+        (kc.hao.id, f"Jun Li 把你的 LOSS_RATE 预警 #{ref} 指派给了 Tao Wu。"),
+        (kc.mei.id, f"Jun Li reassigned the LOSS_RATE alert #{ref} from you to Tao Wu."),
+    ]
+
+    # the owner reassigns himself: only Tao, whose alert it was, is told
+    click(kc.hao.id, "kpi_alert.assign", ref, person="mei@acme.com")
+    assert notices(session)[3:] == [
+        (kc.tao.id, f"Hao Wang reassigned the LOSS_RATE alert #{ref} from you to Mei Chen."),
+    ]
+
+    # handed to the owner: he hears "assigned to you" only; Mei hears it was taken
+    click(kc.jun.id, "kpi_alert.assign", ref, other="hao@acme.com")
+    assert notices(session)[4:] == [
+        (kc.mei.id, f"Jun Li reassigned the LOSS_RATE alert #{ref} from you to Hao Wang."),
+    ]
+    # ... and taken from the owner again: one notice to him, as the owner
+    click(kc.jun.id, "kpi_alert.assign", ref, other="mei@acme.com")
+    assert notices(session)[5:] == [
+        (kc.hao.id, f"Jun Li 把你的 LOSS_RATE 预警 #{ref} 指派给了 Mei Chen。"),
+    ]
+    assigned = [m.person_id for m in outbox(session, "kpi_alert_assigned")]
+    assert assigned == [kc.mei.id, kc.tao.id, kc.mei.id, kc.hao.id, kc.mei.id]
