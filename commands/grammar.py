@@ -70,6 +70,7 @@ CONFIDENCE_ALIASES: dict[str, Confidence] = {
 
 _KR_REF = re.compile(r"^(?:kr-?|#)?(\d{1,9})$", re.IGNORECASE)
 _OBJECTIVE_REF = re.compile(r"^(?:o-?|#)?(\d{1,9})$", re.IGNORECASE)
+_KR_ONLY_REF = re.compile(r"^kr-?(\d{1,9})$", re.IGNORECASE)  # `KR-n` only, not a bare number
 _KPI_CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 
 
@@ -193,6 +194,9 @@ def _parse_okr_edit(args: Args) -> Command:
 
 def _parse_decision(decision: str) -> Parser:
     def parse_decision(args: Args) -> Command:
+        kr = _KR_ONLY_REF.match(args.tokens[0].norm) if args.tokens else None
+        if kr is not None:
+            return OkrDecide(decision, None, args.rest_from(1), kr_number=int(kr[1]))
         number = _objective_number(args, f"okr.{decision}")
         return OkrDecide(decision, number, args.rest_from(1))
 

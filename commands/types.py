@@ -85,8 +85,9 @@ class OkrEdit:
 @dataclass(frozen=True)
 class OkrDecide:
     decision: str
-    objective_number: int
+    objective_number: int | None
     comment: str | None = None
+    kr_number: int | None = None  # `/okr approve KR-n`: that KR's pending adjustment
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from commands.actions import Action, register
 from commands.context import Context
 from commands.types import CommandError, FlowCancel, OkrDecide, OkrEdit, OkrNew
 from digests.message import Message
-from flows import approval, drafts, engine, okr_form
+from flows import approval, drafts, engine, okr_form, typed_decision
 from flows.okr_new import NEW_OKR
 from storage.models import ApprovalRequest, Objective, ObjectiveStatus, OwnerType, Platform
 from storage.repos import okrs
@@ -57,11 +57,13 @@ def okr_edit(command: OkrEdit, ctx: Context) -> Message:
 
 
 def okr_decide(command: OkrDecide, ctx: Context) -> Message:
-    """`/okr approve|changes|reject O-n [comment]`: the typed twin of the buttons."""
-    objective = _own_objective(ctx, command.objective_number, f"okr.{command.decision}")
-    request = approval.pending_or_lazy(ctx, objective)
-    if request is None:
-        raise CommandError("flows.approval.nothing_pending", {"ref": f"O-{objective.number}"})
+    """`/okr approve|changes|reject O-n|KR-n [comment]`: the typed twin of the buttons."""
+    usage = f"okr.{command.decision}"
+    if command.kr_number is not None:
+        request = typed_decision.for_kr(ctx, command.kr_number, usage)
+    else:
+        objective = _own_objective(ctx, command.objective_number or 0, usage)
+        request = typed_decision.for_objective(ctx, objective, command.decision)
     return approval.decide(ctx, request, command.decision, command.comment)
 
 

@@ -8,6 +8,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from commands.actions import Action
+from flows import adjust
 from storage.models import (
     ApprovalKind,
     ApprovalRequest,
@@ -229,3 +230,104 @@ def test_chinese_one_line_adjustment(
     sent = ask(engine, ana, "/okr 调整 KR-1 8 客户订单翻倍")
     assert "你对 KR-1“Sign EV accounts”的调整已提交给 Lara Lead 审批" in sent
     assert "必须填写原因" in ask(engine, ana, "/okr 调整 KR-1 8")
+
+
+def two_adjustments(engine: Engine, session: Session, team: Team, kr: KeyResult) -> None:
+    """KR-1 and KR-2 of Ana's O-2 both wait for Lara's decision on a change."""
+    objective = session.get(Objective, kr.objective_id)
+    assert objective is not None
+    factories.key_result(session, objective, team.ana, "Open EV depots", target=4, unit="depots")
+    session.commit()
+    assert "is with Lara Lead" in ask(engine, team.ana, "/okr adjust KR-1 8 the order doubled")
+    assert "is with Lara Lead" in ask(engine, team.ana, "/okr adjust KR-2 6 two more sites")
+
+
+def targets(engine: Engine) -> dict[int, float]:
+    with Session(engine) as session:
+        return {kr.number: kr.target_value for kr in session.exec(select(KeyResult))}
+
+
+def pending_refs(engine: Engine) -> list[str]:
+    with Session(engine) as session:
+        query = select(ApprovalRequest).where(ApprovalRequest.status == ApprovalStatus.PENDING)
+        return [str(adjust.proposal_json(r)["ref"]) for r in session.exec(query)]
+
+
+def test_typing_kr_n_decides_that_krs_adjustment_only(
+    engine: Engine, session: Session, team: Team, kr: KeyResult
+) -> None:
+    two_adjustments(engine, session, team, kr)
+    request = inbox(engine, team.lara)[-1]
+    assert "Or type: /okr approve KR-2 · /okr changes KR-2 COMMENT · /okr reject KR-2" in request
+    listed = ask(engine, team.lara, "/okr approve O-2")
+    assert listed.startswith(
+        "O-2 has 2 pending requests: KR-1 adjustment, KR-2 adjustment"
+        " — use /okr approve KR-1 or /okr approve KR-2."
+    )
+    assert targets(engine) == {1: 5, 2: 4}  # no guess was made
+    assert pending_refs(engine) == ["KR-1", "KR-2"]
+
+    decided = ask(engine, team.lara, "/okr approve KR-2 fine by me")
+    assert "Approved KR-2 “Open EV depots” for Ana Lima" in decided
+    assert targets(engine) == {1: 5, 2: 6}
+    assert pending_refs(engine) == ["KR-1"]
+    told = inbox(engine, team.ana)[-1]
+    assert "Lara Lead approved your change to KR-2 “Open EV depots”" in told
+    assert "fine by me" in told
+    assert "KR-2 has nothing waiting for a decision." in ask(engine, team.lara, "/okr reject KR-2")
+    # with one request left, O-2 decides it as before; full-width KR refs work in Chinese
+    sent_back = ask(engine, team.lara, "/okr 退回 ＫＲ－１ 先确认订单")
+    assert "Sent KR-1 “Sign EV accounts” back to Ana Lima for changes" in sent_back
+    assert pending_refs(engine) == []
+    assert targets(engine) == {1: 5, 2: 6}
+    assert "There is no key result KR-9" in ask(engine, team.lara, "/okr approve KR-9")
+
+
+def test_several_pending_requests_are_listed_in_chinese_and_the_objective_too(
+    engine: Engine, session: Session, team: Team, kr: KeyResult
+) -> None:
+    two_adjustments(engine, session, team, kr)
+    lara = session.get(type(team.lara), team.lara.id)
+    assert lara is not None
+    lara.locale = "zh-CN"
+    session.add(lara)
+    session.commit()
+    listed = ask(engine, lara, "/okr 驳回 O-2")
+    assert listed.startswith(
+        "O-2 有 2 个待审批的请求：KR-1 的调整、KR-2 的调整。"
+        "请输入 /okr 驳回 KR-1 或 /okr 驳回 KR-2。"
+    )
+    # an objective's own request waiting beside a KR change: both named, nothing guessed
+    objective = session.get(Objective, kr.objective_id)
+    assert objective is not None
+    session.add(
+        ApprovalRequest(
+            workspace_id=team.workspace.id or 0,
+            objective_id=objective.id or 0,
+            requester_id=team.ana.id or 0,
+            approver_id=team.lara.id,
+            created_at=objective.created_at,
+        )
+    )
+    session.commit()
+    english = ask(engine, team.hana, "/okr approve O-2")  # HR may decide too
+    assert english.startswith(
+        "O-2 has 3 pending requests: KR-1 adjustment, KR-2 adjustment, the objective"
+        " — use /okr approve KR-1 or /okr approve KR-2 (for the objective itself,"
+    )
+    assert targets(engine) == {1: 5, 2: 4}
+
+
+def test_typed_decisions_by_others_are_refused_as_before(
+    engine: Engine, session: Session, team: Team, kr: KeyResult
+) -> None:
+    propose(engine, team)
+    refusal = "Only Ana Lima's manager (or their delegate, or HR) can decide on KR-1"
+    assert refusal in ask(engine, team.bob, "/okr approve KR-1")
+    assert refusal in ask(engine, team.bob, "/okr approve O-2")
+    assert refusal in ask(engine, team.ana, "/okr approve KR-1 self-approved")
+    assert "Nothing was changed" in ask(engine, team.bob, "/okr reject KR-1 no")
+    assert current(engine).target_value == 5
+    assert pending_refs(engine) == ["KR-1"]
+    assert "Approved KR-1" in ask(engine, team.lara, "/okr approve KR-1")
+    assert current(engine).target_value == 8
