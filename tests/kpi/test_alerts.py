@@ -95,4 +95,9 @@ def test_buttons_acknowledge_assign_and_feedback(
     )
     assert "已发送给 Jun Li" in reply
     kinds = [k for k, _ in _outbox(session)]
-    assert kinds[-3:] == ["kpi_alert_assigned", "kpi_feedback", "kpi_feedback_reply"]
+    assert kinds[-4:] == [
+        "kpi_alert_assigned",
+        "kpi_alert_reassigned",  # Hao is told Jun assigned his alert
+        "kpi_feedback",
+        "kpi_feedback_reply",
+    ]
