@@ -16,9 +16,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, SQLModel, select
 
-from storage.models import AuditLog, Person, PersonIdentity, Platform
+from storage.models import Person, PersonIdentity, Platform
 from storage.privacy_export import owned_ids, people_with_email, person_conditions
 from storage.repos import audit
 from storage.types import utcnow
@@ -230,13 +230,3 @@ def _sweep(connection: Connection, replacements: dict[str, str]) -> dict[str, in
             if count:
                 changed[table.name] = changed.get(table.name, 0) + count
     return changed
-
-
-def recent_erasures(*, session: Session, workspace_id: int) -> list[AuditLog]:
-    """The audit entries of erasures in a workspace, newest first."""
-    query = (
-        select(AuditLog)
-        .where(AuditLog.workspace_id == workspace_id, AuditLog.action == "privacy.erase")
-        .order_by(col(AuditLog.id).desc())
-    )
-    return list(session.exec(query))

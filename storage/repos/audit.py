@@ -48,17 +48,6 @@ def record(
     return row
 
 
-def recent(*, session: Session, workspace_id: int, limit: int = 50) -> list[AuditLog]:
-    """The newest audit rows of a workspace."""
-    query = (
-        select(AuditLog)
-        .where(AuditLog.workspace_id == workspace_id)
-        .order_by(col(AuditLog.id).desc())
-        .limit(limit)
-    )
-    return list(session.exec(query))
-
-
 def search(
     *,
     session: Session,

@@ -30,7 +30,6 @@ from storage.repos.schedule import CLOSED_OBJECTIVES, active_people
 
 KIND = "broadcast"
 REMINDER_KIND = "broadcast_reminder"
-SIMPLE_AUDIENCES = ("everyone", "managers", "no-checkin", "no-okrs")
 
 
 class AudienceError(ValueError):
@@ -253,12 +252,3 @@ def status(*, session: Session, broadcast: Broadcast, reports_reads: bool = Fals
         read=sum(row.read_at is not None for row in delivered) if reports_reads else None,
         non_responders=[p for p in people if p not in answered],
     )
-
-
-def count_rows(*, session: Session, workspace_id: int, prefix: str) -> int:
-    """How many outbox rows have keys starting with `prefix` (for tests and the CLI)."""
-    query = select(sa.func.count()).where(
-        OutboxMessage.workspace_id == workspace_id,
-        col(OutboxMessage.dedupe_key).startswith(prefix),
-    )
-    return int(session.exec(query).one())

@@ -73,16 +73,6 @@ def mark_sent(*, session: Session, message: OutboxMessage, platform_ref: str | N
     session.add(message)
 
 
-def count_by_status(*, session: Session, workspace_id: int) -> dict[OutboxStatus, int]:
-    """How many messages are in each state (for status pages and metrics)."""
-    rows = session.exec(
-        select(OutboxMessage.status, sa.func.count())
-        .where(OutboxMessage.workspace_id == workspace_id)
-        .group_by(OutboxMessage.status)
-    )
-    return {OutboxStatus(status): int(count) for status, count in rows}
-
-
 def claim(
     *,
     session: Session,
