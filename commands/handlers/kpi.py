@@ -6,7 +6,7 @@ from typing import Any
 
 from commands import permissions
 from commands.context import Context
-from commands.handlers import kpi_chart, kpi_intake
+from commands.handlers import kpi_alerts, kpi_chart, kpi_intake
 from commands.types import CommandError, KpiList, KpiRecord, KpiShow, Value, ValueKind
 from digests.formatting import number
 from digests.message import Message
@@ -30,13 +30,9 @@ def kpi_name(ctx: Context, kpi: KpiDefinition) -> str:
 
 
 def _scope_label(ctx: Context, target: KpiTarget) -> str:
-    if target.scope is KpiScope.COMPANY:
-        return ctx.t("kpi.scope.company")
-    if target.scope is KpiScope.DEPARTMENT and target.department_id is not None:
-        department = ctx.session.get(Department, target.department_id)
-        return department.name if department else "?"
-    person = ctx.session.get(Person, target.person_id) if target.person_id else None
-    return person.name if person else "?"
+    return kpi_alerts.scope_name(
+        ctx.session, target.scope, target.department_id, target.person_id, ctx.locale
+    )
 
 
 def _latest(ctx: Context, kpi: KpiDefinition, target: KpiTarget) -> KpiReading | None:
