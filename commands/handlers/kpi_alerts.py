@@ -61,14 +61,14 @@ def evaluate(
 
 def scope_target(session: Session, reading: KpiReading) -> KpiTarget | None:
     """The target of the reading's scope that covers its period."""
-    candidates = [
-        t
-        for t in kpis.targets(
-            session=session, workspace_id=reading.workspace_id, kpi_id=reading.kpi_id
-        )
-        if (t.scope, t.department_id, t.person_id)
-        == (reading.scope, reading.department_id, reading.person_id)
-    ]
+    candidates = kpis.scope_targets(
+        session=session,
+        workspace_id=reading.workspace_id,
+        kpi_id=reading.kpi_id,
+        scope=reading.scope,
+        department_id=reading.department_id,
+        person_id=reading.person_id,
+    )
     return kpis.target_for_period(candidates, reading.period)
 
 

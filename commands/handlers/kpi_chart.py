@@ -39,14 +39,14 @@ def trend_chart(ctx: Context, kpi: KpiDefinition, target: KpiTarget, title: str)
     labels = sorted({r.period for r in readings})[-PERIODS:]
     if not labels:
         return None
-    candidates = [
-        t
-        for t in kpis.targets(
-            session=ctx.session, workspace_id=ctx.workspace_id, kpi_id=kpi.id or 0
-        )
-        if (t.scope, t.department_id, t.person_id)
-        == (target.scope, target.department_id, target.person_id)
-    ]
+    candidates = kpis.scope_targets(
+        session=ctx.session,
+        workspace_id=ctx.workspace_id,
+        kpi_id=kpi.id or 0,
+        scope=target.scope,
+        department_id=target.department_id,
+        person_id=target.person_id,
+    )
     points = []
     for label in labels:
         goal = kpis.target_for_period(candidates, label)

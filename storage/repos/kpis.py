@@ -38,6 +38,30 @@ def targets(*, session: Session, workspace_id: int, kpi_id: int) -> list[KpiTarg
     return list(session.exec(query))
 
 
+def scope_targets(
+    *,
+    session: Session,
+    workspace_id: int,
+    kpi_id: int,
+    scope: KpiScope,
+    department_id: int | None,
+    person_id: int | None,
+) -> list[KpiTarget]:
+    """The targets of one scope of a KPI (each period it was set for), in `targets` order."""
+    query = (
+        select(KpiTarget)
+        .where(
+            KpiTarget.workspace_id == workspace_id,
+            KpiTarget.kpi_id == kpi_id,
+            KpiTarget.scope == scope,
+            KpiTarget.department_id == department_id,
+            KpiTarget.person_id == person_id,
+        )
+        .order_by(col(KpiTarget.parent_id).is_not(None), col(KpiTarget.id))
+    )
+    return list(session.exec(query))
+
+
 def person_targets(*, session: Session, workspace_id: int, person_id: int) -> list[KpiTarget]:
     """The targets set for one person, across KPIs."""
     query = select(KpiTarget).where(
