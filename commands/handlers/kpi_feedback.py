@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from commands import permissions
 from commands.context import Context
+from commands.handlers.kpi_alert_view import locale_of
 from commands.notify import notify
 from commands.types import CommandError, KpiFeedbackReply, KpiFeedbackSend
-from digests.i18n import normalise_locale, translate
+from digests.i18n import translate
 from digests.message import Message
 from digests.render import render
 from storage.models import KpiDefinition, KpiFeedback, Person
@@ -20,11 +21,6 @@ def _text(text: str, usage: str) -> str:
     if not cleaned:
         raise CommandError("kpi.feedback.empty", usage=usage)
     return cleaned[:MAX_TEXT]
-
-
-def _locale(person: Person, ctx: Context) -> str:
-    """A notification is written in its reader's language, not the sender's."""
-    return normalise_locale(person.locale, normalise_locale(ctx.workspace.language))
 
 
 def send(
@@ -63,7 +59,7 @@ def send(
         person_id=recipient_id,
         message=render(
             "kpi_feedback",
-            locale=_locale(recipient, ctx),
+            locale=locale_of(recipient, ctx.workspace),
             ref=note.id,
             author=ctx.person.name,
             subject=subject,
@@ -99,7 +95,7 @@ def reply(ctx: Context, *, feedback_id: int, text: str) -> Message:
     ctx.session.add(answer)
     ctx.session.flush()
     author = ctx.session.get(Person, note.author_id)
-    locale = _locale(author, ctx) if author else ctx.locale
+    locale = locale_of(author, ctx.workspace) if author else ctx.locale
     notify(
         ctx,
         person_id=note.author_id,
