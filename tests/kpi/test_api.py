@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 
 import httpx
@@ -88,12 +87,9 @@ def test_a_batch_of_1000_then_the_same_batch_again(
     client, token = api
     auth = {"Authorization": f"Bearer {token}"}
     batch = {"readings": [_reading(n) for n in range(1000)]}
-    started = time.perf_counter()
     first = client.post(URL, json=batch, headers=auth)
-    elapsed = time.perf_counter() - started
     assert first.status_code == 200, first.text
-    assert first.json()["created"] == 1000
+    assert first.json() == {"created": 1000, "duplicates": 0, "alerts": 0, "recoveries": 0}
     again = client.post(URL, json=batch, headers=auth)
-    assert again.json() | {} == {"created": 0, "duplicates": 1000, "alerts": 0, "recoveries": 0}
+    assert again.json() == {"created": 0, "duplicates": 1000, "alerts": 0, "recoveries": 0}
     assert session.exec(select(func.count()).select_from(KpiReading)).one() == 1000
-    assert elapsed < 30
