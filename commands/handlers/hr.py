@@ -6,9 +6,10 @@ a repeated `… confirm` or a resend after a crash enqueue the same keys, so nob
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from commands import permissions
 from commands.actions import Action, register
@@ -47,9 +48,40 @@ def send(
     """Enqueue the broadcast for its audience (resolved now); how many rows were new."""
     assert workspace.id is not None
     assert broadcast.id is not None
+    broadcast_id = broadcast.id
     people = audience_of(
         session=session, workspace_id=workspace.id, spec=broadcast.audience, now=now
     )
+    queued = _enqueue(
+        session=session,
+        workspace=workspace,
+        people=people,
+        key=lambda person_id: broadcasts.key(broadcast_id, person_id),
+        kind=broadcasts.KIND,
+        text=broadcast.text,
+        sender=sender,
+        reminder=False,
+    )
+    broadcast.confirmed_at = broadcast.confirmed_at or now
+    broadcast.audience_size = max(broadcast.audience_size, len(people))
+    session.add(broadcast)
+    return queued
+
+
+def _enqueue(
+    *,
+    session: Session,
+    workspace: Workspace,
+    people: list[Person],
+    key: Callable[[int], str],
+    kind: str,
+    text: str,
+    sender: str,
+    reminder: bool,
+) -> int:
+    """One outbox row a person under `key(person_id)`, rendered once per locale; how many
+    rows were new."""
+    assert workspace.id is not None
     payloads: dict[str, str] = {}
     queued = 0
     for person in people:
@@ -57,21 +89,24 @@ def send(
         locale = normalise_locale(person.locale, normalise_locale(workspace.language))
         if locale not in payloads:
             message = render(
-                "broadcast", locale=locale, text=broadcast.text, sender=sender, reminder=False
+                "broadcast", locale=locale, text=text, sender=sender, reminder=reminder
             )
             payloads[locale] = message.model_dump_json()
         queued += outbox.enqueue(
             session=session,
             workspace_id=workspace.id,
             person_id=person.id,
-            dedupe_key=broadcasts.key(broadcast.id, person.id),
-            kind=broadcasts.KIND,
+            dedupe_key=key(person.id),
+            kind=kind,
             payload=payloads[locale],
         )
-    broadcast.confirmed_at = broadcast.confirmed_at or now
-    broadcast.audience_size = max(broadcast.audience_size, len(people))
-    session.add(broadcast)
     return queued
+
+
+def _people(session: Session, person_ids: list[int]) -> dict[int, Person]:
+    """The people with these ids, by id (one query)."""
+    found = session.exec(select(Person).where(col(Person.id).in_(person_ids)))
+    return {person.id or 0: person for person in found}
 
 
 def _send(ctx: Context, row: Broadcast) -> Message:
@@ -172,10 +207,11 @@ def hr_status(command: HrStatus, ctx: Context) -> Message:
         broadcast=row,
         reports_reads=ctx.workspace.platform is Platform.FEISHU,
     )
-    dead = []
-    for person_id, reason in status.dead:
-        person = ctx.session.get(Person, person_id)
-        dead.append((person.name if person else f"#{person_id}", reason or "?"))
+    names = {
+        person_id: person.name
+        for person_id, person in _people(ctx.session, [p for p, _ in status.dead]).items()
+    }
+    dead = [(names.get(p, f"#{p}"), reason or "?") for p, reason in status.dead]
     return ctx.render(
         "broadcast_status",
         broadcast_id=row.id,
@@ -199,29 +235,22 @@ def remind_clicked(action: Action, ctx: Context) -> Message:
     """A reminder round to everyone in the audience who has not responded yet."""
     row = _broadcast(ctx, action.value)
     assert row.id is not None
+    broadcast_id = row.id
     waiting = broadcasts.status(session=ctx.session, broadcast=row).non_responders
     if not waiting:
         return _note(ctx, "hr.remind.nobody", ref=row.id)
     round_ = row.reminders + 1
-    payloads: dict[str, str] = {}
-    for person_id in waiting:
-        person = ctx.session.get(Person, person_id)
-        locale = normalise_locale(
-            person.locale if person else None, normalise_locale(ctx.workspace.language)
-        )
-        if locale not in payloads:
-            message = render(
-                "broadcast", locale=locale, text=row.text, sender=ctx.person.name, reminder=True
-            )
-            payloads[locale] = message.model_dump_json()
-        outbox.enqueue(
-            session=ctx.session,
-            workspace_id=ctx.workspace_id,
-            person_id=person_id,
-            dedupe_key=broadcasts.reminder_key(row.id, round_, person_id),
-            kind=broadcasts.REMINDER_KIND,
-            payload=payloads[locale],
-        )
+    people = _people(ctx.session, waiting)
+    _enqueue(
+        session=ctx.session,
+        workspace=ctx.workspace,
+        people=[people[p] for p in waiting if p in people],
+        key=lambda person_id: broadcasts.reminder_key(broadcast_id, round_, person_id),
+        kind=broadcasts.REMINDER_KIND,
+        text=row.text,
+        sender=ctx.person.name,
+        reminder=True,
+    )
     row.reminders = round_
     ctx.session.add(row)
     _audit(ctx, row, "broadcast_reminded", len(waiting))

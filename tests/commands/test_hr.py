@@ -266,6 +266,16 @@ def test_status_counts_and_remind_the_rest(engine: Engine, org: Org) -> None:
     assert sorted(reminders) == sorted(
         (f"broadcast:1:remind:1:{p.id}", p.id) for p in (org.boss, org.bob)
     )
+    with Session(engine) as session:  # each reminder in its reader's language
+        payloads = {
+            row.person_id: row.payload
+            for row in session.exec(
+                select(OutboxMessage).where(OutboxMessage.kind == "broadcast_reminder")
+            )
+        }
+    assert "HR 提醒" in payloads[org.bob.id or 0]
+    assert "Reminder from HR" in payloads[org.boss.id or 0]
+    assert all("Q4 reviews due Friday" in payload for payload in payloads.values())
     assert "Reminder round 2" in click(engine, org.hr, "hr_broadcast.remind", "1")
     assert re.search(r"Delivered:\s+2", say(engine, org.hr, "/hr status"))  # reminders apart
 
