@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlmodel import col, select
 
 from commands import permissions
@@ -12,6 +14,7 @@ from commands.views import format_kr_value, kr_numbers, objective_percent, objec
 from digests.message import Message
 from flows.kr_history import adjustment_notes
 from storage.models import (
+    CheckIn,
     Cycle,
     CycleState,
     KeyResult,
@@ -88,6 +91,27 @@ def _visible_objective(ctx: Context, number: int) -> Objective:
     return objective
 
 
+def _latest_notes(
+    ctx: Context, krs: list[KeyResult], limit: int = 3
+) -> list[tuple[datetime, str, str]]:
+    """The newest check-in notes on these KRs (when, `KR-n`, note), in one query."""
+    refs = {kr.id: f"KR-{kr.number}" for kr in krs if kr.id is not None}
+    if not refs:
+        return []
+    query = (
+        select(CheckIn.created_at, CheckIn.key_result_id, CheckIn.note)
+        .where(
+            CheckIn.workspace_id == ctx.workspace_id,
+            col(CheckIn.key_result_id).in_(list(refs)),
+            col(CheckIn.note).is_not(None),
+            CheckIn.note != "",
+        )
+        .order_by(col(CheckIn.created_at).desc(), col(CheckIn.id).desc())
+        .limit(limit)
+    )
+    return [(when, refs[kr_id], note or "") for when, kr_id, note in ctx.session.exec(query)]
+
+
 def okr_show(command: OkrShow, ctx: Context) -> Message:
     """One objective with its KRs, owner, alignment and latest notes."""
     objective = _visible_objective(ctx, command.objective_number)
@@ -99,13 +123,6 @@ def okr_show(command: OkrShow, ctx: Context) -> Message:
     parent = (
         ctx.session.get(Objective, objective.parent_id) if objective.parent_id is not None else None
     )
-    notes = []
-    for kr in krs:
-        history = okrs.check_ins(
-            session=ctx.session, workspace_id=ctx.workspace_id, key_result_id=kr.id or 0
-        )
-        notes += [(c.created_at, f"KR-{kr.number}", c.note) for c in history if c.note]
-    notes.sort(reverse=True)
     owner = owners.get(objective.owner_person_id or 0)
     return ctx.render(
         "okr_show",
@@ -119,7 +136,7 @@ def okr_show(command: OkrShow, ctx: Context) -> Message:
         ),
         notes=[
             {"ref": ref, "note": note, "date": when.astimezone(ctx.timezone).strftime("%m-%d")}
-            for when, ref, note in notes[:3]
+            for when, ref, note in _latest_notes(ctx, krs)
         ],
         adjustments=adjustment_notes(ctx, krs),
         carried=carry_lines(ctx, objective),
