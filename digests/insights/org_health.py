@@ -8,13 +8,13 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from statistics import median
 
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from digests.insights import history
 from digests.insights.forecast import Forecast, forecast_many
-from digests.insights.stats import median
 from storage.models import (
     ApprovalRequest,
     Confidence,

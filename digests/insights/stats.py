@@ -1,4 +1,4 @@
-"""Small robust statistics: median, Theil–Sen line, ranks, Spearman's ρ and its p-value.
+"""Small robust statistics: the Theil–Sen line, ranks, Spearman's ρ and its p-value.
 
 The p-value is exact (the permutation distribution of Σd², counted once per n and cached) up to
 EXACT_MAX pairs — a quarter's weekly changes. The usual t approximation is far too small in the
@@ -12,17 +12,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from functools import cache
+from statistics import median
 
 EXACT_MAX = 14
-
-
-def median(values: Sequence[float]) -> float:
-    """The median of a non-empty sequence."""
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    if len(ordered) % 2:
-        return ordered[middle]
-    return (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def theil_sen(xs: Sequence[float], ys: Sequence[float]) -> tuple[float, float] | None:
