@@ -15,6 +15,8 @@ from commands.types import CommandError, HrInsights
 from digests.formatting import percent_text
 from digests.insights import org_health
 from digests.message import Message
+from storage import periods
+from storage.models import Frequency
 from storage.progress import percent
 
 MAX_DEPARTMENTS = 10
@@ -35,8 +37,7 @@ def _duration(ctx: Context, hours: float | None) -> str:
 
 
 def _week_label(rate: org_health.WeekRate) -> str:
-    year, week, _ = rate.week_start.isocalendar()
-    return f"{year}-W{week:02d}"
+    return periods.current(Frequency.WEEKLY, rate.week_start.date())
 
 
 def view(ctx: Context, health: org_health.OrgHealth) -> dict[str, Any]:
