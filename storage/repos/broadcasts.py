@@ -25,6 +25,7 @@ from storage.models import (
     OutboxStatus,
     Person,
     Role,
+    Workspace,
 )
 from storage.repos.schedule import CLOSED_OBJECTIVES, active_people
 
@@ -106,8 +107,6 @@ def _department_ids(session: Session, workspace_id: int, names: str) -> set[int]
 
 def week_start(*, session: Session, workspace_id: int, now: datetime) -> datetime:
     """Monday 00:00 of this week in the workspace's time zone."""
-    from storage.models import Workspace
-
     workspace = session.get(Workspace, workspace_id)
     zone = ZoneInfo((workspace.timezone if workspace else None) or "UTC")
     local = now.astimezone(zone)
