@@ -36,11 +36,9 @@ def _load(facts: TeamFacts) -> Loaded:
             session=session, workspace_id=krs[0].workspace_id, owner_ids=sorted(facts.krs)
         )
         visible = {kr.id for kr in krs}  # the digest's own visibility rules already applied
-        for record in records:
-            if record.id not in visible:
-                continue
-            by_owner.setdefault(record.owner_id, []).append(record)
         shown = [r for r in records if r.id in visible]
+        for record in shown:
+            by_owner.setdefault(record.owner_id, []).append(record)
         found = forecast_many([r.series for r in shown])
         forecasts = {r.id: f for r, f in zip(shown, found, strict=True)}
     facts.computed["forecast_misses"] = (by_owner, forecasts)
