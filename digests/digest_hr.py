@@ -11,11 +11,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from digests.insights import history
 from storage.models import (
     CheckIn,
     Cycle,
     CycleState,
-    Department,
     Objective,
     ObjectiveStatus,
     OwnerType,
@@ -36,10 +36,7 @@ def department_completion(
 ) -> list[dict[str, Any]]:
     """[{name, done, total, approved, objectives}] per department: people with a check-in in
     7 days as done; the active cycle's objectives (of its people, and its own) as approved."""
-    names = {
-        d.id: d.name
-        for d in session.exec(select(Department).where(Department.workspace_id == workspace_id))
-    }
+    names = history.department_names(session=session, workspace_id=workspace_id)
     recent = (
         select(CheckIn.person_id)
         .where(
