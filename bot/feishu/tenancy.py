@@ -9,10 +9,10 @@ from sqlmodel import Session
 
 from bot.config import AppConfig
 from bot.identity import PlatformProfile, Speaker, Stranger, resolve_person
+from bot.tenancy import link_workspace
 from digests.i18n import normalise_locale
 from storage.db import session_scope
 from storage.models import Platform, Workspace
-from storage.repos import workspaces
 
 FEISHU_LANGUAGE = "zh-CN"  # Chinese first: the default for a new Feishu tenant
 
@@ -20,24 +20,12 @@ FEISHU_LANGUAGE = "zh-CN"  # Chinese first: the default for a new Feishu tenant
 def workspace_for_tenant(*, session: Session, config: AppConfig, tenant_key: str) -> Workspace:
     """The workspace of a tenant: the one linked to it; else the configured company
     workspace while it belongs to no platform yet; else a new workspace (Chinese first)."""
-    linked = workspaces.get_by_platform(
-        session=session, platform=Platform.FEISHU, external_id=tenant_key
-    )
-    if linked is not None:
-        return linked
-    company = workspaces.get_by_slug(session=session, slug=config.company.workspace)
-    if company is not None and company.platform == Platform.CONSOLE:
-        company.platform, company.external_id = Platform.FEISHU, tenant_key
-        session.add(company)
-        session.flush()
-        return company
-    return workspaces.ensure(
+    return link_workspace(
         session=session,
-        slug=f"feishu-{tenant_key.lower()}"[:64],
-        name=tenant_key,
+        config=config,
         platform=Platform.FEISHU,
         external_id=tenant_key,
-        timezone=config.company.timezone,
+        name=tenant_key,
         language=FEISHU_LANGUAGE,
     )
 

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from bot.config import AppConfig
 from bot.identity import PlatformProfile, Speaker, Stranger, resolve_person
+from bot.tenancy import link_workspace
 from digests.i18n import normalise_locale
 from storage.db import session_scope
 from storage.models import Platform, Workspace
@@ -33,24 +34,12 @@ def workspace_for_team(*, session: Session, config: AppConfig, team_id: str) -> 
 def link_team(*, session: Session, config: AppConfig, team_id: str, team_name: str) -> Workspace:
     """The workspace of a newly installed Slack team: the company workspace on the first
     install, a new workspace (tenant) for every other team."""
-    found = workspaces.get_by_platform(
-        session=session, platform=Platform.SLACK, external_id=team_id
-    )
-    if found is not None:
-        return found
-    company = workspaces.get_by_slug(session=session, slug=config.company.workspace)
-    if company is not None and company.platform == Platform.CONSOLE:
-        company.platform, company.external_id = Platform.SLACK, team_id
-        session.add(company)
-        session.flush()
-        return company
-    return workspaces.ensure(
+    return link_workspace(
         session=session,
-        slug=f"slack-{team_id.lower()}"[:64],
-        name=team_name or team_id,
+        config=config,
         platform=Platform.SLACK,
         external_id=team_id,
-        timezone=config.company.timezone,
+        name=team_name or team_id,
         language=config.company.language,
     )
 

@@ -1,0 +1,40 @@
+"""Which okrbot workspace a platform team (Slack) or tenant (Feishu) belongs to."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from bot.config import AppConfig
+from storage.models import Platform, Workspace
+from storage.repos import workspaces
+
+
+def link_workspace(
+    *,
+    session: Session,
+    config: AppConfig,
+    platform: Platform,
+    external_id: str,
+    name: str,
+    language: str,
+) -> Workspace:
+    """The workspace linked to this team or tenant; else the configured company workspace,
+    adopted while it belongs to no platform yet (the first install); else a new workspace."""
+    linked = workspaces.get_by_platform(session=session, platform=platform, external_id=external_id)
+    if linked is not None:
+        return linked
+    company = workspaces.get_by_slug(session=session, slug=config.company.workspace)
+    if company is not None and company.platform == Platform.CONSOLE:
+        company.platform, company.external_id = platform, external_id
+        session.add(company)
+        session.flush()
+        return company
+    return workspaces.ensure(
+        session=session,
+        slug=f"{platform.value}-{external_id.lower()}"[:64],
+        name=name,
+        platform=platform,
+        external_id=external_id,
+        timezone=config.company.timezone,
+        language=language,
+    )
