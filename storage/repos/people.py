@@ -101,7 +101,9 @@ def find(*, session: Session, workspace_id: int, query: str) -> list[Person]:
     ).all()
     if by_identity:
         return list(by_identity)
-    by_local = session.exec(base.where(col(Person.email).like(f"{lowered}@%"))).all()
+    by_local = session.exec(
+        base.where(col(Person.email).startswith(f"{lowered}@", autoescape=True))
+    ).all()
     if by_local:
         return list(by_local)
     return list(session.exec(base.where(sa.func.lower(Person.name) == lowered)).all())
