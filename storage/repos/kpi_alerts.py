@@ -34,16 +34,6 @@ def get(*, session: Session, workspace_id: int, alert_id: int) -> KpiAlert | Non
     return alert if alert is not None and alert.workspace_id == workspace_id else None
 
 
-def alerts_of_kpi(*, session: Session, workspace_id: int, kpi_id: int) -> list[KpiAlert]:
-    """Every alert of a KPI, newest first."""
-    query = (
-        select(KpiAlert)
-        .where(KpiAlert.workspace_id == workspace_id, KpiAlert.kpi_id == kpi_id)
-        .order_by(col(KpiAlert.id).desc())
-    )
-    return list(session.exec(query))
-
-
 def has_later_reading(*, session: Session, reading: KpiReading) -> bool:
     """True when the scope already has a reading for a later period (this one is a back-fill)."""
     query = select(KpiReading.id).where(
@@ -61,16 +51,3 @@ def feedback(*, session: Session, workspace_id: int, feedback_id: int) -> KpiFee
     """A feedback note of the workspace by id."""
     row = session.get(KpiFeedback, feedback_id)
     return row if row is not None and row.workspace_id == workspace_id else None
-
-
-def feedback_thread(*, session: Session, workspace_id: int, root_id: int) -> list[KpiFeedback]:
-    """A feedback note and its replies, oldest first."""
-    query = (
-        select(KpiFeedback)
-        .where(
-            KpiFeedback.workspace_id == workspace_id,
-            (col(KpiFeedback.id) == root_id) | (col(KpiFeedback.reply_to_id) == root_id),
-        )
-        .order_by(col(KpiFeedback.id))
-    )
-    return list(session.exec(query))

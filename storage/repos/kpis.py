@@ -104,10 +104,3 @@ def readings_for_scope(
         .limit(limit)
     )
     return list(session.exec(query))
-
-
-def add_reading(*, session: Session, reading: KpiReading) -> KpiReading:
-    """Store a reading in the caller's transaction."""
-    session.add(reading)
-    session.flush()
-    return reading
