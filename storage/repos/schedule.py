@@ -106,7 +106,7 @@ def last_check_in(
     result: dict[int, datetime] = {}
     for person_id, at in session.exec(query):
         if at is not None:
-            result[int(person_id)] = _aware(at)
+            result[int(person_id)] = at
     return result
 
 
@@ -125,11 +125,5 @@ def prompts_since(
     )
     found: dict[int, list[datetime]] = defaultdict(list)
     for person_id, at in session.exec(query):
-        found[int(person_id)].append(_aware(at))
+        found[int(person_id)].append(at)
     return found
-
-
-def _aware(value: datetime) -> datetime:
-    from datetime import UTC
-
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
