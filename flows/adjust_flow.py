@@ -12,12 +12,11 @@ from commands.grammar_checkin import MAX_REASON
 from commands.types import CommandError
 from digests.message import Message
 from flows import adjust, approval, engine
-from flows.engine import Flow, State, Step, register
+from flows.engine import SUBMIT_WORDS, Flow, State, Step, register
 from storage.models import ApprovalKind, ApprovalRequest, ApprovalStatus, KeyResult, Objective
 from storage.repos import audit, people
 
 FLOW_NAME = "okr_adjust"
-SUBMIT_WORDS = frozenset({"submit", "yes", "ok", "send", "提交", "确认", "是"})
 MIN_REASON = 3
 
 

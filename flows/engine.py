@@ -20,6 +20,9 @@ from storage.models import FlowRun
 from storage.repos import flows as runs
 
 CANCEL_WORDS = frozenset({"cancel", "/cancel", "stop", "取消", "算了", "退出流程"})
+# Answers several flows share: confirm what was summed up; keep the value already there.
+SUBMIT_WORDS = frozenset({"submit", "yes", "ok", "send", "提交", "确认", "是"})
+KEEP_WORDS = frozenset({"keep", "same", "保持", "不变"})
 DEFAULT_IDLE = timedelta(minutes=1440)
 _idle = [DEFAULT_IDLE]  # app.yaml `flows.idle_timeout_minutes`, set by `configure`
 

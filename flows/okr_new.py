@@ -9,13 +9,11 @@ from commands.context import Context
 from commands.types import CommandError
 from digests.message import Message
 from flows import approval, drafts, engine
-from flows.engine import Flow, State, Step, register
+from flows.engine import KEEP_WORDS, SUBMIT_WORDS, Flow, State, Step, register
 from storage.models import Objective, ObjectiveStatus, OwnerType
 from storage.repos import people
 
-KEEP_WORDS = frozenset({"keep", "same", "保持", "不变"})
 DONE_WORDS = frozenset({"done", "finish", "完成", "好了", "结束"})
-SUBMIT_WORDS = frozenset({"submit", "yes", "ok", "send", "提交", "确认", "是"})
 
 
 def ask(ctx: Context, key: str, hint: str | None = None, **params: Any) -> Message:

@@ -18,14 +18,13 @@ from commands.types import CommandError
 from commands.views import format_kr_value, kr_numbers
 from digests.message import Message
 from flows import engine, review_store
-from flows.engine import Flow, Handle, Prompt, State, Step, register
+from flows.engine import KEEP_WORDS, Flow, Handle, Prompt, State, Step, register
 from storage.models import KeyResult, Objective, Person
 from storage.progress import percent, progress
 
 ACCEPT_WORDS = frozenset(
     {"ok", "okay", "yes", "y", "accept", "好", "好的", "可以", "行", "是", "确认"}
 )
-KEEP_WORDS = frozenset({"keep", "same", "保持", "不变"})
 SKIP_WORDS = frozenset({"-", "skip", "none", "no", "跳过", "无", "没有"})
 MAX_NOTE = 4000
 OWNER, MANAGER = "owner", "manager"
