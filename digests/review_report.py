@@ -75,6 +75,11 @@ def default_cycle(*, session: Session, workspace_id: int, today: date) -> Cycle 
     return in_review or okrs.current_cycle(session=session, workspace_id=workspace_id, today=today)
 
 
+def kr_numbers(kr: KeyResult, value: float) -> KrNumbers:
+    """What progress needs of this KR, at `value`."""
+    return KrNumbers(kr.metric, kr.start_value, kr.target_value, value, kr.direction)
+
+
 @dataclass
 class KrLine:
     kr: KeyResult
@@ -84,11 +89,7 @@ class KrLine:
 
     def shares(self) -> list[float]:
         """Progress (0..1) after each value."""
-        kr = self.kr
-        return [
-            progress(KrNumbers(kr.metric, kr.start_value, kr.target_value, v, kr.direction))
-            for v in self.values
-        ]
+        return [progress(kr_numbers(self.kr, v)) for v in self.values]
 
 
 @dataclass
@@ -268,19 +269,15 @@ def kr_view(line: KrLine) -> dict[str, Any]:
     }
 
 
-def _numbers(kr: KeyResult) -> tuple[Any, ...]:
-    return (kr.metric, kr.start_value, kr.target_value, kr.current_value, kr.direction)
-
-
 def kr_percent(kr: KeyResult) -> float:
     """The KR's progress now, in percent (one decimal)."""
-    return percent(progress(KrNumbers(*_numbers(kr))))
+    return percent(progress(kr_numbers(kr, kr.current_value)))
 
 
 def objective_view(line: ObjectiveLine) -> dict[str, Any]:
     """Template data for one objective of the report, with its KRs and notes."""
     objective, review = line.objective, line.review
-    shares = [(progress(KrNumbers(*_numbers(k.kr))), k.kr.weight) for k in line.krs]
+    shares = [(progress(kr_numbers(k.kr, k.kr.current_value)), k.kr.weight) for k in line.krs]
     return {
         "ref": f"O-{objective.number}",
         "title": objective.title,
