@@ -13,22 +13,12 @@ from sqlmodel import Session
 
 from bot.scheduler.context import JobRun, checkin_slot, locale_of, paused, zone_of
 from bot.scheduler.slots import Slot, week_key
+from commands.views import kr_view
 from digests.insights.prompt import prompt_flags
 from digests.render import render
 from storage.db import session_scope
-from storage.models import KeyResult, Person, Workspace
-from storage.progress import KrNumbers, percent, progress
+from storage.models import Person, Workspace
 from storage.repos import outbox, schedule, workspaces
-
-
-def _kr_view(kr: KeyResult) -> dict[str, object]:
-    numbers = KrNumbers(kr.metric, kr.start_value, kr.target_value, kr.current_value, kr.direction)
-    return {
-        "ref": f"KR-{kr.number}",
-        "title": kr.title,
-        "percent": percent(progress(numbers)),
-        "confidence": kr.confidence.value,
-    }
 
 
 def _queue(
@@ -81,7 +71,7 @@ def checkin_prompts(run: JobRun) -> int:
                     "checkin_prompt",
                     "checkin_prompt",
                     name=person.name,
-                    krs=[_kr_view(kr) for kr in todo],
+                    krs=[kr_view(kr) for kr in todo],
                     forecasts=prompt_flags(
                         session=session,
                         workspace_id=workspace.id,

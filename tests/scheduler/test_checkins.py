@@ -11,6 +11,7 @@ from sqlmodel import select
 from bot.config import AppConfig, CheckinConfig
 from bot.scheduler.checkins import checkin_prompts, escalations, nudges
 from bot.scheduler.context import JobRun
+from digests.message import Message, Progress
 from storage.db import session_scope
 from storage.models import CheckIn, Confidence, KeyResult, OutboxMessage, Person
 from storage.repos import schedule
@@ -150,3 +151,22 @@ def test_nudge_then_escalation_after_missed_prompts(engine: Engine) -> None:
     assert manager is not None
     assert manager.id == ids["boss"]
     assert escalated.dedupe_key.endswith(f":{ids['ny']}")
+
+
+def test_the_prompt_shows_each_stale_kr_with_its_progress_and_confidence(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        ws = factories.workspace(session)
+        person = factories.person(session, ws, "li@example.com", timezone="Asia/Shanghai")
+        obj = factories.objective(session, ws, factories.cycle(session, ws), person)
+        kr = factories.key_result(
+            session, obj, person, "Ship 100 stores", current=40, confidence=Confidence.AT_RISK
+        )
+        kr.updated_at = OLD
+    assert run(engine, datetime(2026, 10, 26, 2, 0, tzinfo=UTC)) == 1
+    with session_scope(engine) as session:
+        (row,) = session.exec(select(OutboxMessage)).all()
+        message = Message.model_validate_json(row.payload)
+    bars = [block for block in message.blocks if isinstance(block, Progress)]
+    assert [(bar.label, bar.percent, bar.status) for bar in bars] == [
+        ("KR-1 Ship 100 stores", 40.0, "at_risk")
+    ]
