@@ -101,12 +101,16 @@ def test_only_the_same_group_is_paired() -> None:
 
 
 def test_weeks_without_a_kpi_reading_are_left_out() -> None:
-    kr, kpi, _ = planted(12)
+    kr, kpi, steps = planted(12)
     gappy = Subject(
         kpi.key, kpi.group, {w: v for i, (w, v) in enumerate(kpi.weekly.items()) if i not in (3, 7)}
     )
-    xs, _ = changes(kr.weekly, gappy.weekly)
-    assert len(xs) == 11 - 4  # each missing week removes the change into and out of it
+    xs, ys = changes(kr.weekly, gappy.weekly)
+    # each missing week removes the change into and out of it: weeks 3, 4, 7 and 8 go
+    kept = (1, 2, 5, 6, 9, 10, 11)
+    levels = list(kpi.weekly.values())
+    assert xs == pytest.approx([steps[i] for i in kept])
+    assert ys == pytest.approx([levels[i] - levels[i - 1] for i in kept])
 
 
 def test_kr_keeps_its_value_between_check_ins() -> None:
