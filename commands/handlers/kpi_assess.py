@@ -28,6 +28,22 @@ class Assessed:
     kpis: dict[str, KpiDefinition]
 
 
+def scope_value(
+    session: Session, kpi: KpiDefinition, target: KpiTarget, period: str
+) -> float | None:
+    """The value of a target's scope over `period` (its readings aggregated), None without."""
+    readings = kpis.readings_for_scope(
+        session=session,
+        workspace_id=target.workspace_id,
+        kpi_id=kpi.id or 0,
+        scope=target.scope,
+        department_id=target.department_id,
+        person_id=target.person_id,
+        limit=400,
+    )
+    return kpi_assessment.period_value(readings, period, kpi.aggregation)
+
+
 def assess(*, session: Session, person: Person, period: str) -> Assessed:
     """One person's assessment for a period, from their person-level KPI targets."""
     settings = kpi_settings.current()
@@ -43,16 +59,7 @@ def assess(*, session: Session, person: Person, period: str) -> Assessed:
         kpi = session.get(KpiDefinition, kpi_id)
         if target is None or kpi is None:
             continue
-        readings = kpis.readings_for_scope(
-            session=session,
-            workspace_id=person.workspace_id,
-            kpi_id=kpi_id,
-            scope=target.scope,
-            department_id=None,
-            person_id=person.id,
-            limit=400,
-        )
-        value = kpi_assessment.period_value(readings, period, kpi.aggregation)
+        value = scope_value(session, kpi, target, period)
         goal = target.target
         if kpi.aggregation is Aggregation.SUM:
             goal *= kpi_assessment.periods_in(period, kpi.frequency)

@@ -7,25 +7,13 @@ from typing import Any
 from commands import permissions
 from commands.context import Context
 from commands.handlers.kpi import _known_kpi, _scope_label, kpi_name
+from commands.handlers.kpi_assess import scope_value
 from commands.types import KpiTree
 from digests.formatting import number
 from digests.message import Message
-from storage import kpi_assessment, kpi_cascade, kpi_math, periods
-from storage.models import KpiDefinition, KpiScope, KpiTarget
+from storage import kpi_cascade, kpi_math, periods
+from storage.models import KpiScope, KpiTarget
 from storage.repos import kpis
-
-
-def _value(ctx: Context, kpi: KpiDefinition, target: KpiTarget, period: str) -> float | None:
-    readings = kpis.readings_for_scope(
-        session=ctx.session,
-        workspace_id=ctx.workspace_id,
-        kpi_id=kpi.id or 0,
-        scope=target.scope,
-        department_id=target.department_id,
-        person_id=target.person_id,
-        limit=400,
-    )
-    return kpi_assessment.period_value(readings, period, kpi.aggregation)
 
 
 def kpi_tree(command: KpiTree, ctx: Context) -> Message:
@@ -59,7 +47,7 @@ def kpi_tree(command: KpiTree, ctx: Context) -> Message:
         hidden = target.scope is KpiScope.PERSON and not permissions.can_view_person_kpis(
             ctx, target.person_id or 0
         )
-        value = None if hidden else _value(ctx, kpi, target, period)
+        value = None if hidden else scope_value(ctx.session, kpi, target, period)
         rows.append(
             {
                 "depth": depth,
