@@ -153,10 +153,13 @@ class Core:
             return error_message(error, locale)
 
     def _locale_of(self, inbound: Inbound) -> str:
+        """The person's language, else the workspace's (as `_dispatch` answers in)."""
         try:
             with session_scope(self.engine) as session:
                 person = session.get(Person, inbound.person_id)
-                return normalise_locale(person.locale if person else None)
+                workspace = session.get(Workspace, inbound.workspace_id)
+                fallback = normalise_locale(workspace.language if workspace else None)
+                return normalise_locale(person.locale if person else None, fallback)
         except Exception:
             return "en"
 

@@ -326,6 +326,23 @@ def test_an_unexpected_failure_becomes_a_polite_message(
     assert "request failed" in caplog.text
 
 
+def test_an_unexpected_failure_is_answered_in_the_workspace_language(engine: Engine) -> None:
+    with Session(engine, expire_on_commit=False) as session:
+        workspace = factories.workspace(session, "huabei", language="zh-CN")
+        person = factories.person(session, workspace, "wang@example.com")
+        session.commit()
+    assert workspace.id is not None
+    assert person.id is not None
+
+    def broken(inbound: Inbound, next_handler: object) -> object:
+        raise RuntimeError("boom")
+
+    core = Core(engine, clock=lambda: NOW, middlewares=[broken])  # type: ignore[list-item]
+    reply = core.handle(Inbound(Platform.CONSOLE, workspace.id, person.id, "/okr"))
+    assert reply.is_error
+    assert "抱歉，我这边出错了" in render_text(reply)
+
+
 def test_an_unknown_button_gets_a_polite_reply(engine: Engine, company: Company) -> None:
     from commands.actions import Action
 
