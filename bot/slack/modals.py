@@ -34,30 +34,6 @@ def modal_view(
     )
 
 
-def open_modal(
-    client: Any,
-    *,
-    trigger_id: str,
-    message: Message,
-    callback_id: str,
-    locale: str,
-    title: str | None = None,
-    submit: str | None = None,
-    private_metadata: str = "",
-) -> str:
-    """views.open within 3 s of the click or command carrying `trigger_id`; the view id."""
-    view = modal_view(
-        message,
-        callback_id=callback_id,
-        locale=locale,
-        title=title,
-        submit=submit,
-        private_metadata=private_metadata,
-    )
-    response = client.views_open(trigger_id=trigger_id, view=view)
-    return str(response["view"]["id"])
-
-
 def form_of(message: Message) -> Form | None:
     """The message's form when a modal can hold it: one Form with one (submit) button."""
     forms = [b for b in message.blocks if isinstance(b, Form)]
