@@ -12,13 +12,6 @@ from typing import Any
 
 from commands.actions import Action
 
-# Bot menu event_key -> the command it runs (configured in the Feishu developer console).
-MENU_COMMANDS = {
-    "okr_list": "okr list",
-    "okr_help": "okr help",
-    "kpi_list": "kpi list",
-    "kpi_help": "kpi help",
-}
 _SPACES = re.compile(r"\s+")
 
 
@@ -86,7 +79,8 @@ def from_menu(data: Any) -> Incoming | None:
     header, event = data.header, data.event
     open_id = event.operator.operator_id.open_id if event.operator else None
     key = event.event_key or ""
-    text = MENU_COMMANDS.get(key) or (key.replace("_", " ") if key[:4] in {"okr_", "kpi_"} else "")
+    # okr_list -> "okr list": keys are set in the Feishu developer console (docs/feishu.md)
+    text = key.replace("_", " ") if key[:4] in {"okr_", "kpi_"} else ""
     if not open_id or not text:
         return None
     return Incoming(

@@ -189,6 +189,8 @@ def test_the_bot_menu_runs_a_command_for_the_clicker(feishu: Feishu) -> None:
     (send,) = feishu.stub.sends(1)
     assert send.query == {"receive_id_type": "open_id"}
     assert send.body["receive_id"] == "ou_ana"
+    body = json.dumps(card_of(send)["body"], ensure_ascii=False)
+    assert "/okr update KR-n VALUE" in body  # the answer is okr help's
     with Session(feishu.engine) as session:
         assert session.exec(select(func.count()).select_from(CheckIn)).one() == 0
 
