@@ -10,7 +10,7 @@ from sqlmodel import col, select
 
 from commands import permissions
 from commands.context import Context
-from commands.handlers.okr import check_value_kind
+from commands.handlers.okr import check_value_kind, visible_key_result
 from commands.types import CommandError, Value
 from digests.formatting import number
 from flows import drafts
@@ -24,10 +24,9 @@ from storage.models import (
     KeyResult,
     KeyResultVersion,
     Metric,
-    Objective,
     ObjectiveStatus,
 )
-from storage.repos import okrs, people
+from storage.repos import people
 
 ADJUSTABLE = {ObjectiveStatus.APPROVED}
 FIELDS = ("title", "metric", "start", "target", "unit", "direction")
@@ -77,12 +76,7 @@ def ensure_first_version(ctx: Context, kr: KeyResult) -> KeyResultVersion:
 def adjustable(ctx: Context, kr_number: int, usage: str = "okr.adjust") -> KeyResult:
     """The requester's KR `kr_number`, if it may be adjusted; a clear CommandError if not."""
     ref = f"KR-{kr_number}"
-    kr = okrs.key_result_by_number(
-        session=ctx.session, workspace_id=ctx.workspace_id, number=kr_number
-    )
-    objective = ctx.session.get(Objective, kr.objective_id) if kr else None
-    if kr is None or objective is None or not permissions.can_view_objective(ctx, objective):
-        raise CommandError("error.unknown_kr", {"ref": ref}, usage=usage)
+    kr, objective = visible_key_result(ctx, kr_number, usage)
     if not permissions.can_update_key_result(ctx, kr, objective):
         owner = people.get(
             session=ctx.session, workspace_id=ctx.workspace_id, person_id=kr.owner_id

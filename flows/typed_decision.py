@@ -11,21 +11,16 @@ from sqlmodel import col, select
 
 from commands import permissions
 from commands.context import Context
+from commands.handlers.okr import visible_key_result
 from commands.types import CommandError
 from flows import adjust, approval
 from storage.models import ApprovalKind, ApprovalRequest, ApprovalStatus, Objective
-from storage.repos import okrs
 
 
 def for_kr(ctx: Context, number: int, usage: str) -> ApprovalRequest:
     """The newest pending adjustment of KR-`number`; a clear CommandError if there is none."""
     ref = f"KR-{number}"
-    kr = okrs.key_result_by_number(
-        session=ctx.session, workspace_id=ctx.workspace_id, number=number
-    )
-    objective = ctx.session.get(Objective, kr.objective_id) if kr else None
-    if kr is None or objective is None or not permissions.can_view_objective(ctx, objective):
-        raise CommandError("error.unknown_kr", {"ref": ref}, usage=usage)
+    kr, _ = visible_key_result(ctx, number, usage)
     waiting = adjust.pending_for(ctx, kr)
     if not waiting:
         raise CommandError("flows.approval.nothing_pending", {"ref": ref})

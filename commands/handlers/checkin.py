@@ -6,17 +6,14 @@ from __future__ import annotations
 
 import re
 
-from commands import permissions
 from commands.actions import Action, register
 from commands.context import Context
-from commands.handlers.okr import okr_update
+from commands.handlers.okr import okr_update, visible_key_result
 from commands.types import CommandError, OkrUpdate
 from commands.values import parse_value
 from digests.formatting import number
 from digests.message import Actions, Button, Message
-from storage.models import KeyResult, Objective
 from storage.models.enums import Confidence
-from storage.repos import okrs
 
 OPEN_ACTION = "checkin.open"
 SUBMIT_ACTION = "checkin.submit"
@@ -50,23 +47,11 @@ def _still_to_update(ctx: Context, rest: list[str]) -> list[Button]:
     ]
 
 
-def _visible_key_result(ctx: Context, kr_number: int) -> KeyResult:
-    key_result = okrs.key_result_by_number(
-        session=ctx.session, workspace_id=ctx.workspace_id, number=kr_number
-    )
-    objective = ctx.session.get(Objective, key_result.objective_id) if key_result else None
-    if key_result is None or objective is None:
-        raise CommandError("error.unknown_kr", {"ref": f"KR-{kr_number}"})
-    if not permissions.can_view_objective(ctx, objective):
-        raise CommandError("error.unknown_kr", {"ref": f"KR-{kr_number}"})
-    return key_result
-
-
 @register(OPEN_ACTION)
 def open_checkin(action: Action, ctx: Context) -> Message:
     """The "Update KR-n" button: a form with the KR's value, confidence and a note."""
     kr_number, rest = _refs(action.value)
-    key_result = _visible_key_result(ctx, kr_number)
+    key_result, _ = visible_key_result(ctx, kr_number)
     unit = (key_result.unit or "").strip()
     return ctx.render(
         "checkin_form",

@@ -112,6 +112,19 @@ def _latest_notes(
     return [(when, refs[kr_id], note or "") for when, kr_id, note in ctx.session.exec(query)]
 
 
+def visible_key_result(
+    ctx: Context, number: int, usage: str | None = None
+) -> tuple[KeyResult, Objective]:
+    """KR-`number` with its objective, if the requester may see it; else `error.unknown_kr`."""
+    found = okrs.key_result_by_number(
+        session=ctx.session, workspace_id=ctx.workspace_id, number=number
+    )
+    objective = ctx.session.get(Objective, found.objective_id) if found else None
+    if found is None or objective is None or not permissions.can_view_objective(ctx, objective):
+        raise CommandError("error.unknown_kr", {"ref": f"KR-{number}"}, usage=usage)
+    return found, objective
+
+
 def okr_show(command: OkrShow, ctx: Context) -> Message:
     """One objective with its KRs, owner, alignment and latest notes."""
     objective = _visible_objective(ctx, command.objective_number)
@@ -177,16 +190,7 @@ def check_value_kind(key_result: KeyResult, value: Value) -> float:
 def okr_update(command: OkrUpdate, ctx: Context) -> Message:
     """Record a check-in on a KR and answer with old -> new progress."""
     ref = f"KR-{command.kr_number}"
-    key_result = okrs.key_result_by_number(
-        session=ctx.session, workspace_id=ctx.workspace_id, number=command.kr_number
-    )
-    objective = ctx.session.get(Objective, key_result.objective_id) if key_result else None
-    if (
-        key_result is None
-        or objective is None
-        or not permissions.can_view_objective(ctx, objective)
-    ):
-        raise CommandError("error.unknown_kr", {"ref": ref}, usage="okr.update")
+    key_result, objective = visible_key_result(ctx, command.kr_number, usage="okr.update")
     if not permissions.can_update_key_result(ctx, key_result, objective):
         owner = people.get(
             session=ctx.session, workspace_id=ctx.workspace_id, person_id=key_result.owner_id

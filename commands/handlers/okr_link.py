@@ -6,27 +6,16 @@ from __future__ import annotations
 
 from commands import permissions
 from commands.context import Context
+from commands.handlers.okr import visible_key_result
 from commands.types import CommandError, OkrLink
 from digests.message import Message
-from storage.models import KeyResult, Objective
-from storage.repos import audit, kpis, kr_kpi_links, okrs
-
-
-def _key_result(ctx: Context, number: int, usage: str) -> KeyResult:
-    ref = f"KR-{number}"
-    found = okrs.key_result_by_number(
-        session=ctx.session, workspace_id=ctx.workspace_id, number=number
-    )
-    objective = ctx.session.get(Objective, found.objective_id) if found else None
-    if found is None or objective is None or not permissions.can_view_objective(ctx, objective):
-        raise CommandError("error.unknown_kr", {"ref": ref}, usage=usage)
-    return found
+from storage.repos import audit, kpis, kr_kpi_links
 
 
 def okr_link(command: OkrLink, ctx: Context) -> Message:
     """Link, unlink, or list a KR's KPI links."""
     usage = "okr.unlink" if command.remove else "okr.link"
-    kr = _key_result(ctx, command.kr_number, usage)
+    kr, _ = visible_key_result(ctx, command.kr_number, usage)
     assert kr.id is not None
     ref = f"KR-{kr.number}"
     if command.code is None:
