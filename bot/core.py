@@ -63,6 +63,16 @@ def error_message(error: CommandError, locale: str) -> Message:
     )
 
 
+def internal_error_message(locale: str, reference: str) -> Message:
+    """The polite reply to an unexpected failure, with the log reference to quote."""
+    return render(
+        "error",
+        locale=locale,
+        message=translate(locale, "error.internal", reference=reference),
+        usage=None,
+    )
+
+
 class Core:
     """Parses, authorises and runs commands, one database transaction per request."""
 
@@ -113,13 +123,7 @@ class Core:
                 "request failed",
                 extra={"reference": reference, "platform": inbound.platform.value},
             )
-            locale = self._locale_of(inbound)
-            return render(
-                "error",
-                locale=locale,
-                message=translate(locale, "error.internal", reference=reference),
-                usage=None,
-            )
+            return internal_error_message(self._locale_of(inbound), reference)
 
     def _dispatch(self, inbound: Inbound) -> Message:
         locale = "en"

@@ -17,14 +17,13 @@ from typing import Any, TypeVar
 from sqlalchemy.engine import Engine
 
 from bot.config import AppConfig
-from bot.core import Core, Inbound
+from bot.core import Core, Inbound, internal_error_message
 from bot.identity import Speaker, Stranger
 from bot.slack.deferred import DeferringExecutor
 from bot.slack.tenancy import identify
 from commands.actions import Action
 from digests.i18n import normalise_locale, translate
 from digests.message import Message, Section
-from digests.render import render
 from storage.models import Platform
 
 log = logging.getLogger("okrbot.slack")
@@ -101,8 +100,7 @@ class Answers:
             reference = uuid.uuid4().hex[:8]
             log.exception("slack request failed", extra={"reference": reference})
             locale = self.default_locale
-            message = translate(locale, "error.internal", reference=reference)
-            return Reply(render("error", locale=locale, message=message, usage=None), locale)
+            return Reply(internal_error_message(locale, reference), locale)
 
     def within_budget(
         self,
