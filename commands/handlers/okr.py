@@ -82,12 +82,13 @@ def okr_list(command: OkrList, ctx: Context) -> Message:
     )
 
 
-def _visible_objective(ctx: Context, number: int) -> Objective:
+def visible_objective(ctx: Context, number: int, usage: str | None = None) -> Objective:
+    """O-`number`, if the requester may see it; else `error.unknown_objective`."""
     objective = okrs.objective_by_number(
         session=ctx.session, workspace_id=ctx.workspace_id, number=number
     )
     if objective is None or not permissions.can_view_objective(ctx, objective):
-        raise CommandError("error.unknown_objective", {"ref": f"O-{number}"}, usage="okr.show")
+        raise CommandError("error.unknown_objective", {"ref": f"O-{number}"}, usage=usage)
     return objective
 
 
@@ -127,7 +128,7 @@ def visible_key_result(
 
 def okr_show(command: OkrShow, ctx: Context) -> Message:
     """One objective with its KRs, owner, alignment and latest notes."""
-    objective = _visible_objective(ctx, command.objective_number)
+    objective = visible_objective(ctx, command.objective_number, usage="okr.show")
     assert objective.id is not None
     krs = okrs.key_results_by_objective(
         session=ctx.session, workspace_id=ctx.workspace_id, objective_ids=[objective.id]

@@ -14,6 +14,7 @@ from sqlmodel import col, func, select
 
 from commands import permissions
 from commands.context import Context
+from commands.handlers.okr import visible_objective
 from commands.notify import notify
 from commands.types import CommandError, OkrCarry, OkrCycle
 from digests.message import Message
@@ -248,11 +249,7 @@ def okr_carry_command(command: OkrCarry, ctx: Context) -> Message:
     if not permissions.can_manage_cycles(ctx):
         raise CommandError("cycles.refused")
     ref = f"O-{command.objective_number}"
-    objective = okrs.objective_by_number(
-        session=ctx.session, workspace_id=ctx.workspace_id, number=command.objective_number
-    )
-    if objective is None or not permissions.can_view_objective(ctx, objective):
-        raise CommandError("error.unknown_objective", {"ref": ref}, usage="okr.carry")
+    objective = visible_objective(ctx, command.objective_number, usage="okr.carry")
     earlier = okr_carry.existing_copy(session=ctx.session, objective=objective)
     if earlier is None and not okr_carry.is_unfinished(session=ctx.session, objective=objective):
         raise CommandError("cycles.carry_finished", {"ref": ref})

@@ -5,12 +5,12 @@ from __future__ import annotations
 from commands import permissions
 from commands.actions import Action, register
 from commands.context import Context
+from commands.handlers.okr import visible_objective
 from commands.types import CommandError, FlowCancel, OkrDecide, OkrEdit, OkrNew
 from digests.message import Message
 from flows import approval, drafts, engine, okr_form, typed_decision
 from flows.okr_new import NEW_OKR
-from storage.models import ApprovalRequest, Objective, ObjectiveStatus, OwnerType, Platform
-from storage.repos import okrs
+from storage.models import ApprovalRequest, ObjectiveStatus, OwnerType, Platform
 
 FORM_PLATFORMS = {Platform.SLACK, Platform.FEISHU}
 REOPENABLE = {ObjectiveStatus.DRAFT, ObjectiveStatus.CHANGES_REQUESTED, ObjectiveStatus.REJECTED}
@@ -31,18 +31,9 @@ def okr_new(command: OkrNew, ctx: Context) -> Message:
     return _start(ctx, {"owner_type": owner_type.value})
 
 
-def _own_objective(ctx: Context, number: int, usage: str) -> Objective:
-    objective = okrs.objective_by_number(
-        session=ctx.session, workspace_id=ctx.workspace_id, number=number
-    )
-    if objective is None or not permissions.can_view_objective(ctx, objective):
-        raise CommandError("error.unknown_objective", {"ref": f"O-{number}"}, usage=usage)
-    return objective
-
-
 def okr_edit(command: OkrEdit, ctx: Context) -> Message:
     """Reopen one's draft (after "request changes") with the manager's comment shown."""
-    objective = _own_objective(ctx, command.objective_number, "okr.edit")
+    objective = visible_objective(ctx, command.objective_number, "okr.edit")
     ref = f"O-{objective.number}"
     if objective.owner_person_id != ctx.person_id and objective.created_by_id != ctx.person_id:
         raise CommandError("flows.edit.not_yours", {"ref": ref})
@@ -62,7 +53,7 @@ def okr_decide(command: OkrDecide, ctx: Context) -> Message:
     if command.kr_number is not None:
         request = typed_decision.for_kr(ctx, command.kr_number, usage)
     else:
-        objective = _own_objective(ctx, command.objective_number or 0, usage)
+        objective = visible_objective(ctx, command.objective_number or 0, usage)
         request = typed_decision.for_objective(ctx, objective, command.decision)
     return approval.decide(ctx, request, command.decision, command.comment)
 

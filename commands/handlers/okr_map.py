@@ -21,6 +21,7 @@ from sqlmodel import col, select
 from commands import permissions
 from commands.context import Context
 from commands.handlers.kpi_chart import chart_dir
+from commands.handlers.okr import visible_objective
 from commands.types import CommandError, OkrMap
 from digests.message import Message
 from storage import okr_tree
@@ -107,14 +108,7 @@ def _visibility(ctx: Context) -> Callable[[Objective], bool]:
 
 
 def _focus_objective(ctx: Context, number: int | None) -> Objective | None:
-    if number is None:
-        return None
-    objective = okrs.objective_by_number(
-        session=ctx.session, workspace_id=ctx.workspace_id, number=number
-    )
-    if objective is None or not permissions.can_view_objective(ctx, objective):
-        raise CommandError("error.unknown_objective", {"ref": f"O-{number}"}, usage=USAGE)
-    return objective
+    return None if number is None else visible_objective(ctx, number, usage=USAGE)
 
 
 def _scope(ctx: Context, command: OkrMap, forest: list[MapNode], focus: Objective | None) -> Scope:

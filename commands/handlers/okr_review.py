@@ -12,7 +12,7 @@ from sqlmodel import col, select
 from commands import permissions
 from commands.actions import Action, register
 from commands.context import Context
-from commands.handlers.okr import resolve_person
+from commands.handlers.okr import resolve_person, visible_objective
 from commands.types import CommandError, OkrReview, OkrScore
 from digests import review_report
 from digests.message import Message
@@ -36,12 +36,7 @@ def may_add_manager_review(ctx: Context, objective: Objective, owner: Person) ->
 
 def start_scoring(ctx: Context, number: int) -> Message:
     """Begin the scoring flow of `O-number` as its owner or as the reviewing manager."""
-    usage = "okr.score"
-    objective = okrs.objective_by_number(
-        session=ctx.session, workspace_id=ctx.workspace_id, number=number
-    )
-    if objective is None or not permissions.can_view_objective(ctx, objective):
-        raise CommandError("error.unknown_objective", {"ref": f"O-{number}"}, usage=usage)
+    objective = visible_objective(ctx, number, usage="okr.score")
     ref = f"O-{number}"
     owner = approval.owner_of(ctx, objective)
     if owner is None:
