@@ -15,9 +15,11 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl
+
+from tests.http_stub import serve_handler
 
 
 @dataclass
@@ -139,13 +141,6 @@ def _handler(stub: RateLimitedStub) -> type[BaseHTTPRequestHandler]:
 def serve(limit: float = 0.0, port: int = 0) -> Iterator[RateLimitedStub]:
     """Run the stub on a local port; `base_url` is set (Slack: base_url + '/api/')."""
     stub = RateLimitedStub(limit=limit)
-    server = ThreadingHTTPServer(("127.0.0.1", port), _handler(stub))
-    server.daemon_threads = True
-    stub.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serve_handler(_handler(stub), port) as base_url:
+        stub.base_url = base_url
         yield stub
-    finally:
-        server.shutdown()
-        server.server_close()

@@ -11,9 +11,11 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, urlparse
+
+from tests.http_stub import serve_handler
 
 PAGE_SIZE = 2  # small pages, so paging is exercised
 
@@ -165,14 +167,6 @@ def _handler(stub: StubFeishu) -> type[BaseHTTPRequestHandler]:
 def serve_stub() -> Iterator[StubFeishu]:
     """Run a StubFeishu on a free local port for the duration of the block."""
     stub = StubFeishu()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(stub))
-    server.daemon_threads = True
-    stub.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serve_handler(_handler(stub)) as base_url:
+        stub.base_url = base_url
         yield stub
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
