@@ -3,15 +3,13 @@ chart (check-in rate by week; KRs at risk by department)."""
 
 from __future__ import annotations
 
-import hashlib
-import logging
 from pathlib import Path
 from typing import Any
 
 from commands import permissions
 from commands.context import Context
-from commands.handlers.kpi_chart import chart_dir
 from commands.types import CommandError, HrInsights
+from digests.charts.files import cached_chart
 from digests.formatting import percent_text
 from digests.insights import org_health
 from digests.message import Message
@@ -20,7 +18,6 @@ from storage.models import Frequency
 from storage.progress import percent
 
 MAX_DEPARTMENTS = 10
-log = logging.getLogger("okrbot.charts")
 
 
 def _share(value: float) -> str:
@@ -89,15 +86,11 @@ def chart(ctx: Context, health: org_health.OrgHealth) -> Path | None:
         key: ctx.t(f"insights.chart.{key}")
         for key in ("rate", "rate_title", "risk_title", "said", "forecast")
     }
-    key = hashlib.sha256(repr((ctx.workspace_id, ctx.locale, rates, bars)).encode()).hexdigest()[
-        :16
-    ]
-    path = chart_dir() / f"org-health-{key}.png"
-    try:
-        return path if path.exists() else draw_org_health(rates, bars, path=path, labels=labels)
-    except Exception:  # a chart is a bonus: never lose the reply over it
-        log.exception("org health chart failed")
-        return None
+    return cached_chart(
+        "org-health",
+        (ctx.workspace_id, ctx.locale, rates, bars),
+        lambda path: draw_org_health(rates, bars, path=path, labels=labels),
+    )
 
 
 def hr_insights(command: HrInsights, ctx: Context) -> Message:

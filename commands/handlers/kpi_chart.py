@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
-import logging
-import os
-import tempfile
 from pathlib import Path
 
 from commands.context import Context
+from digests.charts.files import cached_chart
 from storage import kpi_assessment
 from storage.models import KpiDefinition, KpiTarget
 from storage.repos import kpis
 
-CHART_DIR_ENV = "OKRBOT_CHART_DIR"
 PERIODS = 12
-log = logging.getLogger("okrbot.charts")
-
-
-def chart_dir() -> Path:
-    """`$OKRBOT_CHART_DIR`, else okrbot-charts in the system temp directory."""
-    return Path(os.environ.get(CHART_DIR_ENV) or Path(tempfile.gettempdir()) / "okrbot-charts")
 
 
 def trend_chart(ctx: Context, kpi: KpiDefinition, target: KpiTarget, title: str) -> Path | None:
@@ -60,11 +50,9 @@ def trend_chart(ctx: Context, kpi: KpiDefinition, target: KpiTarget, title: str)
                 goal.critical if goal else None,
             )
         )
-    key = hashlib.sha256(repr((ctx.workspace_id, target.id, points)).encode()).hexdigest()[:16]
-    path = chart_dir() / f"kpi-{kpi.code}-{key}.png"
     names = {n: ctx.t(f"kpi.chart.{n}") for n in ("actual", "target", "warning", "critical")}
-    try:
-        return path if path.exists() else draw_trend(points, title=title, path=path, labels=names)
-    except Exception:  # a chart is a bonus: never lose the reply over it
-        log.exception("kpi chart failed", extra={"kpi": kpi.code})
-        return None
+    return cached_chart(
+        f"kpi-{kpi.code}",
+        (ctx.workspace_id, target.id, points),
+        lambda path: draw_trend(points, title=title, path=path, labels=names),
+    )

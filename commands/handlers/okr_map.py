@@ -9,8 +9,6 @@ show a hidden one.
 
 from __future__ import annotations
 
-import hashlib
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,9 +18,9 @@ from sqlmodel import col, select
 
 from commands import permissions
 from commands.context import Context
-from commands.handlers.kpi_chart import chart_dir
 from commands.handlers.okr import visible_objective
 from commands.types import CommandError, OkrMap
+from digests.charts.files import cached_chart
 from digests.message import Message
 from storage import okr_tree
 from storage.models import Cycle, Department, Objective, OwnerType, Person, Visibility
@@ -32,7 +30,6 @@ from storage.repos import okrs, people
 DEFAULT_LIMIT = 30
 MAX_ROWS = 80
 USAGE = "okr.map"
-log = logging.getLogger("okrbot.charts")
 
 
 @dataclass(frozen=True)
@@ -252,10 +249,8 @@ def _chart(ctx: Context, rows: list[dict[str, Any]], title: str, more: int) -> P
         for r in rows
     ]
     more_text = ctx.t("okr_map.more", count=more) if more else ""
-    key = hashlib.sha256(repr((ctx.workspace_id, title, drawn, more_text)).encode()).hexdigest()
-    path = chart_dir() / f"okr-map-{key[:16]}.png"
-    try:
-        return path if path.exists() else draw_map(drawn, title=title, path=path, more=more_text)
-    except Exception:  # a picture is a bonus: never lose the reply over it
-        log.exception("okr map chart failed")
-        return None
+    return cached_chart(
+        "okr-map",
+        (ctx.workspace_id, title, drawn, more_text),
+        lambda path: draw_map(drawn, title=title, path=path, more=more_text),
+    )

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import logging
 from pathlib import Path
 
 from sqlmodel import col, select
@@ -20,7 +18,6 @@ from flows import approval, scoring
 from storage.models import Cycle, CycleState, Objective, ObjectiveStatus, Person
 from storage.repos import okrs, people
 
-log = logging.getLogger("okrbot.charts")
 SCORABLE_STATUS = {ObjectiveStatus.APPROVED, ObjectiveStatus.ARCHIVED}
 # Scoring is for the cycle in review; an active cycle may be scored on demand too.
 SCORABLE_CYCLE = {CycleState.ACTIVE, CycleState.REVIEW}
@@ -142,7 +139,7 @@ def okr_review(command: OkrReview, ctx: Context) -> Message:
 
 def _chart(facts: review_report.ReviewFacts) -> Path | None:
     """The sparklines as a PNG (cached by content); None when there is nothing to draw."""
-    from commands.handlers.kpi_chart import chart_dir
+    from digests.charts.files import cached_chart
     from digests.charts.review_sparklines import MAX_ROWS, draw_sparklines
 
     shown = facts.objectives[: facts.limit]
@@ -150,13 +147,9 @@ def _chart(facts: review_report.ReviewFacts) -> Path | None:
     if not series:
         return None
     title = facts.t("review.report.title", title=facts.title, cycle=facts.cycle.name)
-    key = hashlib.sha256(repr((title, series)).encode()).hexdigest()[:16]
-    path = chart_dir() / f"review-{key}.png"
-    try:
-        return path if path.exists() else draw_sparklines(series, title=title, path=path)
-    except Exception:  # a chart is a bonus: never lose the reply over it
-        log.exception("review chart failed")
-        return None
+    return cached_chart(
+        "review", (title, series), lambda path: draw_sparklines(series, title=title, path=path)
+    )
 
 
 @register("okr.score")

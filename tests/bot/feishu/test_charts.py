@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from sqlmodel import Session
 
-from commands.handlers.kpi_chart import CHART_DIR_ENV
 from commands.handlers.kpi_intake import ingest
+from digests.charts.files import CHART_DIR_ENV
 from storage.models import KpiDefinition, KpiDirection, KpiScope, KpiTarget, ReadingSource
 from tests.bot.feishu import events
 from tests.bot.feishu.conftest import Company, Feishu

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from commands.handlers.kpi_chart import CHART_DIR_ENV
+from digests.charts.files import CHART_DIR_ENV
 from tests.bot.feishu import events
 from tests.bot.feishu.conftest import Company, Feishu
 from tests.bot.feishu.test_webhook import card_of, post

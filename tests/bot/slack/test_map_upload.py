@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from commands.handlers.kpi_chart import CHART_DIR_ENV
+from digests.charts.files import CHART_DIR_ENV
 from tests.bot.slack.conftest import Company, Served
 from tests.bot.slack.test_commands import valid_blocks
 from tests.bot.slack.test_events import dm

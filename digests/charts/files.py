@@ -1,0 +1,36 @@
+"""Where charts are written, and drawing one only when its content is new.
+
+Every chart (KPI trend, alignment map, review sparklines, org health) is a PNG named by a hash
+of what it shows, so an unchanged chart is reused, not redrawn.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+CHART_DIR_ENV = "OKRBOT_CHART_DIR"
+log = logging.getLogger("okrbot.charts")
+
+
+def chart_dir() -> Path:
+    """`$OKRBOT_CHART_DIR`, else okrbot-charts in the system temp directory."""
+    return Path(os.environ.get(CHART_DIR_ENV) or Path(tempfile.gettempdir()) / "okrbot-charts")
+
+
+def cached_chart(name: str, content: object, draw: Callable[[Path], Path]) -> Path | None:
+    """The PNG `name-<hash of content>.png`, drawn by `draw(path)` unless it exists.
+
+    None when drawing fails: a chart is a bonus, never worth losing the reply over.
+    """
+    key = hashlib.sha256(repr(content).encode()).hexdigest()[:16]
+    path = chart_dir() / f"{name}-{key}.png"
+    try:
+        return path if path.exists() else draw(path)
+    except Exception:
+        log.exception("chart failed", extra={"chart": name})
+        return None
