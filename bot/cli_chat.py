@@ -60,7 +60,7 @@ def _run_chat(engine: Any, *, workspace_id: int, person_id: int) -> None:
 
 
 def _welcome(engine: Any, *, person_id: int, demo: Any | None) -> str:
-    from digests.i18n import normalise_locale
+    from digests.i18n import reader_locale
     from digests.render import render
     from digests.text import render_text
     from storage.db import session_scope
@@ -72,7 +72,7 @@ def _welcome(engine: Any, *, person_id: int, demo: Any | None) -> str:
         workspace = session.get(Workspace, person.workspace_id)
         assert workspace is not None
         department = session.get(Department, person.department_id) if person.department_id else None
-        locale = normalise_locale(person.locale, normalise_locale(workspace.language))
+        locale = reader_locale(person, workspace)
         message = render(
             "console_welcome",
             locale=locale,

@@ -23,7 +23,7 @@ from commands.context import Context
 from commands.dispatch import run
 from commands.grammar import is_explicit_command, parse
 from commands.types import CommandError
-from digests.i18n import normalise_locale, translate
+from digests.i18n import normalise_locale, reader_locale, translate
 from digests.message import Message
 from digests.render import render
 from flows import engine as flow_engine
@@ -133,7 +133,7 @@ class Core:
                 person = session.get(Person, inbound.person_id)
                 if workspace is None or person is None or person.workspace_id != workspace.id:
                     raise CommandError("error.not_registered")
-                locale = normalise_locale(person.locale, normalise_locale(workspace.language))
+                locale = reader_locale(person, workspace)
                 context = Context(
                     session=session,
                     workspace=workspace,

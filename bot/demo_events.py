@@ -18,7 +18,7 @@ from sqlmodel import Session, col
 
 from commands.context import Context
 from commands.handlers import kpi_alerts
-from digests.i18n import normalise_locale
+from digests.i18n import reader_locale
 from flows import approval
 from storage.models import (
     KpiAlert,
@@ -39,7 +39,7 @@ def submit_for_approval(
         session=session,
         workspace=workspace,
         person=owner,
-        locale=normalise_locale(owner.locale, normalise_locale(workspace.language)),
+        locale=reader_locale(owner, workspace),
         platform=Platform.CONSOLE,
         now=objective.created_at,
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
@@ -29,6 +29,21 @@ def normalise_locale(value: str | None, default: str = DEFAULT_LOCALE) -> str:
     if lowered.startswith("en"):
         return "en"
     return default
+
+
+class _Reader(Protocol):
+    @property
+    def locale(self) -> str | None: ...
+
+
+class _Place(Protocol):
+    @property
+    def language(self) -> str | None: ...
+
+
+def reader_locale(person: _Reader, workspace: _Place) -> str:
+    """The language a person reads: their own, else their workspace's, else English."""
+    return normalise_locale(person.locale, normalise_locale(workspace.language))
 
 
 def _flatten(prefix: str, node: Any, out: dict[str, str]) -> None:

@@ -13,7 +13,7 @@ from commands.context import Context
 from commands.notify import notify
 from commands.types import CommandError
 from commands.views import objective_view
-from digests.i18n import normalise_locale
+from digests.i18n import reader_locale
 from digests.message import Message
 from digests.render import render
 from storage.models import (
@@ -36,11 +36,6 @@ OBJECTIVE_STATUS = {
     ApprovalStatus.CHANGES_REQUESTED: ObjectiveStatus.CHANGES_REQUESTED,
     ApprovalStatus.REJECTED: ObjectiveStatus.REJECTED,
 }
-
-
-def locale_of(ctx: Context, person: Person) -> str:
-    """The language to write to `person` in."""
-    return normalise_locale(person.locale, normalise_locale(ctx.workspace.language))
 
 
 def pending(ctx: Context, objective: Objective) -> ApprovalRequest | None:
@@ -105,7 +100,9 @@ def submit(
         notify(
             ctx,
             person_id=approver.id,
-            message=request_message(ctx, request, objective, owner, locale_of(ctx, approver)),
+            message=request_message(
+                ctx, request, objective, owner, reader_locale(approver, ctx.workspace)
+            ),
             dedupe_key=f"approval:{request.id}:request",
             kind="approval_request",
         )
@@ -199,7 +196,7 @@ def decide(ctx: Context, request: ApprovalRequest, decision: str, comment: str |
             person_id=owner.id,
             message=render(
                 "flow_decision",
-                locale=locale_of(ctx, owner),
+                locale=reader_locale(owner, ctx.workspace),
                 ref=ref,
                 title=title,
                 kind=request.kind.value,

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from digests.i18n import normalise_locale
+from digests.i18n import reader_locale
 from digests.render import render
 from flows.engine import registered
 from storage.models import FlowRun, Person, Workspace
@@ -52,7 +52,7 @@ def _notify(
     if flow is None or run.state not in flow.states or person is None or workspace is None:
         return False  # a form left open (Slack modal, Feishu card) just closes, quietly
     minutes = max(1, round((run.expires_at - run.updated_at).total_seconds() / 60))
-    locale = normalise_locale(person.locale, normalise_locale(workspace.language))
+    locale = reader_locale(person, workspace)
     return outbox.enqueue(
         session=session,
         workspace_id=run.workspace_id,

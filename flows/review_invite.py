@@ -11,7 +11,7 @@ from collections import defaultdict
 
 from sqlmodel import Session, col, select
 
-from digests.i18n import normalise_locale
+from digests.i18n import reader_locale
 from digests.render import render
 from storage.models import Cycle, Objective, ObjectiveStatus, OwnerType, Person, Workspace
 from storage.repos import outbox
@@ -46,7 +46,7 @@ def invite_owners(*, session: Session, workspace: Workspace, cycle: Cycle) -> in
     queued = 0
     for person in owners:
         assert person.id is not None
-        locale = normalise_locale(person.locale, normalise_locale(workspace.language))
+        locale = reader_locale(person, workspace)
         message = render(
             "review_invite",
             locale=locale,

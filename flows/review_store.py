@@ -10,9 +10,9 @@ from sqlmodel import col, select
 
 from commands.context import Context
 from commands.notify import notify
+from digests.i18n import reader_locale
 from digests.message import Message
 from digests.render import render
-from flows.approval import locale_of
 from storage.models import KeyResultScore, ObjectiveReview, Person
 from storage.progress import weighted_progress
 from storage.repos import audit, people
@@ -122,7 +122,7 @@ def save(ctx: Context, data: dict[str, Any]) -> Message:
                 person_id=told.id,
                 message=render(
                     "review_manager_request",
-                    locale=locale_of(ctx, told),
+                    locale=reader_locale(told, ctx.workspace),
                     review=summary,
                     number=data["ref"][2:],
                 ),
@@ -139,7 +139,7 @@ def save(ctx: Context, data: dict[str, Any]) -> Message:
                 person_id=told.id,
                 message=render(
                     "review_manager_done",
-                    locale=locale_of(ctx, told),
+                    locale=reader_locale(told, ctx.workspace),
                     review=summary,
                     by=ctx.person.name,
                 ),

@@ -11,9 +11,10 @@ from typing import Any
 
 from sqlmodel import Session
 
-from bot.scheduler.context import JobRun, checkin_slot, locale_of, paused, zone_of
+from bot.scheduler.context import JobRun, checkin_slot, paused, zone_of
 from bot.scheduler.slots import Slot, week_key
 from commands.views import kr_view
+from digests.i18n import reader_locale
 from digests.insights.prompt import prompt_flags
 from digests.render import render
 from storage.db import session_scope
@@ -32,7 +33,7 @@ def _queue(
 ) -> bool:
     assert workspace.id is not None
     assert person.id is not None
-    message = render(template, locale=locale_of(person, workspace), **data)
+    message = render(template, locale=reader_locale(person, workspace), **data)
     return outbox.enqueue(
         session=session,
         workspace_id=workspace.id,

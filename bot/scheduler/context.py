@@ -9,7 +9,6 @@ from sqlalchemy.engine import Engine
 
 from bot.config import AppConfig
 from bot.scheduler.slots import Slot
-from digests.i18n import normalise_locale
 from storage.models import Person, SchedulePreference, Workspace
 
 
@@ -39,10 +38,6 @@ class JobRun:
 
 def zone_of(person: Person, workspace: Workspace) -> str:
     return person.timezone or workspace.timezone or "UTC"
-
-
-def locale_of(person: Person, workspace: Workspace) -> str:
-    return normalise_locale(person.locale, normalise_locale(workspace.language))
 
 
 def checkin_slot(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from bot.scheduler.context import JobRun, locale_of, zone_of
+from bot.scheduler.context import JobRun, zone_of
 from bot.scheduler.slots import Slot, week_key
 from digests.digest_hr import department_completion
 from digests.digest_manager import load_facts, sections_for
+from digests.i18n import reader_locale
 from digests.render import render
 from storage.db import session_scope
 from storage.models import Role
@@ -44,7 +45,7 @@ def manager_digests(run: JobRun) -> int:
                     week = week_key(run.now, zone_of(manager, workspace))
                     message = render(
                         "digest_manager",
-                        locale=locale_of(manager, workspace),
+                        locale=reader_locale(manager, workspace),
                         sections=sections_for(facts, manager.id),
                     )
                     queued += outbox.enqueue(
@@ -83,7 +84,7 @@ def hr_digests(run: JobRun) -> int:
                 assert person.id is not None
                 week = week_key(run.now, zone_of(person, workspace))
                 message = render(
-                    "digest_hr", locale=locale_of(person, workspace), departments=departments
+                    "digest_hr", locale=reader_locale(person, workspace), departments=departments
                 )
                 queued += outbox.enqueue(
                     session=session,

@@ -15,7 +15,7 @@ from commands import permissions
 from commands.actions import Action, register
 from commands.context import Context
 from commands.types import CommandError, HrBroadcast, HrStatus
-from digests.i18n import normalise_locale
+from digests.i18n import reader_locale
 from digests.message import Message
 from digests.render import render
 from storage.models import Broadcast, Person, Platform, Workspace
@@ -86,7 +86,7 @@ def _enqueue(
     queued = 0
     for person in people:
         assert person.id is not None
-        locale = normalise_locale(person.locale, normalise_locale(workspace.language))
+        locale = reader_locale(person, workspace)
         if locale not in payloads:
             message = render(
                 "broadcast", locale=locale, text=text, sender=sender, reminder=reminder

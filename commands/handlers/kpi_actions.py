@@ -17,7 +17,7 @@ from commands.context import Context
 from commands.handlers import kpi_alert_notices, kpi_alert_view, kpi_alerts, kpi_feedback
 from commands.notify import notify
 from commands.types import CommandError, KpiAlertAct
-from digests.i18n import translate
+from digests.i18n import reader_locale, translate
 from digests.message import Message
 from storage.models import KpiAlert, KpiDefinition, KpiFeedback, Person
 from storage.repos import kpi_alerts as alert_repo
@@ -126,7 +126,7 @@ def _assign(action: Action, ctx: Context, *, usage: str) -> Message:
         viewer=assignee,
         alert=alert,
         note=translate(
-            kpi_alert_view.locale_of(assignee, ctx.workspace),
+            reader_locale(assignee, ctx.workspace),
             "kpi.alert_actions.assigned_to_you",
             person=ctx.person.name,
         ),

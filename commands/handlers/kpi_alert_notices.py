@@ -7,7 +7,7 @@ from __future__ import annotations
 from commands.context import Context
 from commands.handlers import kpi_alert_view
 from commands.notify import notify
-from digests.i18n import translate
+from digests.i18n import reader_locale, translate
 from storage.models import KpiAlert, KpiDefinition, Person
 
 KIND = "kpi_alert_reassigned"
@@ -41,7 +41,7 @@ def _tell(
     if reader is None or reader.workspace_id != ctx.workspace_id:
         return
     note = translate(
-        kpi_alert_view.locale_of(reader, ctx.workspace),
+        reader_locale(reader, ctx.workspace),
         f"kpi_alert_notice.{role}",
         by=ctx.person.name,
         code=code,

@@ -12,17 +12,12 @@ from commands import permissions
 from commands.context import Context
 from commands.handlers import kpi_alerts
 from digests.formatting import number
-from digests.i18n import normalise_locale
+from digests.i18n import reader_locale
 from digests.message import Message
 from storage.models import KpiAlert, KpiDefinition, KpiTarget, Person, Workspace
 from storage.repos import people
 
 MAX_CHOICES = 100  # Slack's limit for a static select
-
-
-def locale_of(person: Person, workspace: Workspace) -> str:
-    """The language a person reads: their own, else the workspace's."""
-    return normalise_locale(person.locale, normalise_locale(workspace.language))
 
 
 def _sees_feedback(session: Session, viewer: Person, alert: KpiAlert) -> bool:
@@ -61,7 +56,7 @@ def alert_view(
         kpi,
         target,
         session=session,
-        locale=locale_of(viewer, workspace),
+        locale=reader_locale(viewer, workspace),
         for_manager=_sees_feedback(session, viewer, alert),
         status=status,
     )

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from digests.formatting import number
-from digests.i18n import normalise_locale, translate
+from digests.i18n import normalise_locale, reader_locale, translate
 from digests.message import Message
 from digests.render import render
 from storage import kpi_math
@@ -208,7 +208,7 @@ def _announce(
     kind = RECOVERY_KIND if value is not None else ALERT_KIND
     people = recipients(session, alert)
     for position, person in enumerate(people):
-        locale = normalise_locale(person.locale, normalise_locale(workspace.language))
+        locale = reader_locale(person, workspace)
         message = alert_message(
             alert,
             kpi,

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from commands import permissions
 from commands.context import Context
-from commands.handlers.kpi_alert_view import locale_of
 from commands.notify import notify
 from commands.types import CommandError, KpiFeedbackReply, KpiFeedbackSend
-from digests.i18n import translate
+from digests.i18n import reader_locale, translate
 from digests.message import Message
 from digests.render import render
 from storage.models import KpiDefinition, KpiFeedback, Person
@@ -59,7 +58,7 @@ def send(
         person_id=recipient_id,
         message=render(
             "kpi_feedback",
-            locale=locale_of(recipient, ctx.workspace),
+            locale=reader_locale(recipient, ctx.workspace),
             ref=note.id,
             author=ctx.person.name,
             subject=subject,
@@ -95,7 +94,7 @@ def reply(ctx: Context, *, feedback_id: int, text: str) -> Message:
     ctx.session.add(answer)
     ctx.session.flush()
     author = ctx.session.get(Person, note.author_id)
-    locale = locale_of(author, ctx.workspace) if author else ctx.locale
+    locale = reader_locale(author, ctx.workspace) if author else ctx.locale
     notify(
         ctx,
         person_id=note.author_id,

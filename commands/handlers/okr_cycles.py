@@ -17,10 +17,10 @@ from commands.context import Context
 from commands.handlers.okr import visible_objective
 from commands.notify import notify
 from commands.types import CommandError, OkrCarry, OkrCycle
+from digests.i18n import reader_locale
 from digests.message import Message
 from digests.render import render
 from flows import review_invite
-from flows.approval import locale_of
 from storage import okr_carry
 from storage.models import Cycle, CycleState, Objective, OwnerType
 from storage.repos import audit, okrs, people
@@ -228,7 +228,7 @@ def _tell_owner(ctx: Context, done: okr_carry.Carried, target: Cycle) -> None:
         return
     message = render(
         "okr_carried_notice",
-        locale=locale_of(ctx, owner),
+        locale=reader_locale(owner, ctx.workspace),
         source=f"O-{done.source.number}",
         copy=f"O-{done.copy.number}",
         title=done.source.title,
