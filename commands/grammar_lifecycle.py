@@ -9,7 +9,7 @@ import re
 from datetime import date
 from typing import TYPE_CHECKING
 
-from commands.grammar_words import cycle_label
+from commands.grammar_words import cycle_label, period_label
 from commands.types import Command, CommandError, OkrCarry, OkrCycle, OkrMap
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ def cycle_name(text: str, usage: str) -> str:
 
 
 def _date(text: str, usage: str) -> date:
-    match = _DATE.match(text)
+    match = _DATE.match(period_label(text))
     try:
         if match is None:
             raise ValueError(text)

@@ -10,7 +10,7 @@ import unicodedata
 from datetime import date
 from typing import TYPE_CHECKING
 
-from commands.grammar_words import audience_spec
+from commands.grammar_words import audience_spec, period_label
 from commands.types import Command, CommandError, HrBroadcast, HrStatus, OkrPause, OkrPromptTime
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ def parse_pause(args: Args) -> Command:
     tokens = [t for t in args.tokens if t.norm not in _UNTIL]
     if len(tokens) != 1:
         raise CommandError("schedule.pause.missing_date", usage=usage)
-    match = _DATE.match(tokens[0].norm)
+    match = _DATE.match(period_label(tokens[0].norm))
     try:
         if match is None:
             raise ValueError(tokens[0].norm)

@@ -107,6 +107,7 @@ def audit_changes(
 ) -> str:
     """`field: old → new` for each changed field, `field: value` for new ones, in words."""
     before, after = before or {}, after or {}
+    colon, semicolon = ("：", "；") if locale.startswith("zh") else (": ", "; ")
     parts: list[str] = []
     for name in [*after, *(k for k in before if k not in after)]:
         label = audit_field(locale, name)
@@ -116,12 +117,12 @@ def audit_changes(
                     audit_value(locale, name, before[name]),
                     audit_value(locale, name, after[name]),
                 )
-                parts.append(f"{label}: {old} → {new}")
+                parts.append(f"{label}{colon}{old} → {new}")
         elif name in after:
-            parts.append(f"{label}: {audit_value(locale, name, after[name])}")
+            parts.append(f"{label}{colon}{audit_value(locale, name, after[name])}")
         else:
-            parts.append(f"{label}: {audit_value(locale, name, before[name])} → ∅")
-    return "; ".join(parts)
+            parts.append(f"{label}{colon}{audit_value(locale, name, before[name])} → ∅")
+    return semicolon.join(parts)
 
 
 _GONE = {"user_not_found", "account_inactive", "user_disabled", "channel_not_found", "is_archived"}
