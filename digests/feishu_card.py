@@ -189,8 +189,9 @@ def _element(block: Block, locale: str, image_keys: Mapping[str, str]) -> Elemen
     raise TypeError(f"unknown block {block!r}")  # pragma: no cover
 
 
-def _size(card: Card) -> int:
-    return len(json.dumps(card, ensure_ascii=False).encode("utf-8"))
+def _size(node: Card) -> int:
+    """Bytes of `node` as it is sent (card_content's compact JSON, UTF-8)."""
+    return len(json.dumps(node, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
 
 def render_card(
@@ -217,14 +218,15 @@ def render_card(
     elements: list[Element] = []
     card["body"] = {"elements": elements}
     budget = max_bytes - _RESERVE_BYTES
+    used = _size(card)  # with no elements; each one adds its own size and a comma
     for index, block in enumerate(blocks):
         element = _element(block, locale, image_keys or {})
-        elements.append(element)
-        if _size(card) > budget:
-            elements.pop()
+        used += _size(element) + 1
+        if used > budget:
             more = translate(locale, "feishu.more", count=len(blocks) - index)
             elements.append(_markdown(escape(more), small=True))
             break
+        elements.append(element)
     if not elements:
         elements.append(_markdown(escape(message.summary) or " "))
     return card

@@ -128,6 +128,18 @@ def plural_form(locale: str, count: Any) -> str:
 def translate_rich(locale: str, key: str, /, **params: Any) -> Rich:
     """The message `key` in `locale` (falling back to English) with params filled in, and its
     `**bold**` parts as spans. A param is never read as markup: `**` in a name stays text."""
+    if not params:
+        return _fixed(locale, key)
+    return _filled(locale, key, params)
+
+
+@cache
+def _fixed(locale: str, key: str) -> Rich:
+    """A message without params: the same every time (labels, headings, enum words)."""
+    return _filled(locale, key, {})
+
+
+def _filled(locale: str, key: str, params: dict[str, Any]) -> Rich:
     out: list[str] = []
     spans: list[tuple[int, int]] = []
     size = 0
