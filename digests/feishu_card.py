@@ -42,6 +42,7 @@ _RESERVE_BYTES = 1024
 TEXT_MAX = 5000
 HEADER_MAX = 100
 BUTTON_TEXT_MAX = 40
+INPUT_MAX = 1000  # the most an input component accepts
 SUMMARY_MAX = 120
 STATUS_COLOUR = {"on_track": "green", "at_risk": "orange", "off_track": "red", "none": "grey"}
 BUTTON_TYPE = {"default": "default", "primary": "primary_filled", "danger": "danger"}
@@ -122,8 +123,10 @@ def _input(field: Input) -> Element:
         element = {"tag": "input", "name": field.name, "label": label}
         if field.multiline:
             element["input_type"] = "multiline_text"
+        if field.max_length is not None:
+            element["max_length"] = min(field.max_length, INPUT_MAX)
         if field.initial:
-            element["default_value"] = clip(field.initial, TEXT_MAX)
+            element["default_value"] = clip(field.initial, element.get("max_length", TEXT_MAX))
     if field.placeholder:
         element["placeholder"] = {"tag": "plain_text", "content": clip(field.placeholder, 100)}
     element["required"] = not field.optional
