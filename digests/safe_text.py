@@ -92,7 +92,7 @@ def head(text: str, size: int) -> str:
     sequence or a letter from its combining marks."""
     if len(text) <= size:
         return text
-    kept = text[:size]
-    while kept and _JOINED_CHAR.match(text, len(kept)):
-        kept = kept[:-1]  # the next character belongs to the last one kept
-    return _JOINED_AT_END.sub("", kept)
+    end = size
+    while end and _JOINED_CHAR.match(text, end):
+        end -= 1  # the next character belongs to the last one kept
+    return _JOINED_AT_END.sub("", text[:end])
