@@ -35,6 +35,7 @@ def broadcast(
     with friendly_errors():
         from bot.cli_kpi import opened, workspace_for
         from commands.handlers import hr
+        from commands.limits import checked
         from commands.types import CommandError
         from storage.db import session_scope
         from storage.repos import broadcasts
@@ -49,6 +50,7 @@ def broadcast(
             assert ws.id is not None
             now = utcnow()
             try:
+                checked(text, "broadcast")
                 people = hr.audience_of(session=session, workspace_id=ws.id, spec=spec, now=now)
             except CommandError as error:
                 raise fail(t(error.key, **error.params)) from None

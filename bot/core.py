@@ -11,7 +11,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
@@ -26,9 +26,11 @@ from commands.types import CommandError
 from digests.i18n import normalise_locale, reader_locale, translate
 from digests.message import Message
 from digests.render import render
+from digests.safe_text import received
 from flows import engine as flow_engine
 from storage.db import session_scope
 from storage.models import Person, Platform, Workspace
+from storage.repos import flows as flow_runs
 from storage.types import utcnow
 
 log = logging.getLogger("okrbot.core")
@@ -63,13 +65,15 @@ def error_message(error: CommandError, locale: str) -> Message:
     )
 
 
-def internal_error_message(locale: str, reference: str) -> Message:
-    """The polite reply to an unexpected failure, with the log reference to quote."""
+def internal_error_message(locale: str, reference: str, *, flow: str | None = None) -> Message:
+    """The polite reply to an unexpected failure, with the log reference to quote; during a
+    flow, that its answers so far are kept and the last one can be sent again."""
     return render(
         "error",
         locale=locale,
         message=translate(locale, "error.internal", reference=reference),
         usage=None,
+        flow=flow,
     )
 
 
@@ -123,9 +127,11 @@ class Core:
                 "request failed",
                 extra={"reference": reference, "platform": inbound.platform.value},
             )
-            return internal_error_message(self._locale_of(inbound), reference)
+            locale, flow = self._locale_and_flow(inbound)
+            return internal_error_message(locale, reference, flow=flow)
 
     def _dispatch(self, inbound: Inbound) -> Message:
+        inbound = received_inbound(inbound)
         locale = "en"
         try:
             with session_scope(self.engine) as session:
@@ -156,16 +162,38 @@ class Core:
             _set_outcome("refused")
             return error_message(error, locale)
 
-    def _locale_of(self, inbound: Inbound) -> str:
-        """The person's language, else the workspace's (as `_dispatch` answers in)."""
+    def _locale_and_flow(self, inbound: Inbound) -> tuple[str, str | None]:
+        """The person's language, else the workspace's (as `_dispatch` answers in), and the
+        flow they are in, if any (its answers so far survive a failed step: the step's
+        transaction was rolled back, the run is as it was before)."""
         try:
             with session_scope(self.engine) as session:
                 person = session.get(Person, inbound.person_id)
                 workspace = session.get(Workspace, inbound.workspace_id)
                 fallback = normalise_locale(workspace.language if workspace else None)
-                return normalise_locale(person.locale if person else None, fallback)
+                locale = normalise_locale(person.locale if person else None, fallback)
+                run = flow_runs.active(
+                    session=session,
+                    workspace_id=inbound.workspace_id,
+                    person_id=inbound.person_id,
+                )
+                live = run is not None and run.expires_at > self.clock()
+                return locale, run.flow if live and run is not None else None
         except Exception:
-            return "en"
+            return "en", None
+
+
+def received_inbound(inbound: Inbound) -> Inbound:
+    """The request as it may be stored: text, button value and form answers without what no
+    database or platform can hold (a client's lone surrogate, NUL, control characters)."""
+    action = inbound.action
+    if action is not None:
+        action = Action(
+            action.action_id,
+            received(action.value),
+            {name: received(answer) for name, answer in action.form.items()},
+        )
+    return replace(inbound, text=received(inbound.text), action=action)
 
 
 def _set_outcome(outcome: str) -> None:

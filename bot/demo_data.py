@@ -119,11 +119,12 @@ PEOPLE = (
 )  # fmt: skip
 
 # (email, what makes them worth trying) for the demo's "try also --as" hint.
+# Who else to try the demo as, and why (the catalog key console.role.<key> says it).
 TRY_ALSO = (
-    (CEO, "CEO, admin: sees everything; Chinese interface"),
-    (LINA, "VP Sales, Ana's manager; O-15 awaits her approval"),
-    (GRACE, "HR Director, HR admin"),
-    (HAO, "CNC operator; his loss rate crossed the warning line"),
+    (CEO, "ceo"),
+    (LINA, "vp_sales"),
+    (GRACE, "hr_director"),
+    (HAO, "operator"),
 )
 
 

@@ -19,6 +19,7 @@ from commands import grammar_kpi_alert as kpi_alert_grammar
 from commands import grammar_lifecycle as lifecycle
 from commands import grammar_review as review
 from commands import grammar_schedule as schedule
+from commands.grammar_words import period_label
 from commands.types import (
     Command,
     CommandError,
@@ -42,6 +43,7 @@ from commands.types import (
     OkrUpdate,
 )
 from commands.values import parse_value
+from digests.i18n import Phrase
 from storage import periods
 from storage.models.enums import Aggregation, Confidence, Frequency, KpiDirection
 
@@ -245,7 +247,7 @@ def _parse_kpi_record(args: Args) -> Command:
         raise
     period: str | None = None
     if len(args.tokens) > 2:
-        raw_period = args.tokens[2].norm
+        raw_period = period_label(args.tokens[2].norm)
         if not periods.is_valid(raw_period):
             raise CommandError("error.bad_period", {"period": raw_period}, usage=usage)
         period = periods.normalise(raw_period)
@@ -255,9 +257,10 @@ def _parse_kpi_record(args: Args) -> Command:
 
 
 def _optional_period(token: Token, usage: str) -> str:
-    if not periods.is_valid(token.norm):
+    label = period_label(token.norm)
+    if not periods.is_valid(label):
         raise CommandError("error.bad_period", {"period": token.norm}, usage=usage)
-    return periods.normalise(token.norm)
+    return periods.normalise(label)
 
 
 def _parse_kpi_tree(args: Args) -> Command:
@@ -274,9 +277,10 @@ def _parse_kpi_assess(args: Args) -> Command:
     person: str | None = None
     period: str | None = None
     for token in args.tokens:
-        if periods.is_valid(token.norm) and period is None:
-            period = periods.normalise(token.norm)
-        elif person is None and not periods.is_valid(token.norm):
+        label = period_label(token.norm)
+        if periods.is_valid(label) and period is None:
+            period = periods.normalise(label)
+        elif person is None and not periods.is_valid(label):
             person = args.original[token.start :].split()[0]
         else:
             raise CommandError("error.too_many_args", usage=usage)
@@ -359,7 +363,9 @@ def _parse_kpi_define(args: Args) -> Command:
             value = _DEFINE_VALUES[key].get(normalise(raw))
             if value is None:
                 raise CommandError(
-                    "kpi.define.bad_value", {"field": key, "value": raw}, usage=usage
+                    "kpi.define.bad_value",
+                    {"field": Phrase.of(f"audit.field.{key}"), "value": raw},
+                    usage=usage,
                 )
         fields[key] = value or None
         position = match.end()

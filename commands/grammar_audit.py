@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from commands.grammar_words import period_label
 from commands.types import Command, CommandError, HrAudit
 
 if TYPE_CHECKING:
@@ -17,7 +18,7 @@ UNTIL_WORDS = {"until", "till", "to", "before", "到", "至", "止"}
 
 def _date(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        return date.fromisoformat(period_label(text))
     except ValueError:
         raise CommandError("audit.bad_date", {"date": text}, usage=USAGE) from None
 

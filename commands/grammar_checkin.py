@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING
 
 from commands.types import Command, CommandError, OkrAdjust, OkrCheckin
 from commands.values import parse_value
+from storage.text_limits import REASON_MAX
 
 if TYPE_CHECKING:
     from commands.grammar import Args
 
-MAX_REASON = 2000  # ApprovalRequest.reason
+MAX_REASON = REASON_MAX  # why a KR is adjusted (storage/text_limits.py)
 _KR_REF = re.compile(r"^(?:kr-?|#)?(\d{1,9})$", re.IGNORECASE)
 
 

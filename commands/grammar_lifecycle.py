@@ -9,6 +9,7 @@ import re
 from datetime import date
 from typing import TYPE_CHECKING
 
+from commands.grammar_words import cycle_label, period_label
 from commands.types import Command, CommandError, OkrCarry, OkrCycle, OkrMap
 
 if TYPE_CHECKING:
@@ -40,14 +41,16 @@ def parse_map(args: Args) -> Command:
 
 
 def cycle_name(text: str, usage: str) -> str:
-    """A cycle name as stored (2026-Q4, 2026-H1, 2026-11, 2026-Y)."""
+    """A cycle name as stored (2026-Q4, 2026-H1, 2026-11, 2026-Y); Chinese spellings too
+    (2026年第4季度, 2026年上半年)."""
+    text = cycle_label(text)
     if CYCLE_NAME.match(text) is None:
         raise CommandError("cycles.bad_name", {"name": text}, usage=usage)
     return text.upper()
 
 
 def _date(text: str, usage: str) -> date:
-    match = _DATE.match(text)
+    match = _DATE.match(period_label(text))
     try:
         if match is None:
             raise ValueError(text)

@@ -10,6 +10,7 @@ import unicodedata
 from datetime import date
 from typing import TYPE_CHECKING
 
+from commands.grammar_words import audience_spec, period_label
 from commands.types import Command, CommandError, HrBroadcast, HrStatus, OkrPause, OkrPromptTime
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ def parse_pause(args: Args) -> Command:
     tokens = [t for t in args.tokens if t.norm not in _UNTIL]
     if len(tokens) != 1:
         raise CommandError("schedule.pause.missing_date", usage=usage)
-    match = _DATE.match(tokens[0].norm)
+    match = _DATE.match(period_label(tokens[0].norm))
     try:
         if match is None:
             raise ValueError(tokens[0].norm)
@@ -80,7 +81,7 @@ def parse_broadcast(args: Args) -> Command:
         raise CommandError("hr.broadcast.missing", usage=usage)
     end = args.tokens[-1].start if confirm else len(args.original)
     text = args.original[tokens[1].start : end].strip()
-    kind, colon, arg = tokens[0].norm.partition(":")
+    kind, colon, arg = audience_spec(tokens[0].norm).partition(":")
     if kind in ("department", "dept"):  # names keep their case for replies (matching ignores it)
         raw = args.original[tokens[0].start : tokens[1].start]
         arg = unicodedata.normalize("NFKC", raw).strip().partition(":")[2]

@@ -1,14 +1,15 @@
 """Block Kit renderer: the neutral Message as Slack blocks (plain dicts, no Slack SDK).
 
 It owns Slack's escaping (`&`, `<`, `>` in every mrkdwn text, so nobody can inject `<!channel>`
-or a link) and Slack's limits: long content is cut with a "more" line, never rejected.
+or a link) and Slack's limits: long content is cut with a "more" line, never rejected. Bold
+comes from the blocks' spans only; a text is never cut inside an entity or a character cluster.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from digests.formatting import percent_text, text_bar
@@ -28,6 +29,8 @@ from digests.message import (
     Progress,
     Section,
 )
+from digests.rich import segments
+from digests.safe_text import Span, head
 
 SlackBlock = dict[str, Any]
 
@@ -53,7 +56,7 @@ STATUS_EMOJI = {
     "none": ":white_circle:",
 }
 INDENT = "\u2003"  # an em space: Slack collapses ordinary leading spaces
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
+INPUT_MAX = 3000
 _PARTIAL_ENTITY = re.compile(r"&[a-z]{0,3}$")
 _DUPLICATE_SUFFIX = re.compile(r"~\d+$")
 
@@ -63,16 +66,30 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def mrkdwn(text: str) -> str:
-    """Neutral text (with `**bold**`) as escaped Slack mrkdwn (`*bold*`)."""
-    return _BOLD.sub(r"*\1*", escape(text))
+def mrkdwn(text: str, bold: Sequence[Span] = ()) -> str:
+    """Neutral text as escaped Slack mrkdwn, its bold spans as `*bold*`."""
+    if not bold:
+        return escape(text)
+    return "".join(
+        _bold(escape(piece)) if strong else escape(piece) for piece, strong in segments(text, bold)
+    )
+
+
+def _bold(text: str) -> str:
+    """`*text*`, with surrounding spaces outside the stars (Slack ignores `* x *`)."""
+    core = text.strip()
+    if not core:
+        return text
+    start = text.index(core)
+    return f"{text[:start]}*{core}*{text[start + len(core) :]}"
 
 
 def clip(text: str, limit: int) -> str:
-    """At most `limit` characters, ending in '…' when cut, never inside an entity."""
+    """At most `limit` characters, ending in '…' when cut, never inside an entity, an emoji
+    sequence or a letter with its combining marks."""
     if len(text) <= limit:
         return text
-    return _PARTIAL_ENTITY.sub("", text[: limit - 1]) + "…"
+    return _PARTIAL_ENTITY.sub("", head(text, limit - 1)) + "…"
 
 
 def action_id_of(slack_action_id: str) -> str:
@@ -80,8 +97,8 @@ def action_id_of(slack_action_id: str) -> str:
     return _DUPLICATE_SUFFIX.sub("", slack_action_id)
 
 
-def _text(text: str, limit: int = SECTION_MAX) -> SlackBlock:
-    return {"type": "mrkdwn", "text": clip(mrkdwn(text), limit) or " "}
+def _text(text: str, limit: int = SECTION_MAX, bold: Sequence[Span] = ()) -> SlackBlock:
+    return {"type": "mrkdwn", "text": clip(mrkdwn(text, bold), limit) or " "}
 
 
 def _plain(text: str, limit: int) -> dict[str, Any]:
@@ -90,7 +107,7 @@ def _plain(text: str, limit: int) -> dict[str, Any]:
 
 def _progress_line(block: Progress) -> str:
     bar = f"`{text_bar(block.percent)}` {percent_text(block.percent)}"
-    label = mrkdwn(block.label)
+    label = mrkdwn(block.label, block.bold)
     detail = f"  _{mrkdwn(block.detail)}_" if block.detail else ""
     return f"{INDENT * block.indent}{STATUS_EMOJI[block.status]} {bar}  {label}{detail}"
 
@@ -131,8 +148,10 @@ def _input(field: Input) -> SlackBlock:
         element = {"type": "plain_text_input", "action_id": field.name}
         if field.multiline:
             element["multiline"] = True
+        if field.max_length is not None:
+            element["max_length"] = min(field.max_length, INPUT_MAX)
         if field.initial:
-            element["initial_value"] = field.initial[:3000]
+            element["initial_value"] = field.initial[: element.get("max_length", INPUT_MAX)]
     if field.placeholder:
         element["placeholder"] = _plain(field.placeholder, 150)
     return {
@@ -148,8 +167,8 @@ def _convert(block: Block, locale: str) -> Iterator[SlackBlock]:
     match block:
         case Header(text=text):
             yield {"type": "header", "text": _plain(text, HEADER_MAX)}
-        case Section(text=text):
-            yield {"type": "section", "text": _text(text)}
+        case Section(text=text, bold=bold):
+            yield {"type": "section", "text": _text(text, bold=bold)}
         case Fields(items=items):
             for start in range(0, len(items), FIELDS_PER_SECTION):
                 fields = [
@@ -165,8 +184,8 @@ def _convert(block: Block, locale: str) -> Iterator[SlackBlock]:
             yield {"type": "section", "text": {"type": "mrkdwn", "text": line}}
         case Actions(buttons=buttons):
             yield from _buttons(buttons)
-        case Context(text=text):
-            yield {"type": "context", "elements": [_text(text)]}
+        case Context(text=text, bold=bold):
+            yield {"type": "context", "elements": [_text(text, bold=bold)]}
         case Divider():
             yield {"type": "divider"}
         case Form(inputs=inputs, buttons=buttons):

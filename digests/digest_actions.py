@@ -5,12 +5,13 @@ queries; the sections (in digest_manager) pick one manager's share."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Collection, Mapping
+from typing import Any, Protocol
 
 from sqlmodel import Session, col, select
 
 from digests.formatting import number
+from storage.id_lists import among
 from storage.models import (
     AlertState,
     ApprovalRequest,
@@ -37,8 +38,17 @@ def _department_names(session: Session, ids: set[int]) -> dict[int, str]:
     return {d.id or 0: d.name for d in rows}
 
 
+class _Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
 def open_alerts(
-    *, session: Session, workspace_id: int, owner_ids: list[int], people: Mapping[int, Person]
+    *,
+    session: Session,
+    workspace_id: int,
+    owner_ids: Collection[int],
+    people: Mapping[int, _Named],
 ) -> dict[int, list[dict[str, Any]]]:
     """Open, unacknowledged KPI alerts by owner, newest first (at most four queries)."""
     alerts = list(
@@ -48,7 +58,7 @@ def open_alerts(
                 KpiAlert.workspace_id == workspace_id,
                 KpiAlert.state == AlertState.OPEN,
                 col(KpiAlert.acknowledged_at).is_(None),
-                col(KpiAlert.owner_id).in_(owner_ids),
+                among(session, col(KpiAlert.owner_id), owner_ids),
             )
             .order_by(col(KpiAlert.id).desc())
         )
@@ -92,7 +102,7 @@ def open_alerts(
 
 
 def pending_approvals(
-    *, session: Session, workspace_id: int, approver_ids: list[int], people: Mapping[int, Person]
+    *, session: Session, workspace_id: int, approver_ids: list[int], people: Mapping[int, _Named]
 ) -> dict[int, list[dict[str, Any]]]:
     """Pending approval requests by approver, oldest first (at most three queries)."""
     requests = list(

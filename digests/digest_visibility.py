@@ -10,15 +10,45 @@ manager may not see never reaches their digest — not in any section.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import NamedTuple, Protocol
 
-from sqlmodel import Session, col, select
-
-from storage.models import KeyResult, Objective, OwnerType, Person, Role, Visibility
+from storage.models import OwnerType, Role, Visibility
 
 _SEES_ALL = {Role.HR_ADMIN, Role.ADMIN}
 
 
-def may_view(viewer: Person, objective: Objective, people: Mapping[int, Person]) -> bool:
+class ObjectiveFacts(NamedTuple):
+    """What visibility needs to know about an objective."""
+
+    visibility: Visibility
+    owner_type: OwnerType
+    owner_person_id: int | None
+    owner_department_id: int | None
+
+
+class _Objective(Protocol):
+    @property
+    def visibility(self) -> Visibility: ...
+    @property
+    def owner_type(self) -> OwnerType: ...
+    @property
+    def owner_person_id(self) -> int | None: ...
+    @property
+    def owner_department_id(self) -> int | None: ...
+
+
+class _Person(Protocol):
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def role(self) -> Role: ...
+    @property
+    def manager_id(self) -> int | None: ...
+    @property
+    def department_id(self) -> int | None: ...
+
+
+def may_view(viewer: _Person, objective: _Objective, people: Mapping[int, _Person]) -> bool:
     """`viewer` may see `objective` (`people` holds its owner and the owner's manager)."""
     if objective.visibility is Visibility.PUBLIC or viewer.role in _SEES_ALL:
         return True
@@ -36,43 +66,3 @@ def may_view(viewer: Person, objective: Objective, people: Mapping[int, Person])
         )
         return department is not None and department == viewer.department_id
     return False
-
-
-def visible_key_results(
-    *,
-    session: Session,
-    krs: Mapping[int, list[KeyResult]],
-    viewers: Mapping[int, Person],
-    people: Mapping[int, Person],
-) -> dict[int, list[KeyResult]]:
-    """`krs` by owner, keeping those whose objective the owner's viewer (`viewers[owner]`, their
-    manager) may see. At most two queries: the objectives, and owners not in `people`."""
-    objective_ids = {kr.objective_id for owned in krs.values() for kr in owned}
-    if not objective_ids:
-        return {owner: list(owned) for owner, owned in krs.items()}
-    objectives = {
-        o.id: o for o in session.exec(select(Objective).where(col(Objective.id).in_(objective_ids)))
-    }
-    known = dict(people)
-    missing = {
-        o.owner_person_id
-        for o in objectives.values()
-        if o.visibility is not Visibility.PUBLIC and o.owner_person_id not in known
-    }
-    missing.discard(None)
-    if missing:
-        for person in session.exec(select(Person).where(col(Person.id).in_(missing))):
-            known[person.id or 0] = person
-    found: dict[int, list[KeyResult]] = {}
-    for owner_id, owned in krs.items():
-        viewer = viewers.get(owner_id)
-        kept = [
-            kr
-            for kr in owned
-            if viewer is not None
-            and (objective := objectives.get(kr.objective_id)) is not None
-            and may_view(viewer, objective, known)
-        ]
-        if kept:
-            found[owner_id] = kept
-    return found

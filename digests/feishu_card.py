@@ -1,15 +1,16 @@
 """Feishu card renderer: the neutral Message as a card JSON 2.0 (plain dicts, no Feishu SDK).
 
 It owns Feishu's escaping (`&`, `<`, `>`, `[`, `]` become entities in every markdown text, so
-nobody can inject an `<at>` tag, a `<font>` or a link) and Feishu's size limit: a card is at
-most 30 KB, so long content is cut with a "more" line, never rejected.
+nobody can inject an `<at>` tag, a `<font>` or a link; `*`, `~` and backticks too, so user text
+cannot switch bold, strike-through or code on) and Feishu's size limit: a card is at most
+30 KB, so long content is cut with a "more" line, never rejected.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from digests.formatting import percent_text, text_bar
@@ -29,6 +30,8 @@ from digests.message import (
     Progress,
     Section,
 )
+from digests.rich import segments
+from digests.safe_text import Span, head
 
 Card = dict[str, Any]
 Element = dict[str, Any]
@@ -39,12 +42,22 @@ _RESERVE_BYTES = 1024
 TEXT_MAX = 5000
 HEADER_MAX = 100
 BUTTON_TEXT_MAX = 40
+INPUT_MAX = 1000  # the most an input component accepts
 SUMMARY_MAX = 120
 STATUS_COLOUR = {"on_track": "green", "at_risk": "orange", "off_track": "red", "none": "grey"}
 BUTTON_TYPE = {"default": "default", "primary": "primary_filled", "danger": "danger"}
 INDENT = "\u2003"  # an em space: markdown collapses ordinary leading spaces
-_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "[": "&#91;", "]": "&#93;"}
-_SPECIAL = re.compile(r"[&<>\[\]]")
+_ENTITIES = {
+    "&": "&amp;",
+    "<": "&lt;",
+    ">": "&gt;",
+    "[": "&#91;",
+    "]": "&#93;",
+    "*": "&#42;",
+    "~": "&#126;",
+    "`": "&#96;",
+}
+_SPECIAL = re.compile(r"[&<>\[\]*~`]")
 
 
 def escape(text: str) -> str:
@@ -52,16 +65,29 @@ def escape(text: str) -> str:
     return _SPECIAL.sub(lambda match: _ENTITIES[match.group(0)], text)
 
 
-def lark_md(text: str) -> str:
-    """Neutral text as escaped Feishu markdown; `**bold**` is the same in both."""
-    return escape(text)
+def lark_md(text: str, bold: Sequence[Span] = ()) -> str:
+    """Neutral text as escaped Feishu markdown, its bold spans as `**bold**`."""
+    if not bold:
+        return escape(text)
+    return "".join(
+        _bold(escape(piece)) if strong else escape(piece) for piece, strong in segments(text, bold)
+    )
+
+
+def _bold(text: str) -> str:
+    core = text.strip()
+    if not core:
+        return text
+    start = text.index(core)
+    return f"{text[:start]}**{core}**{text[start + len(core) :]}"
 
 
 def clip(text: str, limit: int) -> str:
-    """At most `limit` characters, ending in '…' when cut, never inside an entity."""
+    """At most `limit` characters, ending in '…' when cut, never inside an entity or a
+    character cluster."""
     if len(text) <= limit:
         return text
-    return re.sub(r"&#?\w{0,4}$", "", text[: limit - 1]) + "…"
+    return re.sub(r"&#?\w{0,4}$", "", head(text, limit - 1)) + "…"
 
 
 def _markdown(text: str, *, small: bool = False) -> Element:
@@ -97,8 +123,10 @@ def _input(field: Input) -> Element:
         element = {"tag": "input", "name": field.name, "label": label}
         if field.multiline:
             element["input_type"] = "multiline_text"
+        if field.max_length is not None:
+            element["max_length"] = min(field.max_length, INPUT_MAX)
         if field.initial:
-            element["default_value"] = clip(field.initial, TEXT_MAX)
+            element["default_value"] = clip(field.initial, element.get("max_length", TEXT_MAX))
     if field.placeholder:
         element["placeholder"] = {"tag": "plain_text", "content": clip(field.placeholder, 100)}
     element["required"] = not field.optional
@@ -125,7 +153,7 @@ def _progress(block: Progress) -> str:
     return (
         f"{INDENT * block.indent}<font color='{colour}'>●</font> "
         f"{text_bar(block.percent)} **{percent_text(block.percent)}**  "
-        f"{lark_md(block.label)}{detail}"
+        f"{lark_md(block.label, block.bold)}{detail}"
     )
 
 
@@ -133,10 +161,11 @@ def _element(block: Block, locale: str, image_keys: Mapping[str, str]) -> Elemen
     match block:
         case Header(text=text):
             return _markdown(f"**{escape(text)}**")
-        case Section(text=text):
-            return _markdown(lark_md(text))
+        case Section(text=text, bold=bold):
+            return _markdown(lark_md(text, bold))
         case Fields(items=items):
-            lines = [f"**{escape(item.label)}**：{lark_md(item.value)}" for item in items]
+            colon = "：" if locale.startswith("zh") else ": "
+            lines = [f"**{escape(item.label)}**{colon}{lark_md(item.value)}" for item in items]
             return _markdown("\n".join(lines))
         case Progress():
             return _markdown(_progress(block))
@@ -146,8 +175,8 @@ def _element(block: Block, locale: str, image_keys: Mapping[str, str]) -> Elemen
                 for button in buttons
             ]
             return {"tag": "column_set", "flex_mode": "flow", "columns": columns}
-        case Context(text=text):
-            return _markdown(lark_md(text), small=True)
+        case Context(text=text, bold=bold):
+            return _markdown(lark_md(text, bold), small=True)
         case Divider():
             return {"tag": "hr"}
         case Form():
@@ -163,8 +192,9 @@ def _element(block: Block, locale: str, image_keys: Mapping[str, str]) -> Elemen
     raise TypeError(f"unknown block {block!r}")  # pragma: no cover
 
 
-def _size(card: Card) -> int:
-    return len(json.dumps(card, ensure_ascii=False).encode("utf-8"))
+def _size(node: Card) -> int:
+    """Bytes of `node` as it is sent (card_content's compact JSON, UTF-8)."""
+    return len(json.dumps(node, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
 
 def render_card(
@@ -191,14 +221,15 @@ def render_card(
     elements: list[Element] = []
     card["body"] = {"elements": elements}
     budget = max_bytes - _RESERVE_BYTES
+    used = _size(card)  # with no elements; each one adds its own size and a comma
     for index, block in enumerate(blocks):
         element = _element(block, locale, image_keys or {})
-        elements.append(element)
-        if _size(card) > budget:
-            elements.pop()
+        used += _size(element) + 1
+        if used > budget:
             more = translate(locale, "feishu.more", count=len(blocks) - index)
             elements.append(_markdown(escape(more), small=True))
             break
+        elements.append(element)
     if not elements:
         elements.append(_markdown(escape(message.summary) or " "))
     return card

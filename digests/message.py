@@ -1,31 +1,58 @@
-"""The neutral message model: what every renderer (plain text, Block Kit, Feishu card) reads."""
+"""The neutral message model: what every renderer (plain text, Block Kit, Feishu card) reads.
+
+Every text slot is plain text, cleaned as it is set (`digests.safe_text`): no character can
+break a renderer or change the layout. One-line slots (headers, labels, buttons) hold no line
+breaks. Bold is carried beside the text as character spans, never as markup inside it.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from digests.safe_text import Span, shown, shown_line, shown_with_spans
+
+Line = Annotated[str, AfterValidator(shown_line)]
+Para = Annotated[str, AfterValidator(shown)]
+# Values travel back to okrbot (button values, form names): only what no platform can carry
+# is changed.
+Value = Annotated[str, AfterValidator(shown)]
 
 
 class _Block(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _spans_moved(data: Any, text_field: str, spans_field: str) -> Any:
+    """Clean `text_field` and move `spans_field` with its characters (before validation)."""
+    if isinstance(data, dict) and data.get(spans_field) and isinstance(data.get(text_field), str):
+        text, spans = shown_with_spans(data[text_field], data[spans_field])
+        return {**data, text_field: text, spans_field: spans}
+    return data
+
+
 class Header(_Block):
     kind: Literal["header"] = "header"
-    text: str
+    text: Line
 
 
 class Section(_Block):
-    """A paragraph. `**bold**` is the only markup; renderers translate or strip it."""
+    """A paragraph; `bold` spans of `text` are shown in bold."""
 
     kind: Literal["section"] = "section"
-    text: str
+    text: Para
+    bold: tuple[Span, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _clean(cls, data: Any) -> Any:
+        return _spans_moved(data, "text", "bold")
 
 
 class Field_(_Block):
-    label: str
-    value: str
+    label: Line
+    value: Line
 
 
 class Fields(_Block):
@@ -39,17 +66,23 @@ class Progress(_Block):
     """A labelled progress bar; `percent` is 0..100 (values outside are clamped when drawn)."""
 
     kind: Literal["progress"] = "progress"
-    label: str
+    label: Line
     percent: float
-    detail: str = ""
+    detail: Line = ""
     indent: int = Field(default=0, ge=0, le=3)
     status: Literal["on_track", "at_risk", "off_track", "none"] = "none"
+    bold: tuple[Span, ...] = Field(default=(), description="bold spans of the label")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _clean(cls, data: Any) -> Any:
+        return _spans_moved(data, "label", "bold")
 
 
 class Button(_Block):
     action_id: str
-    label: str
-    value: str = ""
+    label: Line
+    value: Value = ""
     style: Literal["default", "primary", "danger"] = "default"
 
 
@@ -62,7 +95,13 @@ class Context(_Block):
     """Small print: hints, timestamps, refs."""
 
     kind: Literal["context"] = "context"
-    text: str
+    text: Para
+    bold: tuple[Span, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _clean(cls, data: Any) -> Any:
+        return _spans_moved(data, "text", "bold")
 
 
 class Divider(_Block):
@@ -74,24 +113,26 @@ class Image(_Block):
 
     kind: Literal["image"] = "image"
     path: str
-    alt: str
+    alt: Line
 
 
 class Option(_Block):
-    value: str
-    label: str
+    value: Value
+    label: Line
 
 
 class Input(_Block):
-    """One field of a form; its answer reaches the handler as `Action.form[name]`."""
+    """One field of a form; its answer reaches the handler as `Action.form[name]`.
+    `max_length` is the longest answer accepted (the platform's input enforces it too)."""
 
     name: str
-    label: str
-    placeholder: str = ""
-    initial: str = ""
+    label: Line
+    placeholder: Line = ""
+    initial: Para = ""
     multiline: bool = False
     optional: bool = False
     options: list[Option] = Field(default_factory=list, description="a choice when not empty")
+    max_length: int | None = None
 
 
 class Form(_Block):
@@ -115,5 +156,5 @@ class Message(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     blocks: list[Block] = Field(default_factory=list)
-    summary: str = Field(default="", description="one-line fallback for notifications")
+    summary: Line = Field(default="", description="one-line fallback for notifications")
     is_error: bool = False

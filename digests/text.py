@@ -1,6 +1,12 @@
-"""Plain-text renderer: the console chat, logs, and fallbacks."""
+"""Plain-text renderer: the console chat, logs, and fallbacks.
+
+Text slots arrive cleaned (digests/message.py): no control character can reach the terminal,
+and one-line slots hold no line breaks, so user text cannot forge a line of its own.
+"""
 
 from __future__ import annotations
+
+import unicodedata
 
 from digests.formatting import percent_text, text_bar
 from digests.message import (
@@ -26,46 +32,41 @@ def render_text(message: Message) -> str:
         match block:
             case Header(text=text):
                 lines.append(text)
-                lines.append("=" * min(60, max(4, _display_width(text))))
+                lines.append("=" * min(60, max(4, display_width(text))))
             case Section(text=text):
-                lines.append(_plain(text))
+                lines.append(text)
             case Fields(items=items):
-                width = max(_display_width(item.label) for item in items) if items else 0
+                width = max(display_width(item.label) for item in items) if items else 0
                 for item in items:
-                    pad = " " * (width - _display_width(item.label))
-                    lines.append(f"{_plain(item.label)}:{pad} {_plain(item.value)}")
+                    pad = " " * (width - display_width(item.label))
+                    lines.append(f"{item.label}:{pad} {item.value}")
             case Progress(label=label, percent=pct, detail=detail, status=status, indent=indent):
                 mark = _STATUS_MARK[status]
-                suffix = f"  {_plain(detail)}" if detail else ""
+                suffix = f"  {detail}" if detail else ""
                 bar = f"{mark} {text_bar(pct)} {percent_text(pct):>6}"
-                lines.append(f"{bar}  {'   ' * indent}{_plain(label)}{suffix}")
+                lines.append(f"{bar}  {'   ' * indent}{label}{suffix}")
             case Actions(buttons=buttons):
                 lines.append("  ".join(f"[{b.label}]" for b in buttons))
             case Context(text=text):
-                lines.append(f"  {_plain(text)}")
+                lines.append("\n".join(f"  {line}" for line in text.split("\n")))
             case Divider():
                 lines.append("-" * 40)
             case Image(path=path, alt=alt):
                 lines.append(f"[{alt}: {path}]")
             case Form(inputs=inputs, buttons=buttons):
                 for field in inputs:
-                    shown = field.initial or field.placeholder
-                    lines.append(f"{_plain(field.label)}: [{_plain(shown)}]")
+                    labels = {o.value: o.label for o in field.options}
+                    shown = labels.get(field.initial) or field.initial or field.placeholder
+                    lines.append(f"{field.label}: [{shown}]")
                 lines.append("  ".join(f"[{b.label}]" for b in buttons))
     return "\n".join(lines)
 
 
-def _plain(text: str) -> str:
-    """Drop the neutral `**bold**` markup."""
-    return text.replace("**", "")
-
-
-def _display_width(text: str) -> int:
-    """Terminal columns: CJK characters take two."""
-    return sum(2 if ord(ch) >= 0x1100 and _is_wide(ch) else 1 for ch in text)
-
-
-def _is_wide(ch: str) -> bool:
-    import unicodedata
-
-    return unicodedata.east_asian_width(ch) in {"W", "F"}
+def display_width(text: str) -> int:
+    """Terminal columns: wide (CJK, most emoji) characters take two, combining marks none."""
+    width = 0
+    for char in text:
+        if unicodedata.combining(char) or char in "\u200b\u200c\u200d\ufe0f":
+            continue
+        width += 2 if ord(char) >= 0x1100 and unicodedata.east_asian_width(char) in "WF" else 1
+    return width

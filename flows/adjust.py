@@ -11,6 +11,7 @@ from sqlmodel import col, select
 from commands import permissions
 from commands.context import Context
 from commands.handlers.okr import check_value_kind, visible_key_result
+from commands.limits import TITLE_MIN, checked
 from commands.types import CommandError, Value
 from digests.formatting import number
 from flows import drafts
@@ -126,8 +127,9 @@ def replacement(text: str) -> dict[str, Any]:
     """`TITLE | START TARGET [unit]`: a whole new definition (its weight stays)."""
     title, _, numbers = text.rpartition("|")
     title = title.strip()
-    if not 3 <= len(title) <= 300:
+    if len(title) < TITLE_MIN:
         raise CommandError("adjust.bad_change", {"text": text})
+    checked(title, "title")
     try:
         parsed = drafts.parse_numbers(numbers)
     except CommandError as error:

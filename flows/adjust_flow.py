@@ -9,6 +9,7 @@ from typing import Any
 from commands.context import Context
 from commands.grammar import normalise
 from commands.grammar_checkin import MAX_REASON
+from commands.limits import checked
 from commands.types import CommandError
 from digests.message import Message
 from flows import adjust, approval, engine
@@ -70,9 +71,9 @@ def prompt_reason(ctx: Context, data: dict[str, Any]) -> Message:
 def check_reason(text: str | None) -> str:
     """The reason, trimmed; CommandError when it is missing or too short or long."""
     reason = (text or "").strip()
-    if len(reason) < MIN_REASON or len(reason) > MAX_REASON:
+    if len(reason) < MIN_REASON:
         raise CommandError("adjust.reason_needed", {"max": MAX_REASON})
-    return reason
+    return checked(reason, "reason")
 
 
 def handle_reason(ctx: Context, data: dict[str, Any], text: str) -> Step:

@@ -10,6 +10,7 @@ from sqlmodel import col, select
 
 from commands import permissions
 from commands.context import Context
+from commands.limits import checked
 from commands.notify import notify
 from commands.types import CommandError
 from commands.views import objective_view
@@ -157,6 +158,8 @@ def decide(ctx: Context, request: ApprovalRequest, decision: str, comment: str |
         raise CommandError("flows.approval.not_allowed", {"ref": ref, "owner": owner.name})
     status = DECISIONS[decision]
     comment = (comment or "").strip() or None
+    if comment:
+        checked(comment, "comment")
     if status is ApprovalStatus.CHANGES_REQUESTED and comment is None:
         raise CommandError("flows.approval.comment_needed", {"ref": ref})
     moved = ctx.session.execute(

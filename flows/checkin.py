@@ -22,12 +22,12 @@ from storage.models import KeyResult, Objective, Platform
 from storage.models.enums import Confidence
 from storage.progress import percent, progress
 from storage.repos import okrs
+from storage.text_limits import NOTE_MAX
 
 FLOW_NAME = "okr_checkin"
 SKIP_WORDS = frozenset({"skip", "same", "no change", "nochange", "=", "不变", "没变", "跳过"})
 KEEP_WORDS = frozenset({"keep", "same", "skip", "=", "不变", "保持", "跳过"})
 NO_NOTE_WORDS = frozenset({"-", "skip", "none", "no", "n/a", "无", "没有", "跳过", "不用"})
-MAX_NOTE = 2000
 BUTTON_PLATFORMS = frozenset({Platform.SLACK, Platform.FEISHU})
 
 
@@ -128,8 +128,8 @@ def handle_note(ctx: Context, data: dict[str, Any], text: str) -> Step:
     note: str | None = text.strip()
     if normalise(text).strip() in NO_NOTE_WORDS or not note:
         note = None
-    elif len(note) > MAX_NOTE:
-        raise CommandError("guided.note_too_long", {"max": MAX_NOTE})
+    elif len(note) > NOTE_MAX:
+        raise CommandError("guided.note_too_long", {"max": NOTE_MAX, "length": len(note)})
     kr = _key_result(ctx, data)
     answer = {
         "id": kr.id,

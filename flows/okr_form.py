@@ -6,6 +6,7 @@ from typing import Any
 
 from commands.actions import Action, register
 from commands.context import Context
+from commands.limits import checked_title
 from commands.types import CommandError
 from digests.formatting import number
 from digests.message import Message
@@ -56,7 +57,7 @@ def _parse_kr(line: str) -> dict[str, Any]:
     title, bar, numbers = line.rpartition("|")
     if not bar or not title.strip():
         raise CommandError("flows.new.bad_kr_line", {"text": line})
-    return {"title": title.strip()[:300], **drafts.parse_numbers(numbers)}
+    return {"title": checked_title(title), **drafts.parse_numbers(numbers)}
 
 
 @register(SUBMIT_ACTION)
@@ -64,9 +65,7 @@ def submit_form(action: Action, ctx: Context) -> Message:
     """The form's submit button: validate, save, send for approval, close the run once."""
     run = engine.run_of_token(ctx, action.value)
     data = runs.data_of(run)
-    title = action.form.get("title", "").strip()
-    if not 3 <= len(title) <= 300:
-        raise CommandError("flows.new.bad_title")
+    title = checked_title(action.form.get("title", ""))
     lines = [action.form.get(f"kr{i}", "").strip() for i in range(1, drafts.MAX_KRS + 1)]
     krs = [_parse_kr(line) for line in lines if line]
     if not krs:

@@ -6,6 +6,7 @@ from typing import Any
 
 from commands import permissions
 from commands.context import Context
+from commands.limits import checked_title
 from commands.types import CommandError
 from digests.message import Message
 from flows import approval, drafts, engine
@@ -45,8 +46,7 @@ def prompt_title(ctx: Context, data: dict[str, Any]) -> Message:
 def handle_title(ctx: Context, data: dict[str, Any], text: str) -> Step:
     if text.lower() in KEEP_WORDS and data.get("title"):
         text = data["title"]
-    if not 3 <= len(text) <= 300:
-        raise CommandError("flows.new.bad_title")
+    text = checked_title(text)
     nxt = "parent" if data.get("owner_type", "person") != OwnerType.COMPANY.value else "kr_title"
     return Step(nxt, {**data, "title": text})
 
@@ -105,8 +105,7 @@ def handle_kr_title(ctx: Context, data: dict[str, Any], text: str) -> Step:
     old = _old_kr(data)
     if text.lower() in KEEP_WORDS and old is not None:
         text = old["title"]
-    if not 3 <= len(text) <= 300:
-        raise CommandError("flows.new.bad_title")
+    text = checked_title(text)
     return Step("kr_numbers", {**data, "kr_title": text})
 
 

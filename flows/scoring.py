@@ -21,12 +21,13 @@ from flows import engine, review_store
 from flows.engine import KEEP_WORDS, Flow, Handle, Prompt, State, Step, register
 from storage.models import KeyResult, Objective, Person
 from storage.progress import percent, progress
+from storage.text_limits import COMMENT_MAX
 
 ACCEPT_WORDS = frozenset(
     {"ok", "okay", "yes", "y", "accept", "好", "好的", "可以", "行", "是", "确认"}
 )
 SKIP_WORDS = frozenset({"-", "skip", "none", "no", "跳过", "无", "没有"})
-MAX_NOTE = 4000
+MAX_NOTE = COMMENT_MAX  # a review's notes (storage/text_limits.py)
 OWNER, MANAGER = "owner", "manager"
 
 

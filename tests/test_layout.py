@@ -44,23 +44,47 @@ def test_every_command_has_usage_in_every_language() -> None:
         assert missing == [], locale
 
 
+def _messages(locale: str) -> dict[str, set[str]]:
+    """Each message key with the placeholders of its text; a plural key (`key.one`,
+    `key.other`, `key.plural`) counts once, with the placeholders of all its forms."""
+    found: dict[str, set[str]] = {}
+    for key, text in catalog(locale).items():
+        stem, _, form = key.rpartition(".")
+        if form in ("one", "other", "plural") and f"{stem}.other" in catalog(locale):
+            key = stem
+            text = "" if form == "plural" else text
+        found.setdefault(key, set()).update(re.findall(r"{(\w+)", text))
+    return found
+
+
 def test_catalogs_have_the_same_keys_and_placeholders() -> None:
-    english, chinese = catalog("en"), catalog("zh-CN")
+    english, chinese = _messages("en"), _messages("zh-CN")
     assert sorted(set(english) ^ set(chinese)) == []
-    for key, text in english.items():
-        assert set(re.findall(r"{(\w+)}", text)) == set(re.findall(r"{(\w+)}", chinese[key])), key
+    for key, placeholders in english.items():
+        assert placeholders == chinese[key], key
 
 
-def test_every_catalog_key_used_in_templates_exists() -> None:
+def test_plural_forms_name_a_placeholder_of_their_message() -> None:
+    for locale in LOCALES:
+        messages = catalog(locale)
+        for key, text in messages.items():
+            if key.endswith(".other"):
+                counted = messages.get(f"{key[: -len('.other')]}.plural", "count")
+                assert "{" + counted + "}" in text, key
+
+
+def test_every_catalog_key_used_in_message_builders_exists() -> None:
     used: set[str] = set()
-    for template in (ROOT / "digests" / "templates").glob("*.j2"):
-        used.update(re.findall(r"t\('([a-z_.]+)'", template.read_text(encoding="utf-8")))
+    for builder in (ROOT / "digests" / "messages").glob("*.py"):
+        source = builder.read_text(encoding="utf-8")
+        used.update(re.findall(r"\bm\.[ts]\(\s*f?\"([a-z_.\-]+)", source))
     known = catalog("en")
-    # A key ending in "." is a prefix the template completes ('okr.status.' ~ status).
+    # A key ending in "." is a prefix the builder completes (f"okr.status.{status}").
     missing = [
         key
         for key in used
         if (key.endswith(".") and not any(k.startswith(key) for k in known))
-        or (not key.endswith(".") and key not in known)
+        or (not key.endswith(".") and key not in known and f"{key}.other" not in known)
     ]
+    assert len(used) > 250
     assert sorted(missing) == []

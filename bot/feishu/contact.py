@@ -11,6 +11,7 @@ from typing import Any
 from lark_oapi.api.contact.v3 import ChildrenDepartmentRequest, FindByDepartmentUserRequest
 
 from bot.feishu.retry import with_retry
+from digests.safe_text import received
 
 ROOT = "0"  # the tenant's root department
 PAGE_SIZE = 50
@@ -75,7 +76,7 @@ def departments(client: Any) -> list[FeishuDepartment]:
         for item in _pages(fetch, f"the departments under {parent}"):
             record = FeishuDepartment(
                 open_id=item.open_department_id,
-                name=item.name or item.open_department_id,
+                name=received(item.name or item.open_department_id),
                 parent_open_id=None if parent == ROOT else parent,
                 leader_open_id=item.leader_user_id or None,
             )
@@ -105,9 +106,9 @@ def members(client: Any, department_ids: list[str]) -> list[FeishuUser]:
             if item.open_id and item.open_id not in users:
                 users[item.open_id] = FeishuUser(
                     open_id=item.open_id,
-                    name=item.name or item.open_id,
+                    name=received(item.name or item.open_id),
                     email=item.email or item.enterprise_email or None,
-                    title=item.job_title or None,
+                    title=received(item.job_title) if item.job_title else None,
                     timezone=item.time_zone or None,
                     department_ids=tuple(item.department_ids or ()),
                     leader_open_id=item.leader_user_id or None,

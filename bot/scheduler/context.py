@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy.engine import Engine
 
@@ -36,7 +37,12 @@ class JobRun:
         return slot.is_due(self.now, catch_up=self.catch_up, working_days=self.working_days)
 
 
-def zone_of(person: Person, workspace: Workspace) -> str:
+class _Zoned(Protocol):
+    @property
+    def timezone(self) -> str | None: ...
+
+
+def zone_of(person: _Zoned, workspace: Workspace) -> str:
     return person.timezone or workspace.timezone or "UTC"
 
 

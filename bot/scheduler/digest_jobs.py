@@ -8,6 +8,7 @@ from digests.digest_hr import department_completion
 from digests.digest_manager import load_facts, sections_for
 from digests.i18n import reader_locale
 from digests.render import render
+from digests.team_facts import Roster
 from storage.db import session_scope
 from storage.models import Role
 from storage.repos import outbox, schedule, workspaces
@@ -24,12 +25,11 @@ def manager_digests(run: JobRun) -> int:
     with session_scope(run.engine) as session:
         for workspace in workspaces.list_all(session=session):
             assert workspace.id is not None
-            people = schedule.active_people(session=session, workspace_id=workspace.id)
-            manager_ids = {p.manager_id for p in people if p.manager_id is not None}
+            roster = Roster.load(session=session, workspace_id=workspace.id)
             managers = [
                 p
-                for p in people
-                if p.id in manager_ids
+                for p in roster.by_id.values()
+                if p.id in roster.teams
                 and run.due(Slot(day=plan.day, at=plan.time, zone=zone_of(p, workspace)))
             ]
             for start in range(0, len(managers), BATCH):
@@ -37,9 +37,11 @@ def manager_digests(run: JobRun) -> int:
                 facts = load_facts(
                     session=session,
                     workspace_id=workspace.id,
-                    manager_ids=[m.id for m in batch if m.id is not None],
+                    manager_ids=[m.id for m in batch],
                     now=run.now,
+                    roster=roster,
                 )
+                queue: list[outbox.Queued] = []
                 for manager in batch:
                     assert manager.id is not None
                     week = week_key(run.now, zone_of(manager, workspace))
@@ -48,14 +50,14 @@ def manager_digests(run: JobRun) -> int:
                         locale=reader_locale(manager, workspace),
                         sections=sections_for(facts, manager.id),
                     )
-                    queued += outbox.enqueue(
-                        session=session,
-                        workspace_id=workspace.id,
-                        person_id=manager.id,
-                        dedupe_key=f"digest:{week}:{manager.id}",
-                        kind="manager_digest",
-                        payload=message.model_dump_json(),
+                    key = f"digest:{week}:{manager.id}"
+                    queue.append(
+                        outbox.Queued(manager.id, key, "manager_digest", message.model_dump_json())
                     )
+                # one statement a batch: the reads and this write stay a fixed number per batch
+                queued += outbox.enqueue_many(
+                    session=session, workspace_id=workspace.id, messages=queue
+                )
     return queued
 
 

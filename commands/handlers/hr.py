@@ -14,7 +14,9 @@ from sqlmodel import Session, col, select
 from commands import permissions
 from commands.actions import Action, register
 from commands.context import Context
+from commands.limits import checked
 from commands.types import CommandError, HrBroadcast, HrStatus
+from digests import words
 from digests.i18n import reader_locale
 from digests.message import Message
 from digests.render import render
@@ -38,7 +40,7 @@ def audience_of(*, session: Session, workspace_id: int, spec: str, now: datetime
     except broadcasts.AudienceError as error:
         raise CommandError(error.key, {"ref": error.ref}, usage="hr.broadcast") from None
     if not people:
-        raise CommandError("hr.broadcast.nobody", {"audience": spec})
+        raise CommandError("hr.broadcast.nobody", {"audience": words.audience_phrase(spec)})
     return people
 
 
@@ -140,6 +142,7 @@ def _audit(ctx: Context, row: Broadcast, action: str, queued: int) -> None:
 def hr_broadcast(command: HrBroadcast, ctx: Context) -> Message:
     """Preview the audience size with Send/Cancel; `… confirm` sends at once."""
     _require_hr(ctx)
+    checked(command.text, "broadcast", usage="hr.broadcast")
     people = audience_of(
         session=ctx.session, workspace_id=ctx.workspace_id, spec=command.audience, now=ctx.now
     )

@@ -156,7 +156,8 @@ def hr_audit(command: HrAudit, ctx: Context) -> Message:
                 "source": e.source,
                 "action": e.action,
                 "entity": e.entity,
-                "changes": e.changes,
+                "before": e.before,
+                "after": e.after,
             }
             for e in shown
         ],

@@ -155,7 +155,7 @@ def _same_note(
     ctx: Context, text: str, *, alert_id: int | None = None, reply_to_id: int | None = None
 ) -> KpiFeedback | None:
     """This person's earlier identical note on the alert (or reply to the note), if any."""
-    body = text.strip()[: kpi_feedback.MAX_TEXT]
+    body = text.strip()
     if not body:
         return None
     query = select(KpiFeedback).where(

@@ -12,6 +12,7 @@ from commands import permissions
 from commands.context import Context
 from commands.handlers import kpi_settings
 from commands.types import CommandError, KpiAssess
+from digests import words
 from digests.formatting import number
 from digests.message import Message
 from storage import kpi_assessment, periods
@@ -140,7 +141,7 @@ def kpi_assess(command: KpiAssess, ctx: Context) -> Message:
         rows=line_rows(ctx.t, assessed),
         score=pct(assessed.result.score),
         formula=score_formula(assessed) if assessed.result.lines else "",
-        band=assessed.result.band or "—",
+        band=words.band(ctx.locale, assessed.result.band) if assessed.result.band else "—",
         cap=f"{kpi_settings.current().cap:g}%",
-        bands=", ".join(f"{b.name} ≥ {b.min_completion:g}%" for b in bands),
+        bands=", ".join(f"{words.band(ctx.locale, b.name)} ≥ {b.min_completion:g}%" for b in bands),
     )

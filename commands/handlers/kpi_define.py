@@ -8,6 +8,7 @@ from commands import permissions
 from commands.context import Context
 from commands.handlers.kpi import kpi_name
 from commands.types import CommandError, KpiDefine
+from digests.i18n import Phrase
 from digests.message import Message
 from storage.models import KpiDefinition
 from storage.repos import audit, kpis
@@ -27,8 +28,9 @@ def kpi_define(command: KpiDefine, ctx: Context) -> Message:
     given = {f: getattr(command, f) for f in _FIELDS if getattr(command, f) is not None}
     for field, limit in _MAX_LENGTH.items():
         if len(given.get(field) or "") > limit:
+            said = Phrase.of(f"audit.field.{field}")
             raise CommandError(
-                "kpi.define.too_long", {"field": field, "max": limit}, usage="kpi.define"
+                "kpi.define.too_long", {"field": said, "max": limit}, usage="kpi.define"
             )
     kpi = kpis.by_code(session=ctx.session, workspace_id=ctx.workspace_id, code=command.code)
     before = _snapshot(kpi) if kpi is not None else None
@@ -37,7 +39,10 @@ def kpi_define(command: KpiDefine, ctx: Context) -> Message:
         if missing:
             raise CommandError(
                 "kpi.define.missing",
-                {"code": command.code, "fields": ", ".join(missing)},
+                {
+                    "code": command.code,
+                    "fields": Phrase.of("kpi.define.fields." + "_".join(missing)),
+                },
                 usage="kpi.define",
             )
         kpi = KpiDefinition(workspace_id=ctx.workspace_id, code=command.code, **given)

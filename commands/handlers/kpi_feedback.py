@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from commands import permissions
 from commands.context import Context
+from commands.limits import checked
 from commands.notify import notify
 from commands.types import CommandError, KpiFeedbackReply, KpiFeedbackSend
 from digests.i18n import reader_locale, translate
@@ -12,14 +13,12 @@ from digests.render import render
 from storage.models import KpiDefinition, KpiFeedback, Person
 from storage.repos import kpi_alerts, kpis, okrs, people
 
-MAX_TEXT = 2000
-
 
 def _text(text: str, usage: str) -> str:
     cleaned = text.strip()
     if not cleaned:
         raise CommandError("kpi.feedback.empty", usage=usage)
-    return cleaned[:MAX_TEXT]
+    return checked(cleaned, "feedback", usage=usage)
 
 
 def send(

@@ -9,8 +9,10 @@ from sqlmodel import col, select
 from commands import permissions
 from commands.context import Context
 from commands.handlers.okr_lineage import carry_lines
+from commands.limits import checked
 from commands.types import CommandError, OkrList, OkrShow, OkrUpdate, Value, ValueKind
 from commands.views import format_kr_value, kr_numbers, objective_percent, objective_view
+from digests.i18n import Phrase
 from digests.message import Message
 from flows.kr_history import adjustment_notes
 from storage.models import (
@@ -198,11 +200,14 @@ def okr_update(command: OkrUpdate, ctx: Context) -> Message:
         )
         raise CommandError("error.not_your_kr", {"ref": ref, "owner": owner.name if owner else "?"})
     if objective.status in (ObjectiveStatus.ARCHIVED, ObjectiveStatus.REJECTED):
-        raise CommandError("error.kr_closed", {"ref": ref, "status": objective.status.value})
+        status = Phrase.of(f"okr.status.{objective.status.value}")
+        raise CommandError("error.kr_closed", {"ref": ref, "status": status})
     cycle = ctx.session.get(Cycle, objective.cycle_id)
     if cycle is not None and cycle.state is CycleState.CLOSED:
         raise CommandError("error.cycle_closed", {"ref": ref, "cycle": cycle.name})
     value = check_value_kind(key_result, command.value)
+    if command.note:
+        checked(command.note, "note", usage="okr.update")
 
     assert objective.id is not None
     siblings = okrs.key_results_by_objective(

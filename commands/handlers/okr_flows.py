@@ -7,6 +7,7 @@ from commands.actions import Action, register
 from commands.context import Context
 from commands.handlers.okr import visible_objective
 from commands.types import CommandError, FlowCancel, OkrDecide, OkrEdit, OkrNew
+from digests.i18n import Phrase
 from digests.message import Message
 from flows import approval, drafts, engine, okr_form, typed_decision
 from flows.okr_new import NEW_OKR
@@ -38,7 +39,8 @@ def okr_edit(command: OkrEdit, ctx: Context) -> Message:
     if objective.owner_person_id != ctx.person_id and objective.created_by_id != ctx.person_id:
         raise CommandError("flows.edit.not_yours", {"ref": ref})
     if objective.status not in REOPENABLE:
-        raise CommandError("flows.edit.not_open", {"ref": ref, "status": objective.status.value})
+        status = Phrase.of(f"okr.status.{objective.status.value}")
+        raise CommandError("flows.edit.not_open", {"ref": ref, "status": status})
     data = drafts.draft_of(ctx, objective)
     data["comment"] = approval.latest_comment(ctx, objective)
     data["old_krs"], data["krs"] = data["krs"], []

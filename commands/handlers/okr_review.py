@@ -13,6 +13,7 @@ from commands.context import Context
 from commands.handlers.okr import resolve_person, visible_objective
 from commands.types import CommandError, OkrReview, OkrScore
 from digests import review_report
+from digests.i18n import Phrase
 from digests.message import Message
 from flows import approval, scoring
 from storage.models import Cycle, CycleState, Objective, ObjectiveStatus, Person
@@ -41,10 +42,11 @@ def start_scoring(ctx: Context, number: int) -> Message:
     if owner.id != ctx.person_id and not may_add_manager_review(ctx, objective, owner):
         raise CommandError("review.not_allowed", {"ref": ref, "owner": owner.name})
     if objective.status not in SCORABLE_STATUS:
-        raise CommandError("review.not_scorable", {"ref": ref, "status": objective.status.value})
+        status = Phrase.of(f"okr.status.{objective.status.value}")
+        raise CommandError("review.not_scorable", {"ref": ref, "status": status})
     cycle = ctx.session.get(Cycle, objective.cycle_id)
     if cycle is None or cycle.state not in SCORABLE_CYCLE:
-        state = cycle.state.value if cycle else "closed"
+        state = Phrase.of(f"cycles.state.{cycle.state.value if cycle else 'closed'}")
         name = cycle.name if cycle else "?"
         raise CommandError("review.cycle_not_open", {"ref": ref, "cycle": name, "state": state})
     assert objective.id is not None

@@ -1,25 +1,59 @@
 """The manager digest's "forecast to miss the target" section (appended to SECTIONS).
 
-The section reads the check-in history of the whole batch's KRs once (two queries per batch of
-managers, whatever the team sizes), on the session the batch's facts were loaded with.
+The section reads the check-in history of the batch's visible KRs once (one query per batch of
+managers, whatever the team sizes) and builds each KR's series from the facts already loaded.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy.orm import object_session
-from sqlmodel import Session
+import sqlalchemy as sa
+from sqlmodel import col
 
 from digests.insights import history
-from digests.insights.forecast import Forecast, forecast_many
+from digests.insights.forecast import MIN_CHECK_INS, Forecast, KrSeries, forecast_many
 from digests.insights.views import flag_view, flagged
-
-if TYPE_CHECKING:  # digest_manager imports this module to list the section
-    from digests.digest_manager import TeamFacts
+from digests.team_facts import TeamFacts, TeamKr
+from storage.id_lists import among
+from storage.models import CheckIn, Confidence
 
 LIMIT = 5
+ON_TRACK = Confidence.ON_TRACK
 Loaded = tuple[dict[int, list[history.KrRecord]], dict[int, Forecast]]
+
+
+def _history(facts: TeamFacts) -> dict[int, list[tuple[datetime, float]]]:
+    """Every check-in of the batch's visible on-track KRs, by KR, oldest first (one query)."""
+    on_track = [kr.id for owned in facts.krs.values() for kr in owned if kr.confidence is ON_TRACK]
+    if facts.session is None or not on_track:
+        return {}
+    found: dict[int, list[tuple[datetime, float]]] = defaultdict(list)
+    for kr_id, created, value in facts.session.connection().execute(
+        sa.select(col(CheckIn.key_result_id), col(CheckIn.created_at), col(CheckIn.value))
+        .where(among(facts.session, col(CheckIn.key_result_id), on_track))
+        .order_by(col(CheckIn.key_result_id), col(CheckIn.created_at), col(CheckIn.id))
+    ):
+        found[kr_id].append((created, value))
+    return found
+
+
+def _record(kr: TeamKr, check_ins: list[tuple[datetime, float]]) -> history.KrRecord:
+    series = KrSeries(
+        metric=kr.metric,
+        start=kr.start_value,
+        target=kr.target_value,
+        direction=kr.direction,
+        confidence=kr.confidence,
+        cycle_start=kr.cycle_start,
+        cycle_end=kr.cycle_end,
+        check_ins=check_ins,
+    )
+    return history.KrRecord(
+        kr.id, kr.number, kr.title, kr.unit, kr.owner_id, True, None, None, kr.cycle_end, series
+    )
 
 
 def _load(facts: TeamFacts) -> Loaded:
@@ -27,20 +61,20 @@ def _load(facts: TeamFacts) -> Loaded:
     cached: Loaded | None = facts.computed.get("forecast_misses")
     if cached is not None:
         return cached
-    krs = [kr for owned in facts.krs.values() for kr in owned]
-    session = object_session(krs[0]) if krs else None
-    by_owner: dict[int, list[history.KrRecord]] = {}
-    forecasts: dict[int, Forecast] = {}
-    if isinstance(session, Session):
-        records = history.key_results(
-            session=session, workspace_id=krs[0].workspace_id, owner_ids=sorted(facts.krs)
-        )
-        visible = {kr.id for kr in krs}  # the digest's own visibility rules already applied
-        shown = [r for r in records if r.id in visible]
-        for record in shown:
-            by_owner.setdefault(record.owner_id, []).append(record)
-        found = forecast_many([r.series for r in shown])
-        forecasts = {r.id: f for r, f in zip(shown, found, strict=True)}
+    check_ins = _history(facts)
+    # Only a KR its owner calls on track can be flagged, and only with enough check-ins.
+    by_owner = {
+        owner: [
+            _record(kr, check_ins[kr.id])
+            for kr in owned
+            if kr.confidence is Confidence.ON_TRACK
+            and len(check_ins.get(kr.id, ())) >= MIN_CHECK_INS
+        ]
+        for owner, owned in facts.krs.items()
+    }
+    shown = [record for owned in by_owner.values() for record in owned]
+    found = forecast_many([r.series for r in shown])
+    forecasts = {r.id: f for r, f in zip(shown, found, strict=True)}
     facts.computed["forecast_misses"] = (by_owner, forecasts)
     return by_owner, forecasts
 

@@ -109,8 +109,6 @@ def forecast(series: KrSeries) -> Forecast:
 def forecast_many(many: Sequence[KrSeries]) -> list[Forecast]:
     """`forecast` of each series, the same numbers, computed with numpy in batches of series
     with as many points (a company's KRs in well under a second)."""
-    import numpy
-
     results: list[Forecast | None] = [None] * len(many)
     batches: dict[int, list[tuple[int, list[float], list[float], float]]] = {}
     for index, series in enumerate(many):
@@ -119,6 +117,8 @@ def forecast_many(many: Sequence[KrSeries]) -> list[Forecast]:
             results[index] = points
         else:
             batches.setdefault(len(points[0]), []).append((index, *points))
+    if batches:
+        import numpy  # only when there is a line to fit: it takes a while to import
     for size, batch in batches.items():
         xs = numpy.array([b[1] for b in batch])
         ys = numpy.array([b[2] for b in batch])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -45,6 +47,51 @@ def enqueue(
         .returning(table.c.id)
     )
     return session.execute(statement).first() is not None
+
+
+@dataclass(frozen=True)
+class Queued:
+    """One message for `enqueue_many`."""
+
+    person_id: int
+    dedupe_key: str
+    kind: str
+    payload: str
+
+
+def enqueue_many(
+    *,
+    session: Session,
+    workspace_id: int,
+    messages: Sequence[Queued],
+    due_at: datetime | None = None,
+) -> int:
+    """`enqueue` for many messages in one statement; how many were new (a key already
+    enqueued is skipped, as in `enqueue`)."""
+    if not messages:
+        return 0
+    now = utcnow()
+    rows = [
+        {
+            "workspace_id": workspace_id,
+            "person_id": m.person_id,
+            "dedupe_key": m.dedupe_key,
+            "kind": m.kind,
+            "payload": m.payload,
+            "status": OutboxStatus.PENDING,
+            "attempts": 0,
+            "due_at": due_at or now,
+            "created_at": now,
+        }
+        for m in messages
+    ]
+    table = OutboxMessage.__table__  # type: ignore[attr-defined]
+    statement = (
+        insert_for(session, table)
+        .on_conflict_do_nothing(index_elements=["workspace_id", "dedupe_key"])
+        .returning(table.c.id)
+    )
+    return len(session.execute(statement, rows).all())
 
 
 def pending_for_person(

@@ -130,9 +130,9 @@ def test_changes_from_console_api_and_settings_are_audited_with_their_source(
     assert after["readings"][0]["value"] == 7
 
     reply = say(engine, company, company.grace, "/hr audit")
-    assert "check_in KR-1 · from console" in reply
-    assert "current_value: 0.0 → 3.0" in reply
-    assert "kpi_readings SALES · from api" in reply
+    assert "checked in on KR-1 · from the console" in reply
+    assert "value: 0 → 3" in reply
+    assert "imported readings for SALES · from the KPI API" in reply
     assert "system" in reply  # the API has no person behind it
 
 

@@ -44,7 +44,7 @@ def test_broadcast_with_yes_queues_once(
     result = cli.invoke(app, [*ARGS, "--message", "Q4 reviews due Friday", "--yes"])
     assert result.exit_code == 0, result.output
     assert "Audience department:sales in workspace acme: 2 people." in result.output
-    assert "2 message(s) queued" in result.output
+    assert "2 messages queued" in result.output
     again = cli.invoke(app, [*ARGS, "--message", "Q4 reviews due Friday", "--yes"])
     assert again.exit_code == 0, again.output
     assert "already sent" in again.output

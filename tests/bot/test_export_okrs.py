@@ -113,8 +113,8 @@ def test_one_row_per_key_result(
     args = ["export", "okrs", "--cycle", "2026-q4", "--format", file_format]
     result = cli.invoke(app, [*args, "--output", str(out), "--workspace", "acme"])
     assert result.exit_code == 0, result.output
-    assert f"Wrote {out}: 2 objective(s), 3 row(s)." in result.output
-    assert "1 private objective(s) left out; add --include-private" in result.output
+    assert f"Wrote {out}: objectives 2, rows 3." in result.output
+    assert "1 private objective left out; add --include-private" in result.output
     rows = _read(out, file_format)
     assert list(rows[0]) == list(COLUMNS)
     assert [(r["objective_ref"], r["kr_ref"]) for r in rows] == [
@@ -158,7 +158,7 @@ def test_private_objectives_only_on_request(cli: CliRunner, company: None, tmp_p
     args = ["export", "okrs", "--cycle", "2026-Q4", "--include-private", "--output", str(out)]
     result = cli.invoke(app, [*args, "--workspace", "acme"])
     assert result.exit_code == 0, result.output
-    assert "3 objective(s), 4 row(s)" in result.output
+    assert "objectives 3, rows 4" in result.output
     assert "left out" not in result.output
     rows = _read(out, "csv")
     assert [(r["objective"], r["visibility"]) for r in rows][-1] == (

@@ -74,7 +74,7 @@ def test_a_person_export_reads_back(
         app, [*args, "--format", file_format, "--output", str(out), "--workspace", "acme"]
     )
     assert result.exit_code == 0, result.output
-    assert "1 objectives, 2 key results" in result.output
+    assert "objectives 1, key results 2" in result.output
     rows = _csv(out) if file_format == "csv" else _xlsx(out)
     assert [r["key_result"] for r in rows] == ["KR-1", "KR-2"]
     first, second = rows

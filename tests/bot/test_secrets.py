@@ -135,7 +135,7 @@ def test_rotate_encrypts_plain_tokens_and_moves_old_ones_to_the_new_key(
         [OKRBOT, "secrets", "rotate"], env=env, cwd=tmp_path, capture_output=True, text=True
     )
     assert done.returncode == 0, done.stderr
-    assert "Re-encrypted 5 stored token(s)" in done.stdout
+    assert "Re-encrypted 5 stored tokens" in done.stdout
     store = EncryptedInstallationStore(client_id="C1", engine=engine, box=TokenBox(new))
     bot = store.find_bot(enterprise_id=None, team_id="T1")
     assert bot is not None

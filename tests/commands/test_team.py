@@ -58,7 +58,7 @@ def test_team_verb_parses_in_both_languages() -> None:
 
 def test_a_manager_sees_the_team(engine: Engine, team: Team) -> None:
     shown = render_text(reply(engine, team.lara, "/okr team"))
-    assert "1 approval request(s) waiting for you" in shown
+    assert "1 approval request waiting for you" in shown
     assert "Ana Lima" in shown
     assert "O-1 Win the EV segment" in shown
     assert "at risk" in shown

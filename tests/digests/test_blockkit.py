@@ -58,7 +58,7 @@ def every_kind(text: str) -> Message:
         summary=text,
         blocks=[
             Header(text=text),
-            Section(text=f"**{text}** said hi"),
+            Section(text=f"{text} said hi", bold=((0, len(text)),)),
             Fields(items=[Field_(label=text, value=text)]),
             Progress(label=text, percent=40, detail=text, status="at_risk", indent=1),
             Actions(buttons=[Button(action_id="okr.approve", label=text, value=text)]),
@@ -94,14 +94,19 @@ def test_user_text_cannot_mention_channel_or_link() -> None:
     assert escape("a<b>&c") == "a&lt;b&gt;&amp;c"
 
 
-def test_bold_becomes_slack_bold() -> None:
-    assert mrkdwn("7% → **5.95%** done") == "7% → *5.95%* done"
+def test_bold_spans_become_slack_bold_and_typed_stars_stay_text() -> None:
+    assert mrkdwn("7% → 5.95% done", ((5, 10),)) == "7% → *5.95%* done"
+    assert mrkdwn("Recorded KR-1 ", ((9, 14),)) == "Recorded *KR-1* "
+    assert mrkdwn("**not bold**") == "**not bold**"
 
 
 def test_sixty_objectives_fit_in_fifty_blocks_with_a_more_line() -> None:
     blocks: list[Any] = [Header(text="Ana Lima — OKRs 2026-Q4")]
     for n in range(1, 61):
-        blocks.append(Progress(label=f"**O-{n}** Objective {n}", percent=n, status="on_track"))
+        label = f"O-{n} Objective {n}"
+        blocks.append(
+            Progress(label=label, bold=((0, len(f"O-{n}")),), percent=n, status="on_track")
+        )
         blocks.append(Progress(label=f"KR-{n} Key result {n}", percent=n, indent=1))
     rendered = render_blocks(Message(blocks=blocks))
     assert len(rendered) <= MESSAGE_MAX_BLOCKS

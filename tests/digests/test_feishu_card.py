@@ -22,7 +22,7 @@ from digests.message import (
 
 def test_card_has_the_2_0_shape_with_header_and_summary() -> None:
     message = Message(
-        blocks=[Header(text="Ana — OKRs"), Section(text="**KR-1** updated"), Divider()],
+        blocks=[Header(text="Ana — OKRs"), Section(text="KR-1 updated", bold=((0, 4),)), Divider()],
         summary="KR-1 updated",
     )
     card = render_card(message, locale="en")

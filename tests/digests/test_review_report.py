@@ -113,7 +113,7 @@ def test_a_long_report_is_cut_in_chat(
     text = ask(engine, flow_team.lara, "/okr review team")
     assert "O-2 Win the EV segment" in text
     assert "Secret hiring plan" not in text
-    assert "… and 1 more objectives: narrow it to a person or team" in text
+    assert "… and 1 more objective: narrow it to a person or team" in text
     assert "Scored by owners:     2 of 3 key results" in text
 
 

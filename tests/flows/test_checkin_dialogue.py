@@ -83,7 +83,7 @@ def test_walks_through_each_kr_with_skip_and_note(engine: Engine, team: Team, kr
     assert "Confidence: at risk · legal review at Huaxin is slow" in summary
     assert "no change (3.5 days)" in summary
     assert "O-2 Win the EV segment: 45% → 55%" in summary
-    assert "Checked in on 2 key result(s)." in summary
+    assert "Checked in on 2 key results." in summary
     checkins, rows = stored(engine)
     assert [(c.value, c.previous_value, c.confidence, c.note) for c in checkins] == [
         (3, 2, Confidence.AT_RISK, "legal review at Huaxin is slow"),
@@ -158,7 +158,7 @@ def test_a_restart_mid_flow_continues_where_it_was(
             text = render_text(
                 second.handle(Inbound(Platform.CONSOLE, team.workspace.id or 0, team.ana.id, said))
             )
-        assert "Checked in on 2 key result(s)." in text
+        assert "Checked in on 2 key results." in text
     finally:
         restarted.dispose()
     checkins, rows = stored(engine)
@@ -225,7 +225,7 @@ def test_the_prompt_has_a_start_button_that_starts_the_flow(
     for said in ["3", "at risk"]:
         ask(engine, team.ana, said, platform=Platform.SLACK)
     done = ask(engine, team.ana, "skip", platform=Platform.SLACK)
-    assert "Checked in on 1 key result(s)." in done
+    assert "Checked in on 1 key result." in done
     _, rows = stored(engine)
     assert (rows[1].current_value, rows[1].confidence) == (3, Confidence.AT_RISK)
 
@@ -255,7 +255,7 @@ def test_buttons_answer_on_slack_and_a_double_click_counts_once(
     assert "2/2 · KR-2" in ask(engine, team.ana, "-", platform=Platform.SLACK)
     for said in ["3", "keep", "-"]:
         text = ask(engine, team.ana, said, platform=Platform.SLACK)
-    assert "Checked in on 2 key result(s)." in text
+    assert "Checked in on 2 key results." in text
     checkins, _ = stored(engine)
     assert [(c.value, c.confidence) for c in checkins] == [
         (2, Confidence.AT_RISK),

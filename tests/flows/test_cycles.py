@@ -130,7 +130,7 @@ def test_employees_and_managers_cannot_change_cycles(
     assert q4.state is CycleState.ACTIVE
     assert session.exec(select(ObjectiveCarry)).all() == []
     listed = ask(engine, org.ana, "/okr cycle list")
-    assert "2026-Q4 · 2026-10-01 → 2026-12-31 · active · 4 objective(s)" in listed
+    assert "2026-Q4 · 2026-10-01 → 2026-12-31 · active · 4 objectives" in listed
     assert "/okr cycle open" not in listed  # the admin hint is for admins
 
 
@@ -193,7 +193,7 @@ def test_carry_copies_current_values_as_baselines_and_links_the_original(
     assert "There is no later open cycle to carry into after 2026-Q4" in no_next
     ask(engine, org.boss, "/okr cycle open 2027-Q1 2027-01-01 2027-03-31")
     carried = ask(engine, org.boss, f"/okr carry O-{org.ana_open}")
-    assert f"O-{org.ana_open} → O-5 Sign NEV accounts (1 KR(s)" in carried
+    assert f"O-{org.ana_open} → O-5 Sign NEV accounts (1 KR, its current value" in carried
     [(copy, krs)] = _objectives_in(engine, "2027-Q1")
     assert copy.number == 5
     assert copy.title == "Sign NEV accounts"
@@ -265,7 +265,7 @@ def test_the_owner_hears_once_where_her_objective_went(engine: Engine, org: Org)
     carried = [text for text in inbox(engine, org.ana) if "continues in" in text]
     assert carried == [
         f"Your objective O-{org.ana_open} “Sign NEV accounts” continues in 2027-Q1 as O-6: "
-        "1 unfinished KR(s), with their current values as the new baselines.\n"
+        "1 unfinished KR, with its current value as the new baseline.\n"
         "  /okr show O-6 to see it · /okr map O-6 for its alignment"
     ]
     assert inbox(engine, org.boss) == []  # the company objective has no owning person

@@ -234,8 +234,8 @@ def test_a_big_company_shows_the_company_level_and_my_branch(
         assert title in text
     assert "Industrialise titanium" not in text
     assert "Qualify a new alloy" not in text
-    assert "2 more objective(s) not shown — /okr map DEPARTMENT" in text
-    assert "2 more objective(s) not shown" in _drawn(_png(message))
+    assert "2 more objectives not shown — /okr map DEPARTMENT" in text
+    assert "2 more objectives not shown" in _drawn(_png(message))
     everything, _ = _map(engine, org.bob, "/okr map all")
     assert "Industrialise titanium" in everything
     assert "more objective(s)" not in everything

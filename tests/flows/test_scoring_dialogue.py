@@ -198,7 +198,7 @@ def test_owners_are_invited_once_when_the_cycle_enters_review(
     invites = inbox_messages(engine, team.ana)
     assert len(invites) == 1
     text = render_text(invites[0])
-    assert "Time to review 2026-Q4 (复盘)" in text
+    assert "Time to review 2026-Q4" in text
     assert "O-2 Win the EV segment" in text
     assert "[Score O-2]" in text
     assert "Secret hiring plan" not in text

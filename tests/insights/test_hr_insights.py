@@ -28,7 +28,7 @@ def test_hr_sees_org_health_with_a_chart(engine: Engine, company: Company, chart
     assert "2026-W46: 2 of 2 (100%)" in reply
     assert "Steady at 50% over 7 weeks." in reply  # W41 to W47: the weeks already over
     assert "Sales: 1 of 2 KRs said at risk (50%) · 1 forecast to miss the target (50%)" in reply
-    assert "Ops: 0 of 1 KRs said at risk (0%) · 0 forecast to miss the target (0%)" in reply
+    assert "Ops: 0 of 1 KR said at risk (0%) · 0 forecast to miss the target (0%)" in reply
     assert "1 decided in the last 90 days: median 30 h, 90% within 30 h · 1 waiting" in reply
     assert "1 warning, 0 critical · 1 open now" in reply
     found = re.search(r"(/\S+org-health-\w+\.png)", reply)

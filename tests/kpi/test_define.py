@@ -131,6 +131,6 @@ def test_a_new_kpi_needs_a_name_and_a_direction(
     engine: Engine, session: Session, kc: KpiCompany
 ) -> None:
     reply = say(engine, kc, kc.wei, "/kpi define OTD unit=%")
-    assert "OTD is a new KPI: give its name, direction" in reply
+    assert "OTD is a new KPI: give its name and direction" in reply
     assert "Usage: /kpi define CODE" in reply
     assert _kpi(session, kc, "OTD") is None

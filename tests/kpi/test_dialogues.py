@@ -69,3 +69,15 @@ def test_assess_shows_the_arithmetic_and_the_band(
     assert "deduction" in hao
     assert "can't see" in say(engine, kc, kc.ana, "/kpi assess hao@acme.com")
     assert "考核" in say(engine, kc, kc.hao, "/kpi 考核")
+
+
+def test_pay_bands_are_named_in_the_readers_language(
+    engine: Engine, session: Session, kc: KpiCompany
+) -> None:
+    _readings(session, kc)
+    own = say(engine, kc, kc.hao, "/kpi 考核 2026年11月")
+    assert "绩效档位" in own or "档位" in own
+    assert "扣减" in own
+    assert "deduction" not in own
+    assert "bonus" not in own
+    assert "奖励 ≥ 120%" in own

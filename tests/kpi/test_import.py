@@ -50,11 +50,11 @@ def test_import_reports_bad_rows_and_is_idempotent(
     path = _write(tmp_path / f"readings{suffix}")
     result = cli.invoke(app, ["import", "kpi", str(path), "--workspace", "acme"])
     assert result.exit_code == 1, result.output
-    assert "3 readings stored, 0 already there, 2 rejected" in result.output
+    assert "stored 3, already there 0, rejected 2" in result.output
     assert "line 4: scope: there is no person with email “nobody@acme.com”" in result.output
     assert "line 6: period: MONTHLY_SALES is recorded monthly; “2026-Q4”" in result.output
     again = cli.invoke(app, ["import", "kpi", str(path), "--workspace", "acme"])
-    assert "0 readings stored, 3 already there, 2 rejected" in again.output
+    assert "stored 0, already there 3, rejected 2" in again.output
     stored = session.exec(select(KpiReading).order_by(KpiReading.id)).all()
     assert [(r.value, r.source) for r in stored] == [
         (3.6, ReadingSource.IMPORT),
@@ -105,7 +105,7 @@ def test_export_assessment(
     args = ["export", "assessment", "--period", "2026-11", "--format", file_format]
     result = cli.invoke(app, [*args, "--output", str(out), "--workspace", "acme"])
     assert result.exit_code == 0, result.output
-    assert "4 people, 5 rows" in result.output
+    assert "people 4, rows 5" in result.output
     if file_format == "csv":
         lines = out.read_text("utf-8-sig").splitlines()
     else:

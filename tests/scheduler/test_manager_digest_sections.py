@@ -297,4 +297,4 @@ def _selects(engine: Engine, extra_reports: int) -> int:
 def test_reads_per_batch_do_not_grow_with_the_team(engine: Engine, extra_reports: int) -> None:
     build(engine, extra_reports=extra_reports)
     # the workspace list, the people, and one batch of sections: the same for 2 or 27 reports
-    assert _selects(engine, extra_reports) == 13
+    assert _selects(engine, extra_reports) == 9

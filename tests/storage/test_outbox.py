@@ -41,6 +41,28 @@ def test_enqueue_is_idempotent_by_key(session: Session) -> None:
     assert session.exec(select(func.count()).select_from(OutboxMessage)).one() == 1
 
 
+def test_enqueue_many_adds_the_new_keys_in_one_statement(session: Session) -> None:
+    ws = factories.workspace(session)
+    ana = factories.person(session, ws, "ana@example.com")
+    bob = factories.person(session, ws, "bob@example.com")
+    first = [
+        outbox.Queued(ana.id, "digest:2026-W48:1", "manager_digest", '{"blocks": []}'),
+        outbox.Queued(bob.id, "digest:2026-W48:2", "manager_digest", "{}"),
+    ]
+    assert outbox.enqueue_many(session=session, workspace_id=ws.id, messages=first) == 2
+    again = [*first, outbox.Queued(bob.id, "digest:2026-W48:3", "manager_digest", "{}")]
+    assert outbox.enqueue_many(session=session, workspace_id=ws.id, messages=again) == 1
+    assert outbox.enqueue_many(session=session, workspace_id=ws.id, messages=[]) == 0
+    session.commit()
+    rows = session.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    assert [(r.person_id, r.dedupe_key, r.status) for r in rows] == [
+        (ana.id, "digest:2026-W48:1", OutboxStatus.PENDING),
+        (bob.id, "digest:2026-W48:2", OutboxStatus.PENDING),
+        (bob.id, "digest:2026-W48:3", OutboxStatus.PENDING),
+    ]
+    assert rows[0].payload == '{"blocks": []}'
+
+
 def test_concurrent_enqueues_add_one_row(engine: Engine) -> None:
     with session_scope(engine) as session:
         ws = factories.workspace(session)

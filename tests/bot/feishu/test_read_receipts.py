@@ -169,7 +169,7 @@ def test_broadcast_read_by_two_of_three(
     cli: CliRunner, engine: Engine, session: Session, org: Org, stub: StubFeishu
 ) -> None:
     sent_note = say(engine, org.hr, "/hr broadcast department:Sales Q4 reviews due confirm")
-    assert "3 message(s) queued" in sent_note
+    assert "3 messages queued" in sent_note
     assert deliver(engine, stub) == 3
     sent = refs(session)
     assert sorted(sent.values()) == ["om_1", "om_2", "om_3"]  # the message ids are stored

@@ -105,7 +105,10 @@ def test_a_card_click_runs_the_action_and_updates_the_card_in_place(feishu: Feis
     @register("test.approve")
     def approve(action: Action, ctx: Context) -> Message:
         clicked.append(action)
-        return Message(blocks=[Section(text=f"**{ctx.person.name}** approved {action.value}")])
+        name = ctx.person.name
+        return Message(
+            blocks=[Section(text=f"{name} approved {action.value}", bold=((0, len(name)),))]
+        )
 
     try:
         payload = events.card_action(open_id="ou_ana", action_id="test.approve", value="O-1")

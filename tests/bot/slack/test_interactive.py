@@ -19,7 +19,8 @@ from tests.bot.slack.test_commands import valid_blocks
 def test_actions() -> Iterator[None]:
     @register("test.approve")
     def approve(action: Action, ctx: Context) -> Message:
-        return Message(blocks=[Section(text=f"**Approved** {action.value} by {ctx.person.name}")])
+        text = f"Approved {action.value} by {ctx.person.name}"
+        return Message(blocks=[Section(text=text, bold=((0, len("Approved")),))])
 
     @register("test.form")
     def form(action: Action, ctx: Context) -> Message:
