@@ -9,9 +9,10 @@ from typing import Any
 from commands.context import Context
 from commands.grammar import normalise
 from commands.grammar_checkin import MAX_REASON
+from commands.operations import adjustments, approvals
 from commands.types import CommandError
 from digests.message import Message
-from flows import adjust, approval, engine
+from flows import engine
 from flows.engine import SUBMIT_WORDS, Flow, State, Step, register
 from storage.models import ApprovalKind, ApprovalRequest, ApprovalStatus, KeyResult, Objective
 from storage.repos import audit, people
@@ -24,16 +25,16 @@ def _kr(ctx: Context, data: dict[str, Any]) -> KeyResult:
     kr = ctx.session.get(KeyResult, data["kr_id"])
     if kr is None or kr.workspace_id != ctx.workspace_id:
         raise CommandError("guided.kr_gone")
-    return adjust.adjustable(ctx, kr.number)
+    return adjustments.adjustable(ctx, kr.number)
 
 
 def _current(ctx: Context, kr: KeyResult) -> dict[str, str]:
-    spec = adjust.definition(kr)
+    spec = adjustments.definition(kr)
     return {
         "ref": f"KR-{kr.number}",
         "title": kr.title,
-        "start": adjust.show_value(spec, kr.start_value),
-        "target": adjust.show_value(spec, kr.target_value),
+        "start": adjustments.show_value(spec, kr.start_value),
+        "target": adjustments.show_value(spec, kr.target_value),
     }
 
 
@@ -52,7 +53,7 @@ def prompt_change(ctx: Context, data: dict[str, Any]) -> Message:
 
 def handle_change(ctx: Context, data: dict[str, Any], text: str) -> Step:
     kr = _kr(ctx, data)
-    proposal = adjust.proposal_of(kr, adjust.parse_change(kr, normalise_value(text)))
+    proposal = adjustments.proposal_of(kr, adjustments.parse_change(kr, normalise_value(text)))
     return Step("reason", {**data, "proposal": proposal})
 
 
@@ -80,7 +81,7 @@ def handle_reason(ctx: Context, data: dict[str, Any], text: str) -> Step:
 
 
 def _manager_name(ctx: Context, objective: Objective) -> str | None:
-    owner = approval.owner_of(ctx, objective) or ctx.person
+    owner = approvals.owner_of(ctx, objective) or ctx.person
     if owner.manager_id is None:
         return None
     boss = people.get(
@@ -108,8 +109,8 @@ def handle_confirm(ctx: Context, data: dict[str, Any], text: str) -> Step:
         raise CommandError("adjust.confirm_hint")
     kr = _kr(ctx, data)
     # Re-checked against the KR as it is now: it may have changed since the diff was shown.
-    spec = {k: data["proposal"][k] for k in (*adjust.FIELDS, "replace")}
-    fresh = adjust.proposal_of(kr, spec)
+    spec = {k: data["proposal"][k] for k in (*adjustments.FIELDS, "replace")}
+    fresh = adjustments.proposal_of(kr, spec)
     return Step(None, data, send(ctx, kr, fresh, data["reason"]))
 
 
@@ -117,14 +118,14 @@ def send(ctx: Context, kr: KeyResult, proposal: dict[str, Any], reason: str) -> 
     """Send the change to the owner's manager; with no manager to ask, apply it at once."""
     objective = ctx.session.get(Objective, kr.objective_id)
     assert objective is not None
-    for earlier in adjust.pending_for(ctx, kr):
+    for earlier in adjustments.pending_for(ctx, kr):
         earlier.status = ApprovalStatus.WITHDRAWN
         ctx.session.add(earlier)
     ctx.session.flush()
     manager = _manager_name(ctx, objective)
     ref = f"KR-{kr.number}"
     if manager is not None:
-        approval.submit(
+        approvals.submit(
             ctx, objective, kind=ApprovalKind.ADJUSTMENT, proposal=proposal, reason=reason
         )
         return ctx.render("adjust_sent", ref=ref, title=kr.title, manager=manager)
@@ -142,7 +143,7 @@ def send(ctx: Context, kr: KeyResult, proposal: dict[str, Any], reason: str) -> 
     )
     ctx.session.add(request)
     ctx.session.flush()
-    adjust.apply_proposal(ctx, request)
+    adjustments.apply_proposal(ctx, request)
     audit.record(
         session=ctx.session,
         workspace_id=ctx.workspace_id,

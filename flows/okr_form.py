@@ -6,10 +6,11 @@ from typing import Any
 
 from commands.actions import Action, register
 from commands.context import Context
+from commands.operations import drafts
 from commands.types import CommandError
 from digests.formatting import number
 from digests.message import Message
-from flows import drafts, engine
+from flows import engine
 from flows.okr_new import NEW_OKR, finish
 from storage.repos import flows as runs
 

@@ -6,9 +6,10 @@ from typing import Any
 
 from commands import permissions
 from commands.context import Context
+from commands.operations import approvals, drafts
 from commands.types import CommandError
 from digests.message import Message
-from flows import approval, drafts, engine
+from flows import engine
 from flows.engine import KEEP_WORDS, SUBMIT_WORDS, Flow, State, Step, register
 from storage.models import Objective, ObjectiveStatus, OwnerType
 from storage.repos import people
@@ -153,7 +154,7 @@ def finish(ctx: Context, data: dict[str, Any]) -> Message:
     objective = drafts.save(ctx, data, status=status)
     manager = ""
     if needs_approval:
-        approval.submit(ctx, objective)
+        approvals.submit(ctx, objective)
         boss = people.get(
             session=ctx.session,
             workspace_id=ctx.workspace_id,

@@ -14,10 +14,11 @@ import unicodedata
 from typing import Any
 
 from commands.context import Context
+from commands.operations import review_store
 from commands.types import CommandError
 from commands.views import format_kr_value, kr_numbers
 from digests.message import Message
-from flows import engine, review_store
+from flows import engine
 from flows.engine import KEEP_WORDS, Flow, Handle, Prompt, State, Step, register
 from storage.models import KeyResult, Objective, Person
 from storage.progress import percent, progress

@@ -9,10 +9,10 @@ from sqlmodel import col, select
 from commands import permissions
 from commands.context import Context
 from commands.handlers.okr_lineage import carry_lines
+from commands.operations.kr_history import adjustment_notes
 from commands.types import CommandError, OkrList, OkrShow, OkrUpdate, Value, ValueKind
 from commands.views import format_kr_value, kr_numbers, objective_percent, objective_view
 from digests.message import Message
-from flows.kr_history import adjustment_notes
 from storage.models import (
     CheckIn,
     Cycle,

@@ -7,9 +7,10 @@ from sqlmodel import col, select
 
 from commands.actions import Action, register
 from commands.context import Context
+from commands.operations import adjustments
 from commands.types import CommandError, OkrAdjust
 from digests.message import Message
-from flows import adjust, adjust_flow, engine
+from flows import adjust_flow, engine
 from storage.models import ApprovalKind, ApprovalRequest, ApprovalStatus
 
 START_ACTION = "okr.adjust.start"
@@ -27,7 +28,7 @@ def _last_comment(ctx: Context, kr_id: int) -> str | None:
         .order_by(col(ApprovalRequest.id).desc())
     )
     for request in ctx.session.exec(query):
-        if adjust.proposal_json(request).get("key_result_id") == kr_id:
+        if adjustments.proposal_json(request).get("key_result_id") == kr_id:
             changes = request.status is ApprovalStatus.CHANGES_REQUESTED
             return request.comment if changes else None
     return None
@@ -35,16 +36,16 @@ def _last_comment(ctx: Context, kr_id: int) -> str | None:
 
 def okr_adjust(command: OkrAdjust, ctx: Context) -> Message:
     """One line when target and reason are given; otherwise the questions one by one."""
-    kr = adjust.adjustable(ctx, command.kr_number)
+    kr = adjustments.adjustable(ctx, command.kr_number)
     if command.target is None:
         comment = _last_comment(ctx, kr.id or 0)
         return engine.begin(ctx, adjust_flow.ADJUST, {"kr_id": kr.id, "comment": comment})
     try:
-        spec = adjust.new_target(kr, command.target)
+        spec = adjustments.new_target(kr, command.target)
     except CommandError as error:
         error.usage = error.usage or "okr.adjust"
         raise
-    proposal = adjust.proposal_of(kr, spec)
+    proposal = adjustments.proposal_of(kr, spec)
     return adjust_flow.send(ctx, kr, proposal, adjust_flow.check_reason(command.reason))
 
 

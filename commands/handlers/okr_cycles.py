@@ -16,11 +16,11 @@ from commands import permissions
 from commands.context import Context
 from commands.handlers.okr import visible_objective
 from commands.notify import notify
+from commands.operations import review_invite
 from commands.types import CommandError, OkrCarry, OkrCycle
 from digests.i18n import reader_locale
 from digests.message import Message
 from digests.render import render
-from flows import review_invite
 from storage import okr_carry
 from storage.models import Cycle, CycleState, Objective, OwnerType
 from storage.repos import audit, okrs, people

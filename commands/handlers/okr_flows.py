@@ -6,9 +6,10 @@ from commands import permissions
 from commands.actions import Action, register
 from commands.context import Context
 from commands.handlers.okr import visible_objective
+from commands.operations import approvals, drafts, typed_decision
 from commands.types import CommandError, FlowCancel, OkrDecide, OkrEdit, OkrNew
 from digests.message import Message
-from flows import approval, drafts, engine, okr_form, typed_decision
+from flows import engine, okr_form
 from flows.okr_new import NEW_OKR
 from storage.models import ApprovalRequest, ObjectiveStatus, OwnerType, Platform
 
@@ -40,7 +41,7 @@ def okr_edit(command: OkrEdit, ctx: Context) -> Message:
     if objective.status not in REOPENABLE:
         raise CommandError("flows.edit.not_open", {"ref": ref, "status": objective.status.value})
     data = drafts.draft_of(ctx, objective)
-    data["comment"] = approval.latest_comment(ctx, objective)
+    data["comment"] = approvals.latest_comment(ctx, objective)
     data["old_krs"], data["krs"] = data["krs"], []
     if ctx.platform in FORM_PLATFORMS:
         data["krs"] = data.pop("old_krs")
@@ -55,7 +56,7 @@ def okr_decide(command: OkrDecide, ctx: Context) -> Message:
     else:
         objective = visible_objective(ctx, command.objective_number or 0, usage)
         request = typed_decision.for_objective(ctx, objective, command.decision)
-    return approval.decide(ctx, request, command.decision, command.comment)
+    return approvals.decide(ctx, request, command.decision, command.comment)
 
 
 def flow_cancel(command: FlowCancel, ctx: Context) -> Message:
@@ -71,10 +72,10 @@ def _decide_click(decision: str) -> None:
         )
         if request is None or request.workspace_id != ctx.workspace_id:
             raise CommandError("flows.approval.unknown")
-        return approval.decide(ctx, request, decision, action.form.get("comment"))
+        return approvals.decide(ctx, request, decision, action.form.get("comment"))
 
 
-for _decision in approval.DECISIONS:
+for _decision in approvals.DECISIONS:
     _decide_click(_decision)
 
 

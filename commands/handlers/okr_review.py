@@ -11,10 +11,11 @@ from commands import permissions
 from commands.actions import Action, register
 from commands.context import Context
 from commands.handlers.okr import resolve_person, visible_objective
+from commands.operations import approvals
 from commands.types import CommandError, OkrReview, OkrScore
 from digests import review_report
 from digests.message import Message
-from flows import approval, scoring
+from flows import scoring
 from storage.models import Cycle, CycleState, Objective, ObjectiveStatus, Person
 from storage.repos import okrs, people
 
@@ -35,7 +36,7 @@ def start_scoring(ctx: Context, number: int) -> Message:
     """Begin the scoring flow of `O-number` as its owner or as the reviewing manager."""
     objective = visible_objective(ctx, number, usage="okr.score")
     ref = f"O-{number}"
-    owner = approval.owner_of(ctx, objective)
+    owner = approvals.owner_of(ctx, objective)
     if owner is None:
         raise CommandError("review.no_owner", {"ref": ref})
     if owner.id != ctx.person_id and not may_add_manager_review(ctx, objective, owner):

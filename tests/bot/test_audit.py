@@ -22,9 +22,9 @@ from bot.http_app import build_app
 from bot.runtime import Runtime
 from commands.context import Context
 from commands.grammar import parse
+from commands.operations import drafts
 from commands.types import CommandError, HrAudit
 from digests.text import render_text
-from flows import drafts
 from storage.models import (
     AuditLog,
     KpiDefinition,

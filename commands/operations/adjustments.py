@@ -11,9 +11,9 @@ from sqlmodel import col, select
 from commands import permissions
 from commands.context import Context
 from commands.handlers.okr import check_value_kind, visible_key_result
+from commands.operations import drafts
 from commands.types import CommandError, Value
 from digests.formatting import number
-from flows import drafts
 from storage.models import (
     ApprovalKind,
     ApprovalRequest,

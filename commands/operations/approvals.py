@@ -174,7 +174,7 @@ def decide(ctx: Context, request: ApprovalRequest, decision: str, comment: str |
         objective.status = OBJECTIVE_STATUS[status]
         ctx.session.add(objective)
     elif status is ApprovalStatus.APPROVED:
-        from flows.adjust import apply_proposal
+        from commands.operations.adjustments import apply_proposal
 
         apply_proposal(ctx, request)
     audit.record(
