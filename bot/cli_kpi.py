@@ -107,7 +107,7 @@ def import_kpi(
     Exit codes: 0 all rows loaded, 1 some rows rejected, 2 nothing read.
     """
     with friendly_errors():
-        from commands.handlers.kpi_intake import explain, ingest
+        from commands.operations.kpi_intake import explain, ingest
         from storage.db import session_scope
         from storage.kpi_files import KpiFileError, read_rows
         from storage.models import ReadingSource
@@ -180,7 +180,7 @@ def pull(
 ) -> None:
     """Run the SQL pulls of kpi_sources in app.yaml now (the scheduler runs them too)."""
     with friendly_errors():
-        from commands.handlers.kpi_pull import pull_sources
+        from commands.operations.kpi_pull import pull_sources
 
         with opened(config) as runtime:
             if not runtime.config.kpi_sources:

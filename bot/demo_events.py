@@ -17,8 +17,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from commands.context import Context
-from commands.handlers import kpi_alerts
-from commands.operations import approvals
+from commands.operations import approvals, kpi_alerts
 from digests.i18n import reader_locale
 from storage.models import (
     KpiAlert,

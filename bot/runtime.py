@@ -24,7 +24,7 @@ def open_runtime(config_path: Path | None, *, require_current_schema: bool = Tru
     Raises ConfigError or SchemaError with a message fit to show the user.
     """
     config = load_config(config_path)
-    from commands.handlers import kpi_settings  # pay bands etc. for chat handlers
+    from commands.operations import kpi_settings  # pay bands etc. for chat handlers
 
     kpi_settings.configure(config)
     from flows import engine as flow_engine

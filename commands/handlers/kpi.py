@@ -6,7 +6,8 @@ from typing import Any
 
 from commands import permissions
 from commands.context import Context
-from commands.handlers import kpi_alerts, kpi_chart, kpi_intake
+from commands.handlers import kpi_chart
+from commands.operations import kpi_alerts, kpi_intake
 from commands.types import CommandError, KpiList, KpiRecord, KpiShow, Value, ValueKind
 from digests.formatting import number
 from digests.message import Message

@@ -14,8 +14,9 @@ from sqlmodel import col, select
 from commands import permissions
 from commands.actions import Action, register
 from commands.context import Context
-from commands.handlers import kpi_alert_notices, kpi_alert_view, kpi_alerts, kpi_feedback
+from commands.handlers import kpi_alert_notices, kpi_alert_view, kpi_feedback
 from commands.notify import notify
+from commands.operations import kpi_alerts
 from commands.types import CommandError, KpiAlertAct
 from digests.i18n import reader_locale, translate
 from digests.message import Message

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from commands import permissions
 from commands.context import Context
-from commands.handlers import kpi_alerts
+from commands.operations import kpi_alerts
 from digests.formatting import number
 from digests.i18n import reader_locale
 from digests.message import Message

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from commands import permissions
 from commands.context import Context
-from commands.handlers import kpi_settings
+from commands.operations import kpi_settings
 from commands.types import CommandError, KpiAssess
 from digests.formatting import number
 from digests.message import Message

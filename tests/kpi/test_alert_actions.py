@@ -16,7 +16,7 @@ from bot.core import Core, Inbound
 from bot.scheduler.context import JobRun
 from bot.scheduler.digest_jobs import manager_digests
 from commands.actions import Action
-from commands.handlers.kpi_intake import ingest
+from commands.operations.kpi_intake import ingest
 from digests.blockkit import render_message
 from digests.message import Actions, Form, Message
 from digests.text import render_text

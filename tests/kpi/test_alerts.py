@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from bot.core import Core, Inbound
 from commands.actions import Action
-from commands.handlers.kpi_intake import ingest
+from commands.operations.kpi_intake import ingest
 from digests.text import render_text
 from storage.models import AlertState, KpiAlert, OutboxMessage, Platform, ReadingSource
 from tests.kpi.conftest import KpiCompany

@@ -18,7 +18,7 @@ from bot.scheduler.checkins import checkin_prompts, escalations, nudges
 from bot.scheduler.context import JobRun
 from bot.scheduler.digest_jobs import hr_digests, manager_digests
 from commands.actions import Action
-from commands.handlers.kpi_intake import ingest
+from commands.operations.kpi_intake import ingest
 from digests.blockkit import render_message
 from digests.feishu_card import card_content, render_card
 from digests.message import Actions, Form, Message

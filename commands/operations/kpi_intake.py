@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from commands.handlers import kpi_alerts, kpi_settings
+from commands.operations import kpi_alerts, kpi_settings
 from digests.i18n import translate
 from storage import kpi_ingest
 from storage.kpi_ingest import Rejection
