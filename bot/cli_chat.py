@@ -60,9 +60,9 @@ def _run_chat(engine: Any, *, workspace_id: int, person_id: int) -> None:
 
 
 def _welcome(engine: Any, *, person_id: int, demo: Any | None) -> str:
+    from bot.text import render_text
     from digests.i18n import reader_locale
     from digests.render import render
-    from digests.text import render_text
     from storage.db import session_scope
     from storage.models import Department, Person, Workspace
 

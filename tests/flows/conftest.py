@@ -11,9 +11,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bot.core import Core, Inbound
+from bot.text import render_text
 from commands.actions import Action
 from digests.message import Message
-from digests.text import render_text
 from storage.models import (
     ApprovalRequest,
     OutboxMessage,
