@@ -14,8 +14,8 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from digests.digest_actions import open_alerts, pending_approvals
-from digests.digest_visibility import visible_key_results
 from digests.insights.digest_section import forecast_misses
+from storage.access import visible_key_results
 from storage.models import CheckIn, Confidence, KeyResult, Person
 from storage.progress import KrNumbers, percent, progress
 from storage.repos import schedule
