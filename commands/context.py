@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -12,6 +13,7 @@ from sqlmodel import Session
 from digests.i18n import translate
 from digests.message import Message
 from digests.render import render
+from storage.access import Access
 from storage.models import Person, Platform, Workspace
 
 
@@ -33,6 +35,11 @@ class Context:
     def person_id(self) -> int:
         assert self.person.id is not None
         return self.person.id
+
+    @cached_property
+    def access(self) -> Access:
+        """What the requester may see and do (storage.access), for this request."""
+        return Access(self.session, self.person)
 
     @property
     def timezone(self) -> ZoneInfo:

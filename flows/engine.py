@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from commands import lookups
 from commands.context import Context
 from commands.types import CommandError
 from digests.message import Message
@@ -178,18 +179,7 @@ def token(run: FlowRun) -> str:
 
 def run_of_token(ctx: Context, value: str) -> FlowRun:
     """The run a button's value names, if it is the requester's and still at that version."""
-    run_id, _, version = value.partition(":")
-    run = ctx.session.get(FlowRun, int(run_id)) if run_id.isdigit() else None
-    if (
-        run is None
-        or run.person_id != ctx.person_id
-        or run.workspace_id != ctx.workspace_id
-        or str(run.version) != version
-    ):
-        raise CommandError("flows.stale")
-    if run.expires_at <= ctx.now:
-        raise CommandError("flows.expired_click")
-    return run
+    return lookups.flow_run(ctx, value)
 
 
 def _with_run(data: dict[str, Any], run: FlowRun) -> dict[str, Any]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from commands import permissions
 from commands.context import Context
 from commands.operations import approvals, drafts
 from commands.types import CommandError
@@ -72,7 +71,7 @@ def handle_parent(ctx: Context, data: dict[str, Any], text: str) -> Step:
     found = [
         o
         for o in drafts.search_parents(ctx, cycle.id or 0, text)
-        if permissions.can_view_objective(ctx, o)
+        if ctx.access.can_view_objective(o)
     ]
     if len(found) != 1:
         names = ", ".join(f"O-{o.number} {o.title}" for o in found[:8])

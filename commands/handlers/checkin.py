@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import re
 
+from commands import lookups
 from commands.actions import Action, register
 from commands.context import Context
-from commands.handlers.okr import okr_update, visible_key_result
+from commands.handlers.okr import okr_update
 from commands.types import CommandError, OkrUpdate
 from commands.values import parse_value
 from digests.formatting import number
@@ -51,7 +52,7 @@ def _still_to_update(ctx: Context, rest: list[str]) -> list[Button]:
 def open_checkin(action: Action, ctx: Context) -> Message:
     """The "Update KR-n" button: a form with the KR's value, confidence and a note."""
     kr_number, rest = _refs(action.value)
-    key_result, _ = visible_key_result(ctx, kr_number)
+    key_result, _ = lookups.key_result(ctx, kr_number)
     unit = (key_result.unit or "").strip()
     return ctx.render(
         "checkin_form",

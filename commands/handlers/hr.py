@@ -11,7 +11,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from commands import permissions
+from commands import lookups
 from commands.actions import Action, register
 from commands.context import Context
 from commands.types import CommandError, HrBroadcast, HrStatus
@@ -23,7 +23,7 @@ from storage.repos import audit, broadcasts, outbox
 
 
 def _require_hr(ctx: Context) -> None:
-    if not permissions.is_hr(ctx.person):
+    if not ctx.access.sees_all():
         raise CommandError("hr.not_allowed")
 
 
@@ -165,15 +165,7 @@ def hr_broadcast(command: HrBroadcast, ctx: Context) -> Message:
 
 def _broadcast(ctx: Context, value: str) -> Broadcast:
     _require_hr(ctx)
-    ref = value.lstrip("#")
-    row = (
-        broadcasts.get(session=ctx.session, workspace_id=ctx.workspace_id, broadcast_id=int(ref))
-        if ref.isdigit()
-        else None
-    )
-    if row is None:
-        raise CommandError("hr.status.unknown", {"ref": value}, usage="hr.status")
-    return row
+    return lookups.broadcast(ctx, value)
 
 
 @register("hr_broadcast.send")

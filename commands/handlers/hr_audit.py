@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from commands import permissions
 from commands.context import Context
 from commands.types import CommandError, HrAudit
 from digests.message import Message
@@ -124,7 +123,7 @@ def _entry(row: AuditLog, actor: Person | None) -> AuditEntry:
 
 def hr_audit(command: HrAudit, ctx: Context) -> Message:
     """The audit log for HR admins and admins, newest first, filtered by person and days."""
-    if not permissions.is_hr(ctx.person):
+    if not ctx.access.sees_all():
         raise CommandError("audit.not_allowed")
     actor: Person | None = None
     if command.person:

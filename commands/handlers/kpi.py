@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from commands import permissions
 from commands.context import Context
 from commands.handlers import kpi_chart
 from commands.operations import kpi_alerts, kpi_intake
@@ -105,8 +104,8 @@ def kpi_show(command: KpiShow, ctx: Context) -> Message:
     rows: list[dict[str, Any]] = []
 
     def walk(target: KpiTarget, depth: int) -> None:
-        hidden = target.scope is KpiScope.PERSON and not permissions.can_view_person_kpis(
-            ctx, target.person_id or 0
+        hidden = target.scope is KpiScope.PERSON and not ctx.access.can_view_person_kpis(
+            target.person_id or 0
         )
         if not hidden:
             rows.append(_target_view(ctx, kpi, target, depth))

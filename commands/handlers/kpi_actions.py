@@ -11,45 +11,25 @@ from __future__ import annotations
 
 from sqlmodel import col, select
 
-from commands import permissions
+from commands import lookups
 from commands.actions import Action, register
 from commands.context import Context
 from commands.handlers import kpi_alert_notices, kpi_alert_view, kpi_feedback
 from commands.notify import notify
-from commands.operations import kpi_alerts
 from commands.types import CommandError, KpiAlertAct
 from digests.i18n import reader_locale, translate
 from digests.message import Message
 from storage.models import KpiAlert, KpiDefinition, KpiFeedback, Person
-from storage.repos import kpi_alerts as alert_repo
 from storage.repos import people
 
 ASSIGN_FIELDS = ("person", "other")
 
 
-def _find(ctx: Context, action: Action) -> KpiAlert:
-    alert = (
-        alert_repo.get(
-            session=ctx.session, workspace_id=ctx.workspace_id, alert_id=int(action.value)
-        )
-        if action.value.isdigit()
-        else None
-    )
-    if alert is None:
-        raise CommandError("kpi.alert.unknown", {"ref": action.value})
-    return alert
-
-
 def _alert(ctx: Context, action: Action) -> KpiAlert:
-    """The alert, for the people it was sent to, its assignee, the owner's management chain
-    (the manager digest lists their reports' alerts) and HR only."""
-    alert = _find(ctx, action)
-    allowed = {p.id for p in kpi_alerts.recipients(ctx.session, alert)} | {alert.assigned_to_id}
-    if not (
-        ctx.person_id in allowed
-        or permissions.is_hr(ctx.person)
-        or permissions.manages(ctx, alert.owner_id)
-    ):
+    """The alert a button names: for the people it was sent to, its assignee, the owner's
+    management chain (the manager digest lists their reports' alerts) and HR only."""
+    alert = lookups.alert(ctx, action.value, visible=False)
+    if not ctx.access.can_view_alert(alert):  # told apart from "no such alert", as before
         raise CommandError("kpi.alert.not_yours", {"ref": alert.id})
     return alert
 
@@ -98,8 +78,9 @@ def assign(action: Action, ctx: Context) -> Message:
 
 
 def _assign(action: Action, ctx: Context, *, usage: str) -> Message:
-    alert = _find(ctx, action)
-    if not kpi_alert_view.can_assign(ctx, alert):
+    # Its refusal names who may assign (the owner, their manager, HR), as before.
+    alert = lookups.alert(ctx, action.value, visible=False)
+    if not ctx.access.can_assign_alert(alert):
         owner = ctx.session.get(Person, alert.owner_id) if alert.owner_id else None
         raise CommandError(
             "kpi.alert_actions.assign_not_allowed",
@@ -180,7 +161,7 @@ def send_feedback(action: Action, ctx: Context) -> Message:
     alert = _alert(ctx, action)
     if alert.owner_id is None:
         raise CommandError("kpi.alert.unknown", {"ref": alert.id})
-    if not (permissions.manages(ctx, alert.owner_id) or permissions.is_hr(ctx.person)):
+    if not (ctx.access.manages(alert.owner_id) or ctx.access.sees_all()):
         raise CommandError("kpi.feedback.not_your_report", usage="kpi.feedback")
     if "text" not in action.form:
         return kpi_alert_view.feedback_form(ctx, alert)
@@ -209,14 +190,8 @@ def send_feedback(action: Action, ctx: Context) -> Message:
 def reply_feedback(action: Action, ctx: Context) -> Message:
     """First click: a text box under the note. Submit (form field `text`): the employee's
     reply, kept with the note and sent to its author."""
-    note = (
-        alert_repo.feedback(
-            session=ctx.session, workspace_id=ctx.workspace_id, feedback_id=int(action.value)
-        )
-        if action.value.isdigit()
-        else None
-    )
-    if note is None or note.recipient_id != ctx.person_id or note.id is None:
+    note = lookups.feedback(ctx, action.value, usage="kpi.reply")
+    if note.recipient_id != ctx.person_id or note.id is None:  # the author may not reply
         raise CommandError("kpi.feedback.unknown", {"ref": action.value}, usage="kpi.reply")
     author = ctx.session.get(Person, note.author_id)
     if "text" in action.form:

@@ -8,7 +8,6 @@ from typing import Any
 
 from sqlmodel import Session
 
-from commands import permissions
 from commands.context import Context
 from commands.operations import kpi_settings
 from commands.types import CommandError, KpiAssess
@@ -128,7 +127,7 @@ def kpi_assess(command: KpiAssess, ctx: Context) -> Message:
                 "error.unknown_person", {"person": command.person}, usage="kpi.assess"
             )
         person = found[0]
-    if not permissions.can_view_person_kpis(ctx, person.id or 0):
+    if not ctx.access.can_view_person_kpis(person.id or 0):
         raise CommandError("kpi.assess.not_allowed", {"person": person.name})
     period = command.period or periods.current(Frequency.MONTHLY, ctx.today)
     assessed = assess(session=ctx.session, person=person, period=period)

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlmodel import col, select
 
-from commands import permissions
+from commands import lookups
 from commands.context import Context
 from commands.handlers.okr_lineage import carry_lines
 from commands.operations.kr_history import adjustment_notes
@@ -64,7 +64,7 @@ def okr_list(command: OkrList, ctx: Context) -> Message:
             cycle_id=cycle.id or 0,
             person_id=subject.id,
         )
-        if permissions.can_view_objective(ctx, o)
+        if ctx.access.can_view_objective(o)
     ]
     krs = okrs.key_results_by_objective(
         session=ctx.session,
@@ -80,16 +80,6 @@ def okr_list(command: OkrList, ctx: Context) -> Message:
         objectives=views,
         is_self=subject.id == ctx.person_id,
     )
-
-
-def visible_objective(ctx: Context, number: int, usage: str | None = None) -> Objective:
-    """O-`number`, if the requester may see it; else `error.unknown_objective`."""
-    objective = okrs.objective_by_number(
-        session=ctx.session, workspace_id=ctx.workspace_id, number=number
-    )
-    if objective is None or not permissions.can_view_objective(ctx, objective):
-        raise CommandError("error.unknown_objective", {"ref": f"O-{number}"}, usage=usage)
-    return objective
 
 
 def _latest_notes(
@@ -113,22 +103,9 @@ def _latest_notes(
     return [(when, refs[kr_id], note or "") for when, kr_id, note in ctx.session.exec(query)]
 
 
-def visible_key_result(
-    ctx: Context, number: int, usage: str | None = None
-) -> tuple[KeyResult, Objective]:
-    """KR-`number` with its objective, if the requester may see it; else `error.unknown_kr`."""
-    found = okrs.key_result_by_number(
-        session=ctx.session, workspace_id=ctx.workspace_id, number=number
-    )
-    objective = ctx.session.get(Objective, found.objective_id) if found else None
-    if found is None or objective is None or not permissions.can_view_objective(ctx, objective):
-        raise CommandError("error.unknown_kr", {"ref": f"KR-{number}"}, usage=usage)
-    return found, objective
-
-
 def okr_show(command: OkrShow, ctx: Context) -> Message:
     """One objective with its KRs, owner, alignment and latest notes."""
-    objective = visible_objective(ctx, command.objective_number, usage="okr.show")
+    objective = lookups.objective(ctx, command.objective_number, usage="okr.show")
     assert objective.id is not None
     krs = okrs.key_results_by_objective(
         session=ctx.session, workspace_id=ctx.workspace_id, objective_ids=[objective.id]
@@ -145,7 +122,7 @@ def okr_show(command: OkrShow, ctx: Context) -> Message:
         owner_type=objective.owner_type.value,
         parent=(
             {"ref": f"O-{parent.number}", "title": parent.title}
-            if parent is not None and permissions.can_view_objective(ctx, parent)
+            if parent is not None and ctx.access.can_view_objective(parent)
             else None
         ),
         notes=[
@@ -191,8 +168,8 @@ def check_value_kind(key_result: KeyResult, value: Value) -> float:
 def okr_update(command: OkrUpdate, ctx: Context) -> Message:
     """Record a check-in on a KR and answer with old -> new progress."""
     ref = f"KR-{command.kr_number}"
-    key_result, objective = visible_key_result(ctx, command.kr_number, usage="okr.update")
-    if not permissions.can_update_key_result(ctx, key_result, objective):
+    key_result, objective = lookups.key_result(ctx, command.kr_number, usage="okr.update")
+    if not ctx.access.can_update_key_result(key_result, objective):
         owner = people.get(
             session=ctx.session, workspace_id=ctx.workspace_id, person_id=key_result.owner_id
         )

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from commands import permissions
+from commands import lookups
 from commands.actions import Action, register
 from commands.context import Context
-from commands.handlers.okr import visible_objective
 from commands.operations import approvals, drafts, typed_decision
 from commands.types import CommandError, FlowCancel, OkrDecide, OkrEdit, OkrNew
 from digests.message import Message
 from flows import engine, okr_form
 from flows.okr_new import NEW_OKR
-from storage.models import ApprovalRequest, ObjectiveStatus, OwnerType, Platform
+from storage.models import ObjectiveStatus, OwnerType, Platform
 
 FORM_PLATFORMS = {Platform.SLACK, Platform.FEISHU}
 REOPENABLE = {ObjectiveStatus.DRAFT, ObjectiveStatus.CHANGES_REQUESTED, ObjectiveStatus.REJECTED}
@@ -26,7 +25,7 @@ def _start(ctx: Context, data: dict[str, object]) -> Message:
 def okr_new(command: OkrNew, ctx: Context) -> Message:
     """Draft a new objective: a form on Slack/Feishu, questions one by one elsewhere."""
     owner_type = OwnerType(command.scope)
-    if not permissions.can_create_objective(ctx, owner_type):
+    if not ctx.access.can_create_objective(owner_type):
         raise CommandError(f"flows.new.not_allowed.{owner_type.value}", usage="okr.new")
     drafts.require_cycle(ctx)
     return _start(ctx, {"owner_type": owner_type.value})
@@ -34,7 +33,7 @@ def okr_new(command: OkrNew, ctx: Context) -> Message:
 
 def okr_edit(command: OkrEdit, ctx: Context) -> Message:
     """Reopen one's draft (after "request changes") with the manager's comment shown."""
-    objective = visible_objective(ctx, command.objective_number, "okr.edit")
+    objective = lookups.objective(ctx, command.objective_number, "okr.edit")
     ref = f"O-{objective.number}"
     if objective.owner_person_id != ctx.person_id and objective.created_by_id != ctx.person_id:
         raise CommandError("flows.edit.not_yours", {"ref": ref})
@@ -54,7 +53,7 @@ def okr_decide(command: OkrDecide, ctx: Context) -> Message:
     if command.kr_number is not None:
         request = typed_decision.for_kr(ctx, command.kr_number, usage)
     else:
-        objective = visible_objective(ctx, command.objective_number or 0, usage)
+        objective = lookups.objective(ctx, command.objective_number or 0, usage)
         request = typed_decision.for_objective(ctx, objective, command.decision)
     return approvals.decide(ctx, request, command.decision, command.comment)
 
@@ -67,11 +66,8 @@ def flow_cancel(command: FlowCancel, ctx: Context) -> Message:
 def _decide_click(decision: str) -> None:
     @register(f"okr.{decision}")
     def on_click(action: Action, ctx: Context) -> Message:
-        request = (
-            ctx.session.get(ApprovalRequest, int(action.value)) if action.value.isdigit() else None
-        )
-        if request is None or request.workspace_id != ctx.workspace_id:
-            raise CommandError("flows.approval.unknown")
+        # decide() refuses with who may decide, as before.
+        request = lookups.approval(ctx, action.value, visible=False)
         return approvals.decide(ctx, request, decision, action.form.get("comment"))
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from sqlmodel import col, select
 
-from commands import permissions
+from commands import lookups
 from commands.actions import Action, register
 from commands.context import Context
-from commands.handlers.okr import resolve_person, visible_objective
+from commands.handlers.okr import resolve_person
 from commands.operations import approvals
 from commands.types import CommandError, OkrReview, OkrScore
 from digests import review_report
@@ -29,12 +29,12 @@ def may_add_manager_review(ctx: Context, objective: Objective, owner: Person) ->
     """The owner's management chain (can_score), their manager's delegate, or HR."""
     if owner.id == ctx.person_id:
         return False
-    return permissions.can_score(ctx, objective) or permissions.can_decide(ctx, owner)
+    return ctx.access.can_score(objective) or ctx.access.can_decide(owner)
 
 
 def start_scoring(ctx: Context, number: int) -> Message:
     """Begin the scoring flow of `O-number` as its owner or as the reviewing manager."""
-    objective = visible_objective(ctx, number, usage="okr.score")
+    objective = lookups.objective(ctx, number, usage="okr.score")
     ref = f"O-{number}"
     owner = approvals.owner_of(ctx, objective)
     if owner is None:
@@ -130,7 +130,7 @@ def okr_review(command: OkrReview, ctx: Context) -> Message:
         cycle=cycle,
         person_ids=person_ids,
         department_ids=department_ids,
-        visible=lambda objective: permissions.can_view_objective(ctx, objective),
+        visible=lambda objective: ctx.access.can_view_objective(objective),
         locale=ctx.locale,
         title=title,
     )

@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from commands import permissions
+from commands import lookups
 from commands.context import Context
-from commands.handlers.okr import check_value_kind, visible_key_result
+from commands.handlers.okr import check_value_kind
 from commands.operations import drafts
 from commands.types import CommandError, Value
 from digests.formatting import number
@@ -76,8 +76,8 @@ def ensure_first_version(ctx: Context, kr: KeyResult) -> KeyResultVersion:
 def adjustable(ctx: Context, kr_number: int, usage: str = "okr.adjust") -> KeyResult:
     """The requester's KR `kr_number`, if it may be adjusted; a clear CommandError if not."""
     ref = f"KR-{kr_number}"
-    kr, objective = visible_key_result(ctx, kr_number, usage)
-    if not permissions.can_update_key_result(ctx, kr, objective):
+    kr, objective = lookups.key_result(ctx, kr_number, usage)
+    if not ctx.access.can_update_key_result(kr, objective):
         owner = people.get(
             session=ctx.session, workspace_id=ctx.workspace_id, person_id=kr.owner_id
         )

@@ -8,7 +8,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import col, select
 
-from commands import permissions
 from commands.context import Context
 from commands.notify import notify
 from commands.types import CommandError
@@ -153,7 +152,7 @@ def decide(ctx: Context, request: ApprovalRequest, decision: str, comment: str |
     adjusted = _adjusted(request, proposal)
     if adjusted is not None:
         ref, title = adjusted["ref"] or ref, adjusted["title"] or title
-    if not permissions.can_decide(ctx, owner):
+    if not ctx.access.can_decide(owner):
         raise CommandError("flows.approval.not_allowed", {"ref": ref, "owner": owner.name})
     status = DECISIONS[decision]
     comment = (comment or "").strip() or None

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from sqlmodel import col, select
 
-from commands import permissions
+from commands import lookups
 from commands.context import Context
-from commands.handlers.okr import visible_key_result
 from commands.operations import adjustments, approvals
 from commands.types import CommandError
 from storage.models import ApprovalKind, ApprovalRequest, ApprovalStatus, Objective
@@ -20,7 +19,7 @@ from storage.models import ApprovalKind, ApprovalRequest, ApprovalStatus, Object
 def for_kr(ctx: Context, number: int, usage: str) -> ApprovalRequest:
     """The newest pending adjustment of KR-`number`; a clear CommandError if there is none."""
     ref = f"KR-{number}"
-    kr, _ = visible_key_result(ctx, number, usage)
+    kr, _ = lookups.key_result(ctx, number, usage)
     waiting = adjustments.pending_for(ctx, kr)
     if not waiting:
         raise CommandError("flows.approval.nothing_pending", {"ref": ref})
@@ -43,7 +42,7 @@ def for_objective(ctx: Context, objective: Objective, decision: str) -> Approval
     waiting = all_pending(ctx, objective)
     if len(waiting) > 1:
         owner = approvals.owner_of(ctx, objective)
-        if owner is not None and not permissions.can_decide(ctx, owner):  # as for one request
+        if owner is not None and not ctx.access.can_decide(owner):  # as for one request
             raise CommandError("flows.approval.not_allowed", {"ref": ref, "owner": owner.name})
         raise CommandError("flows.decide.ambiguous", _choices(ctx, ref, waiting, decision))
     request = waiting[0] if waiting else approvals.pending_or_lazy(ctx, objective)

@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import Session
 
-from commands import permissions
 from commands.context import Context
 from storage.models import (
     KeyResult,
@@ -94,15 +93,15 @@ def rights(
     assert isinstance(kr, KeyResult)
     assert isinstance(peer, Person)
     return {
-        "view": permissions.can_view_objective(ctx, objective),
-        "create_dept": permissions.can_create_objective(ctx, OwnerType.DEPARTMENT)
+        "view": ctx.access.can_view_objective(objective),
+        "create_dept": ctx.access.can_create_objective(OwnerType.DEPARTMENT)
         and ctx.workspace_id == objective.workspace_id,
-        "create_company": permissions.can_create_objective(ctx, OwnerType.COMPANY)
+        "create_company": ctx.access.can_create_objective(OwnerType.COMPANY)
         and ctx.workspace_id == objective.workspace_id,
-        "update": permissions.can_update_key_result(ctx, kr, objective),
-        "approve": permissions.can_decide(ctx, peer),
-        "score": permissions.can_score(ctx, objective),
-        "export": permissions.can_export(ctx) and ctx.workspace_id == objective.workspace_id,
+        "update": ctx.access.can_update_key_result(kr, objective),
+        "approve": ctx.access.can_decide(peer),
+        "score": ctx.access.can_score(objective),
+        "export": ctx.access.can_export() and ctx.workspace_id == objective.workspace_id,
     }
 
 
