@@ -9,13 +9,13 @@ import re
 from datetime import date
 from typing import TYPE_CHECKING
 
+from commands.refs import OBJECTIVE_REF
 from commands.types import Command, CommandError, OkrCarry, OkrCycle, OkrMap
 
 if TYPE_CHECKING:
     from commands.grammar import Args
 
 CYCLE_NAME = re.compile(r"^\d{4}-(q[1-4]|h[12]|\d{2}|y)$")
-_OBJECTIVE = re.compile(r"^(?:o-?|#)?(\d{1,9})$")
 _DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 _EVERYTHING = {"all", "everything", "company", "全部", "所有", "公司"}
 _LIST = {"list", "ls", "列表"}
@@ -32,7 +32,7 @@ def parse_map(args: Args) -> Command:
     first = args.tokens[0].norm
     if first in _EVERYTHING and len(args.tokens) == 1:
         return OkrMap(everything=True)
-    if (match := _OBJECTIVE.match(first)) is not None:
+    if (match := OBJECTIVE_REF.match(first)) is not None:
         if len(args.tokens) > 1:
             raise CommandError("error.too_many_args", usage="okr.map")
         return OkrMap(objective_number=int(match[1]))
@@ -102,7 +102,7 @@ def parse_carry(args: Args) -> Command:
     words = [t.norm for t in args.tokens]
     if not words:
         raise CommandError("error.missing_objective_ref", usage=usage)
-    match = _OBJECTIVE.match(words[0])
+    match = OBJECTIVE_REF.match(words[0])
     if match is None:
         raise CommandError("error.bad_objective_ref", {"ref": words[0]}, usage=usage)
     rest = words[1:]

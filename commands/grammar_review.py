@@ -8,13 +8,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from commands.refs import EXPLICIT_OBJECTIVE_REF, OBJECTIVE_REF
 from commands.types import Command, CommandError, OkrReview, OkrScore
 
 if TYPE_CHECKING:
     from commands.grammar import Args
 
-_OBJECTIVE = re.compile(r"^(?:o-?|#)?(\d{1,9})$", re.IGNORECASE)
-_EXPLICIT_OBJECTIVE = re.compile(r"^(?:o-?|#)(\d{1,9})$", re.IGNORECASE)
 # Cycle names start with a year: 2026-Q4, 2026-H1, 2026.
 _CYCLE = re.compile(r"^\d{4}(?:[-_.]\S+)?$")
 _SCOPES = {
@@ -31,7 +30,7 @@ def parse_score(args: Args) -> Command:
         raise CommandError("error.missing_objective_ref", usage=usage)
     if len(args.tokens) > 1:
         raise CommandError("error.too_many_args", usage=usage)
-    match = _OBJECTIVE.match(args.tokens[0].norm)
+    match = OBJECTIVE_REF.match(args.tokens[0].norm)
     if match is None:
         raise CommandError("error.bad_objective_ref", {"ref": args.tokens[0].norm}, usage=usage)
     return OkrScore(int(match[1]))
@@ -40,7 +39,7 @@ def parse_score(args: Args) -> Command:
 def parse_review(args: Args) -> Command:
     """`[@person|team|department [NAME]] [CYCLE]`; `O-n` alone starts scoring it."""
     tokens = list(args.tokens)
-    if len(tokens) == 1 and (match := _EXPLICIT_OBJECTIVE.match(tokens[0].norm)):
+    if len(tokens) == 1 and (match := EXPLICIT_OBJECTIVE_REF.match(tokens[0].norm)):
         return OkrScore(int(match[1]))
     cycle: str | None = None
     if tokens and _CYCLE.match(tokens[-1].norm):
