@@ -155,6 +155,7 @@ def export_assessment(
     """KPI assessment for HR: completion per KPI, weighted score and pay band per person."""
     with friendly_errors():
         from commands.handlers.kpi_export import assessment_rows, write_table
+        from commands.operations.kpi_settings import KpiSettings
         from storage import periods
         from storage.db import session_scope
 
@@ -166,7 +167,12 @@ def export_assessment(
         target = output or Path(f"assessment-{label}.{file_format}")
         with opened(config) as runtime, session_scope(runtime.engine) as session:
             ws = workspace_for(session, runtime, workspace)
-            rows = assessment_rows(session=session, workspace_id=ws.id or 0, period=label)
+            rows = assessment_rows(
+                session=session,
+                workspace_id=ws.id or 0,
+                period=label,
+                settings=KpiSettings.of(runtime.config),
+            )
         write_table(rows, target, file_format)
         people_count = len({row["email"] for row in rows})
         typer.echo(t("kpi.cli.exported", file=target, people=people_count, rows=len(rows)))

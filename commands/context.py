@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 from typing import Any
@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from commands.settings import Settings
 from digests.i18n import translate
 from digests.message import Message
 from digests.render import render
@@ -25,6 +26,7 @@ class Context:
     locale: str
     platform: Platform
     now: datetime
+    settings: Settings = field(default_factory=Settings)
 
     @property
     def workspace_id(self) -> int:

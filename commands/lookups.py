@@ -54,13 +54,23 @@ def key_result(ctx: Context, number: int, usage: str | None = None) -> tuple[Key
     return found, parent
 
 
-def key_result_by_id(ctx: Context, key_result_id: Ref) -> tuple[KeyResult, Objective]:
-    """A KR named by its row id (kept in a flow run or a proposal); `error.unknown_kr`."""
+def key_result_by_id(
+    ctx: Context, key_result_id: Ref, *, visible: bool = True
+) -> tuple[KeyResult, Objective]:
+    """A KR named by its row id (a button's value, a flow run, a proposal); `error.unknown_kr`.
+    `visible=False` skips the visibility check, for an action whose own refusal says who may
+    act."""
     row_id = parse_id(key_result_id)
     found = ctx.session.get(KeyResult, row_id) if row_id else None
-    if found is None or found.workspace_id != ctx.workspace_id:
+    parent = ctx.session.get(Objective, found.objective_id) if found else None
+    if (
+        found is None
+        or parent is None
+        or found.workspace_id != ctx.workspace_id
+        or (visible and not ctx.access.can_view_key_result(found, parent))
+    ):
         raise CommandError("error.unknown_kr", {"ref": str(key_result_id)})
-    return key_result(ctx, found.number)
+    return found, parent
 
 
 def approval(ctx: Context, value: Ref, *, visible: bool = True) -> ApprovalRequest:

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from commands import lookups
-from commands.actions import Action, register
+from commands.actions import Action
 from commands.context import Context
 from commands.types import CommandError, HrBroadcast, HrStatus
 from digests.i18n import reader_locale
@@ -168,13 +168,11 @@ def _broadcast(ctx: Context, value: str) -> Broadcast:
     return lookups.broadcast(ctx, value)
 
 
-@register("hr_broadcast.send")
 def send_clicked(action: Action, ctx: Context) -> Message:
     """Send (or resume sending) the previewed broadcast."""
     return _send(ctx, _broadcast(ctx, action.value))
 
 
-@register("hr_broadcast.cancel")
 def cancel_clicked(action: Action, ctx: Context) -> Message:
     """Drop a draft; a broadcast already sent stays sent."""
     row = _broadcast(ctx, action.value)
@@ -222,7 +220,6 @@ def hr_status(command: HrStatus, ctx: Context) -> Message:
     )
 
 
-@register("hr_broadcast.remind")
 def remind_clicked(action: Action, ctx: Context) -> Message:
     """A reminder round to everyone in the audience who has not responded yet."""
     row = _broadcast(ctx, action.value)

@@ -218,6 +218,7 @@ def kpi_record(command: KpiRecord, ctx: Context) -> Message:
         workspace=ctx.workspace,
         source=ReadingSource.CHAT,
         recorded_by_id=ctx.person_id,
+        alert_channel=ctx.settings.kpi.alert_channel,
     )
     if report.rejected:
         rejection = report.rejected[0]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlmodel import col, select
 
 from commands import lookups
-from commands.actions import Action, register
+from commands.actions import Action
 from commands.context import Context
 from commands.handlers import kpi_alert_notices, kpi_alert_view, kpi_feedback
 from commands.notify import notify
@@ -45,7 +45,6 @@ def _when(ctx: Context, alert: KpiAlert) -> str:
     return alert.acknowledged_at.astimezone(ctx.timezone).strftime("%Y-%m-%d %H:%M")
 
 
-@register("kpi_alert.ack")
 def acknowledge(action: Action, ctx: Context) -> Message:
     """Record who acknowledged the alert and when (the first click counts)."""
     alert = _alert(ctx, action)
@@ -71,7 +70,6 @@ def _assignee(ctx: Context, alert: KpiAlert, action: Action, usage: str) -> Pers
     return found[0]
 
 
-@register("kpi_alert.assign")
 def assign(action: Action, ctx: Context) -> Message:
     """First click: the picker form. Submit: hand the alert to that person, who is told."""
     return _assign(action, ctx, usage="kpi.alert_assign")
@@ -154,7 +152,6 @@ def _same_note(
     return ctx.session.exec(query.limit(1)).first()
 
 
-@register("kpi_feedback.send")
 def send_feedback(action: Action, ctx: Context) -> Message:
     """First click: a text box. Submit (form field `text`): the manager's feedback on the
     alert's KPI to its owner, stored and sent with a Reply button."""
@@ -186,7 +183,6 @@ def send_feedback(action: Action, ctx: Context) -> Message:
     return _view(ctx, alert, sent.summary)
 
 
-@register("kpi_feedback.reply")
 def reply_feedback(action: Action, ctx: Context) -> Message:
     """First click: a text box under the note. Submit (form field `text`): the employee's
     reply, kept with the note and sent to its author."""

@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import Session
 
 from commands.context import Context
-from commands.operations import kpi_settings
+from commands.operations.kpi_settings import KpiSettings
 from commands.types import CommandError, KpiAssess
 from digests.formatting import number
 from digests.message import Message
@@ -43,9 +43,8 @@ def scope_value(
     return kpi_assessment.period_value(readings, period, kpi.aggregation)
 
 
-def assess(*, session: Session, person: Person, period: str) -> Assessed:
+def assess(*, session: Session, person: Person, period: str, settings: KpiSettings) -> Assessed:
     """One person's assessment for a period, from their person-level KPI targets."""
-    settings = kpi_settings.current()
     lines: list[Line] = []
     found: dict[str, KpiDefinition] = {}
     by_kpi: dict[int, list[KpiTarget]] = {}
@@ -130,8 +129,8 @@ def kpi_assess(command: KpiAssess, ctx: Context) -> Message:
     if not ctx.access.can_view_person_kpis(person.id or 0):
         raise CommandError("kpi.assess.not_allowed", {"person": person.name})
     period = command.period or periods.current(Frequency.MONTHLY, ctx.today)
-    assessed = assess(session=ctx.session, person=person, period=period)
-    bands = kpi_settings.current().bands
+    assessed = assess(session=ctx.session, person=person, period=period, settings=ctx.settings.kpi)
+    bands = ctx.settings.kpi.bands
     return ctx.render(
         "kpi_assess",
         person=person.name,
@@ -140,6 +139,6 @@ def kpi_assess(command: KpiAssess, ctx: Context) -> Message:
         score=pct(assessed.result.score),
         formula=score_formula(assessed) if assessed.result.lines else "",
         band=assessed.result.band or "—",
-        cap=f"{kpi_settings.current().cap:g}%",
+        cap=f"{ctx.settings.kpi.cap:g}%",
         bands=", ".join(f"{b.name} ≥ {b.min_completion:g}%" for b in bands),
     )

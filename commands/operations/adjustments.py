@@ -10,10 +10,12 @@ from sqlmodel import col, select
 
 from commands import lookups
 from commands.context import Context
-from commands.handlers.okr import check_value_kind
-from commands.operations import drafts
+from commands.grammar_checkin import MAX_REASON
+from commands.operations import approvals, drafts
+from commands.operations.checkins import check_value_kind
 from commands.types import CommandError, Value
 from digests.formatting import number
+from digests.message import Message
 from storage.models import (
     ApprovalKind,
     ApprovalRequest,
@@ -24,11 +26,13 @@ from storage.models import (
     KeyResult,
     KeyResultVersion,
     Metric,
+    Objective,
     ObjectiveStatus,
 )
-from storage.repos import people
+from storage.repos import audit, people
 
 ADJUSTABLE = {ObjectiveStatus.APPROVED}
+MIN_REASON = 3
 FIELDS = ("title", "metric", "start", "target", "unit", "direction")
 
 
@@ -240,3 +244,86 @@ def apply_proposal(ctx: Context, request: ApprovalRequest) -> KeyResult | None:
     )
     ctx.session.flush()
     return kr
+
+
+def check_reason(text: str | None) -> str:
+    """The reason, trimmed; CommandError when it is missing or too short or long."""
+    reason = (text or "").strip()
+    if len(reason) < MIN_REASON or len(reason) > MAX_REASON:
+        raise CommandError("adjust.reason_needed", {"max": MAX_REASON})
+    return reason
+
+
+def manager_name(ctx: Context, objective: Objective) -> str | None:
+    """The name of the manager who decides on the objective owner's changes, if any."""
+    owner = approvals.owner_of(ctx, objective) or ctx.person
+    if owner.manager_id is None:
+        return None
+    boss = people.get(
+        session=ctx.session, workspace_id=ctx.workspace_id, person_id=owner.manager_id
+    )
+    return boss.name if boss else None
+
+
+def request(ctx: Context, kr: KeyResult, proposal: dict[str, Any], reason: str) -> Message:
+    """Send the change to the owner's manager (earlier pending proposals for the KR are
+    withdrawn); with no manager to ask, apply it at once, versioned and audited."""
+    objective = ctx.session.get(Objective, kr.objective_id)
+    assert objective is not None
+    for earlier in pending_for(ctx, kr):
+        earlier.status = ApprovalStatus.WITHDRAWN
+        ctx.session.add(earlier)
+    ctx.session.flush()
+    manager = manager_name(ctx, objective)
+    ref = f"KR-{kr.number}"
+    if manager is not None:
+        approvals.submit(
+            ctx, objective, kind=ApprovalKind.ADJUSTMENT, proposal=proposal, reason=reason
+        )
+        return ctx.render("adjust_sent", ref=ref, title=kr.title, manager=manager)
+    request = ApprovalRequest(
+        workspace_id=ctx.workspace_id,
+        objective_id=objective.id or 0,
+        kind=ApprovalKind.ADJUSTMENT,
+        requester_id=ctx.person_id,
+        status=ApprovalStatus.APPROVED,
+        proposal=json.dumps(proposal, ensure_ascii=False),
+        reason=reason,
+        decided_by_id=ctx.person_id,
+        decided_at=ctx.now,
+        created_at=ctx.now,
+    )
+    ctx.session.add(request)
+    ctx.session.flush()
+    apply_proposal(ctx, request)
+    audit.record(
+        session=ctx.session,
+        workspace_id=ctx.workspace_id,
+        actor_id=ctx.person_id,
+        platform=ctx.platform,
+        action="kr_adjusted",
+        entity_type="key_result",
+        entity_id=kr.id,
+        entity_ref=ref,
+        before={c["field"]: c["old"] for c in proposal["diff"]},
+        after={c["field"]: c["new"] for c in proposal["diff"]},
+    )
+    return ctx.render("adjust_applied", ref=ref, changes=proposal["diff"], reason=reason)
+
+
+def last_comment(ctx: Context, kr: KeyResult) -> str | None:
+    """What the manager asked, when the latest decided adjustment of this KR was sent back."""
+    query = (
+        select(ApprovalRequest)
+        .where(
+            ApprovalRequest.workspace_id == ctx.workspace_id,
+            ApprovalRequest.kind == ApprovalKind.ADJUSTMENT,
+            col(ApprovalRequest.decided_at).is_not(None),
+        )
+        .order_by(col(ApprovalRequest.id).desc())
+    )
+    for decided in ctx.session.exec(query):
+        if proposal_json(decided).get("key_result_id") == kr.id:
+            changes = decided.status is ApprovalStatus.CHANGES_REQUESTED
+            return decided.comment if changes else None
+    return None
