@@ -199,17 +199,17 @@ def pending_for(ctx: Context, kr: KeyResult) -> list[ApprovalRequest]:
     """Adjustments of this KR still waiting for a decision."""
     query = select(ApprovalRequest).where(
         ApprovalRequest.workspace_id == ctx.workspace_id,
-        ApprovalRequest.objective_id == kr.objective_id,
+        ApprovalRequest.key_result_id == kr.id,
         ApprovalRequest.kind == ApprovalKind.ADJUSTMENT,
         ApprovalRequest.status == ApprovalStatus.PENDING,
     )
-    return [r for r in ctx.session.exec(query) if proposal_json(r).get("key_result_id") == kr.id]
+    return list(ctx.session.exec(query.order_by(col(ApprovalRequest.id))))
 
 
 def apply_proposal(ctx: Context, request: ApprovalRequest) -> KeyResult | None:
     """Make an approved adjustment the KR's definition, as a new version."""
     proposal = proposal_json(request)
-    kr = ctx.session.get(KeyResult, proposal.get("key_result_id") or 0)
+    kr = ctx.session.get(KeyResult, request.key_result_id) if request.key_result_id else None
     if kr is None or kr.workspace_id != request.workspace_id:
         return None
     previous = ensure_first_version(ctx, kr)
@@ -278,13 +278,19 @@ def request(ctx: Context, kr: KeyResult, proposal: dict[str, Any], reason: str) 
     ref = f"KR-{kr.number}"
     if manager is not None:
         approvals.submit(
-            ctx, objective, kind=ApprovalKind.ADJUSTMENT, proposal=proposal, reason=reason
+            ctx,
+            objective,
+            kind=ApprovalKind.ADJUSTMENT,
+            proposal=proposal,
+            reason=reason,
+            key_result_id=kr.id,
         )
         return ctx.render("adjust_sent", ref=ref, title=kr.title, manager=manager)
     request = ApprovalRequest(
         workspace_id=ctx.workspace_id,
         objective_id=objective.id or 0,
         kind=ApprovalKind.ADJUSTMENT,
+        key_result_id=kr.id,
         requester_id=ctx.person_id,
         status=ApprovalStatus.APPROVED,
         proposal=json.dumps(proposal, ensure_ascii=False),
@@ -317,13 +323,13 @@ def last_comment(ctx: Context, kr: KeyResult) -> str | None:
         select(ApprovalRequest)
         .where(
             ApprovalRequest.workspace_id == ctx.workspace_id,
+            ApprovalRequest.key_result_id == kr.id,
             ApprovalRequest.kind == ApprovalKind.ADJUSTMENT,
             col(ApprovalRequest.decided_at).is_not(None),
         )
         .order_by(col(ApprovalRequest.id).desc())
     )
-    for decided in ctx.session.exec(query):
-        if proposal_json(decided).get("key_result_id") == kr.id:
-            changes = decided.status is ApprovalStatus.CHANGES_REQUESTED
-            return decided.comment if changes else None
-    return None
+    decided = ctx.session.exec(query.limit(1)).first()
+    if decided is None or decided.status is not ApprovalStatus.CHANGES_REQUESTED:
+        return None
+    return decided.comment

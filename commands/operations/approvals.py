@@ -62,10 +62,12 @@ def submit(
     kind: ApprovalKind = ApprovalKind.OBJECTIVE,
     proposal: dict[str, Any] | None = None,
     reason: str | None = None,
+    key_result_id: int | None = None,
 ) -> ApprovalRequest:
-    """Ask the owner's manager to decide; an earlier pending request of that kind is withdrawn."""
+    """Ask the owner's manager to decide; an earlier pending request of that kind is withdrawn
+    (an adjustment names its KR: `key_result_id`)."""
     owner = owner_of(ctx, objective) or ctx.person
-    if kind is not ApprovalKind.ADJUSTMENT:  # adjustments withdraw per KR (flows.adjust_flow)
+    if kind is not ApprovalKind.ADJUSTMENT:  # adjustments withdraw per KR (adjustments.request)
         ctx.session.execute(
             sa.update(ApprovalRequest)
             .where(
@@ -79,6 +81,7 @@ def submit(
         workspace_id=ctx.workspace_id,
         objective_id=objective.id or 0,
         kind=kind,
+        key_result_id=key_result_id,
         requester_id=owner.id or ctx.person_id,
         approver_id=owner.manager_id,
         proposal=json.dumps(proposal or {}, ensure_ascii=False),
@@ -183,7 +186,7 @@ def decide(ctx: Context, request: ApprovalRequest, decision: str, comment: str |
         platform=ctx.platform,
         action=f"approval_{decision}",
         entity_type="objective" if adjusted is None else "key_result",
-        entity_id=objective.id if adjusted is None else proposal.get("key_result_id"),
+        entity_id=objective.id if adjusted is None else request.key_result_id,
         entity_ref=ref,
         before={"status": ApprovalStatus.PENDING.value},
         after={"status": status.value, "comment": comment}
