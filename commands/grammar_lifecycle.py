@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 
 from commands.refs import OBJECTIVE_REF
 from commands.types import Command, CommandError, OkrCarry, OkrCycle, OkrMap
+from storage import cycle_names
 
 if TYPE_CHECKING:
     from commands.grammar import Args
 
-CYCLE_NAME = re.compile(r"^\d{4}-(q[1-4]|h[12]|\d{2}|y)$")
 _DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 _EVERYTHING = {"all", "everything", "company", "全部", "所有", "公司"}
 _LIST = {"list", "ls", "列表"}
@@ -41,9 +41,9 @@ def parse_map(args: Args) -> Command:
 
 def cycle_name(text: str, usage: str) -> str:
     """A cycle name as stored (2026-Q4, 2026-H1, 2026-11, 2026-Y)."""
-    if CYCLE_NAME.match(text) is None:
+    if not cycle_names.is_cycle_name(text):
         raise CommandError("cycles.bad_name", {"name": text}, usage=usage)
-    return text.upper()
+    return cycle_names.canonical(text)
 
 
 def _date(text: str, usage: str) -> date:

@@ -5,17 +5,15 @@ Rows for them live in grammar.VERBS; the parsing is here to keep grammar.py shor
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from commands.refs import EXPLICIT_OBJECTIVE_REF, OBJECTIVE_REF
 from commands.types import Command, CommandError, OkrReview, OkrScore
+from storage import cycle_names
 
 if TYPE_CHECKING:
     from commands.grammar import Args
 
-# Cycle names start with a year: 2026-Q4, 2026-H1, 2026.
-_CYCLE = re.compile(r"^\d{4}(?:[-_.]\S+)?$")
 _SCOPES = {
     **dict.fromkeys(["team", "reports", "团队", "下属"], "team"),
     **dict.fromkeys(["department", "dept", "部门"], "department"),
@@ -42,7 +40,7 @@ def parse_review(args: Args) -> Command:
     if len(tokens) == 1 and (match := EXPLICIT_OBJECTIVE_REF.match(tokens[0].norm)):
         return OkrScore(int(match[1]))
     cycle: str | None = None
-    if tokens and _CYCLE.match(tokens[-1].norm):
+    if tokens and cycle_names.names_a_cycle(tokens[-1].norm):
         cycle = args.original[tokens[-1].start :].split()[0].upper()
         tokens = tokens[:-1]
     if not tokens:

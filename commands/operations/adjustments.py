@@ -14,7 +14,7 @@ from commands.grammar_checkin import MAX_REASON
 from commands.operations import approvals, drafts
 from commands.operations.checkins import check_value_kind
 from commands.types import CommandError, Value
-from digests.formatting import number
+from digests.formatting import kr_value
 from digests.message import Message
 from storage.models import (
     ApprovalKind,
@@ -110,11 +110,7 @@ def definition(kr: KeyResult) -> dict[str, Any]:
 
 def show_value(spec: dict[str, Any], value: float) -> str:
     """A value as people read it, for a definition that may not be stored yet."""
-    metric = Metric(spec["metric"])
-    if metric is Metric.BOOLEAN:
-        return "✓" if value >= 1 else "✗"
-    unit = spec.get("unit") or ("%" if metric is Metric.PERCENT else None)
-    return number(value, unit)
+    return kr_value(Metric(spec["metric"]), spec.get("unit"), value)
 
 
 def new_target(kr: KeyResult, value: Value) -> dict[str, Any]:
