@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from sqlmodel import col, select
 
-from commands import lookups
+from commands import alert_views, lookups
 from commands.actions import Action
 from commands.context import Context
-from commands.handlers import kpi_alert_notices, kpi_alert_view, kpi_feedback
+from commands.handlers import kpi_feedback
 from commands.notify import notify
+from commands.operations import alert_notices
 from commands.types import CommandError, KpiAlertAct
 from digests.i18n import reader_locale, translate
 from digests.message import Message
@@ -35,7 +36,7 @@ def _alert(ctx: Context, action: Action) -> KpiAlert:
 
 
 def _view(ctx: Context, alert: KpiAlert, note: str) -> Message:
-    return kpi_alert_view.alert_view(
+    return alert_views.alert_view(
         ctx.session, workspace=ctx.workspace, viewer=ctx.person, alert=alert, note=note
     )
 
@@ -85,7 +86,7 @@ def _assign(action: Action, ctx: Context, *, usage: str) -> Message:
             {"ref": alert.id, "owner": owner.name if owner else "?"},
         )
     if not any(name in action.form for name in ASSIGN_FIELDS):
-        return kpi_alert_view.assign_form(ctx, alert)
+        return alert_views.assign_form(ctx, alert)
     assignee = _assignee(ctx, alert, action, usage)
     assert assignee.id is not None
     if alert.assigned_to_id == assignee.id:  # a double click or a re-submitted form
@@ -100,7 +101,7 @@ def _assign(action: Action, ctx: Context, *, usage: str) -> Message:
     alert.assigned_to_id = assignee.id
     ctx.session.add(alert)
     ctx.session.flush()
-    told = kpi_alert_view.alert_view(
+    told = alert_views.alert_view(
         ctx.session,
         workspace=ctx.workspace,
         viewer=assignee,
@@ -118,7 +119,7 @@ def _assign(action: Action, ctx: Context, *, usage: str) -> Message:
         dedupe_key=dedupe_key,
         kind="kpi_alert_assigned",
     )
-    kpi_alert_notices.tell_others(ctx, alert, assignee=assignee, previous_id=previous_id)
+    alert_notices.tell_others(ctx, alert, assignee=assignee, previous_id=previous_id)
     return _view(ctx, alert, ctx.t("kpi.alert.assigned", ref=alert.id, person=assignee.name))
 
 
@@ -161,7 +162,7 @@ def send_feedback(action: Action, ctx: Context) -> Message:
     if not (ctx.access.manages(alert.owner_id) or ctx.access.sees_all()):
         raise CommandError("kpi.feedback.not_your_report", usage="kpi.feedback")
     if "text" not in action.form:
-        return kpi_alert_view.feedback_form(ctx, alert)
+        return alert_views.feedback_form(ctx, alert)
     earlier = _same_note(ctx, action.form["text"], alert_id=alert.id)
     if earlier is not None:  # a double click or a re-submitted form
         owner = ctx.session.get(Person, alert.owner_id)
