@@ -15,10 +15,8 @@ from commands import alert_views, lookups
 from commands.actions import Action
 from commands.context import Context
 from commands.handlers import kpi_feedback
-from commands.notify import notify
-from commands.operations import alert_notices
+from commands.operations import alerts
 from commands.types import CommandError, KpiAlertAct
-from digests.i18n import reader_locale, translate
 from digests.message import Message
 from storage.models import KpiAlert, KpiDefinition, KpiFeedback, Person
 from storage.repos import people
@@ -49,11 +47,8 @@ def _when(ctx: Context, alert: KpiAlert) -> str:
 def acknowledge(action: Action, ctx: Context) -> Message:
     """Record who acknowledged the alert and when (the first click counts)."""
     alert = _alert(ctx, action)
-    key = "kpi.alert.already_acknowledged"
-    if alert.acknowledged_at is None:
-        alert.acknowledged_by_id, alert.acknowledged_at = ctx.person_id, ctx.now
-        ctx.session.add(alert)
-        key = "kpi.alert.acknowledged"
+    done = alerts.acknowledge(ctx, alert)
+    key = "kpi.alert.acknowledged" if done else "kpi.alert.already_acknowledged"
     who = ctx.session.get(Person, alert.acknowledged_by_id) if alert.acknowledged_by_id else None
     note = ctx.t(key, ref=alert.id, person=who.name if who else "?", when=_when(ctx, alert))
     return _view(ctx, alert, note)
@@ -88,38 +83,12 @@ def _assign(action: Action, ctx: Context, *, usage: str) -> Message:
     if not any(name in action.form for name in ASSIGN_FIELDS):
         return alert_views.assign_form(ctx, alert)
     assignee = _assignee(ctx, alert, action, usage)
-    assert assignee.id is not None
-    if alert.assigned_to_id == assignee.id:  # a double click or a re-submitted form
+    if not alerts.assign(ctx, alert, assignee):  # a double click or a re-submitted form
         return _view(
             ctx,
             alert,
             ctx.t("kpi.alert_actions.already_assigned", ref=alert.id, person=assignee.name),
         )
-    # keyed by the previous assignee too, so handing it back (A -> B -> A) tells A again
-    previous_id = alert.assigned_to_id
-    dedupe_key = f"kpi_alert_assign:{alert.id}:{assignee.id}:{previous_id or 0}"
-    alert.assigned_to_id = assignee.id
-    ctx.session.add(alert)
-    ctx.session.flush()
-    told = alert_views.alert_view(
-        ctx.session,
-        workspace=ctx.workspace,
-        viewer=assignee,
-        alert=alert,
-        note=translate(
-            reader_locale(assignee, ctx.workspace),
-            "kpi.alert_actions.assigned_to_you",
-            person=ctx.person.name,
-        ),
-    )
-    notify(
-        ctx,
-        person_id=assignee.id,
-        message=told,
-        dedupe_key=dedupe_key,
-        kind="kpi_alert_assigned",
-    )
-    alert_notices.tell_others(ctx, alert, assignee=assignee, previous_id=previous_id)
     return _view(ctx, alert, ctx.t("kpi.alert.assigned", ref=alert.id, person=assignee.name))
 
 
