@@ -1,10 +1,13 @@
 """Shared fixtures: a migrated database on SQLite and on PostgreSQL, isolated per test.
 
 Each test worker migrates one template database once; a test that asks for `engine` gets a
-copy of it (a file copy on SQLite, `CREATE DATABASE … TEMPLATE` on PostgreSQL), so Alembic
-runs once per worker instead of once per test. A test that asks only for `database_url` gets
-an empty database, as before. PostgreSQL is shared by everyone on the machine: every name
-made here is unique, and each one is dropped when its test or worker ends.
+fresh copy of it, so Alembic runs once per worker instead of once per test. On SQLite the copy
+is a file copy. On PostgreSQL the worker makes its database once with `CREATE DATABASE …
+TEMPLATE` and empties it before each test (rows deleted, sequences restarted: a fraction of a
+CREATE DATABASE on a busy server); a test that changed the schema gets a new copy instead. A
+test that asks only for `database_url` gets an empty database (a new SQLite file or a new
+PostgreSQL schema). PostgreSQL is shared by everyone on the machine: every name made here is
+unique, and each one is dropped when its test or worker ends.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -55,22 +59,84 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@dataclass
+class PostgresCopies:
+    """This worker's migrated template, and the database its tests reuse (made on first use)."""
+
+    template: str
+    tables: frozenset[str]
+    current: str | None = None
+
+
+def _tables(connection: sa.Connection) -> frozenset[str]:
+    query = "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+    return frozenset(row[0] for row in connection.execute(sa.text(query)))
+
+
 @pytest.fixture(scope="session")
-def postgres_template() -> Iterator[str]:
-    """This worker's migrated PostgreSQL database (unique name), dropped when the worker ends."""
-    name = f"okrbot_tmpl_{uuid.uuid4().hex[:12]}"
+def postgres_copies() -> Iterator[PostgresCopies]:
+    """This worker's migrated PostgreSQL template (unique names), dropped when the worker ends."""
+    copies = PostgresCopies(f"okrbot_tmpl_{uuid.uuid4().hex[:12]}", frozenset())
     admin = _admin()
     with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        connection.execute(sa.text(f'CREATE DATABASE "{copies.template}"'))
     try:
-        engine = make_engine(_database_url(name), poolclass=sa.pool.NullPool)
+        engine = make_engine(_database_url(copies.template), poolclass=sa.pool.NullPool)
         migrate.upgrade(engine)
+        with engine.connect() as connection:
+            copies.tables = _tables(connection)
         engine.dispose()
-        yield name
+        yield copies
     finally:
         with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            for name in (copies.current, copies.template):
+                if name is not None:
+                    connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def _emptied(copies: PostgresCopies) -> bool:
+    """Empty this worker's database for the next test; False when its schema is no longer the
+    template's (a test migrated it), so a new copy is needed."""
+    assert copies.current is not None
+    engine = make_engine(_database_url(copies.current), poolclass=sa.pool.NullPool)
+    try:
+        with engine.begin() as connection:
+            # Whatever the last test left connected (a thread, a child process) lets go.
+            connection.execute(
+                sa.text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
+            version = connection.execute(sa.text("SELECT version_num FROM alembic_version"))
+            if _tables(connection) != copies.tables or version.scalar() != migrate.head_revision():
+                return False
+            connection.execute(sa.text("SET LOCAL session_replication_role = replica"))
+            for table in sorted(copies.tables - {"alembic_version"}):
+                connection.execute(sa.text(f'DELETE FROM "{table}"'))
+            sequences = "SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'"
+            for (sequence,) in connection.execute(sa.text(sequences)).all():
+                connection.execute(sa.text(f'ALTER SEQUENCE "{sequence}" RESTART'))
+        return True
+    except sa.exc.DBAPIError:
+        return False  # e.g. the alembic_version table is gone
+    finally:
+        engine.dispose()
+
+
+def _migrated_database(admin: Engine, copies: PostgresCopies) -> str:
+    """The URL of this worker's database, as migrated and empty as the template."""
+    if copies.current is not None and _emptied(copies):
+        return _database_url(copies.current)
+    with admin.connect() as connection:
+        if copies.current is not None:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{copies.current}" WITH (FORCE)'))
+        copies.current = f"okrbot_t_{uuid.uuid4().hex[:12]}"
+        connection.execute(
+            sa.text(f'CREATE DATABASE "{copies.current}" TEMPLATE "{copies.template}"')
+        )
+    return _database_url(copies.current)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -90,22 +156,11 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     admin = _admin()
     try:
         if migrated:
-            yield from _copied_database(admin, request.getfixturevalue("postgres_template"))
+            yield _migrated_database(admin, request.getfixturevalue("postgres_copies"))
         else:
             yield from _empty_schema(admin)
     finally:
         admin.dispose()
-
-
-def _copied_database(admin: Engine, template: str) -> Iterator[str]:
-    name = f"okrbot_t_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    try:
-        yield _database_url(name)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def _empty_schema(admin: Engine) -> Iterator[str]:
@@ -121,7 +176,7 @@ def _empty_schema(admin: Engine) -> Iterator[str]:
 
 @pytest.fixture
 def engine(database_url: str) -> Iterator[Engine]:
-    """An engine on a migrated database (a copy of the worker's template), on each engine."""
+    """An engine on a migrated, empty database (as the worker's template), on each engine."""
     engine = make_engine(database_url)
     yield engine
     engine.dispose()
