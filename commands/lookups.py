@@ -43,6 +43,20 @@ def objective(ctx: Context, number: int, usage: str | None = None) -> Objective:
     return found
 
 
+def objective_by_id(ctx: Context, objective_id: Ref, usage: str | None = None) -> Objective:
+    """An objective named by its row id (a form's choice), if the speaker may see it; else
+    `error.unknown_objective`."""
+    row_id = parse_id(objective_id)
+    found = ctx.session.get(Objective, row_id) if row_id else None
+    if (
+        found is None
+        or found.workspace_id != ctx.workspace_id
+        or not ctx.access.can_view_objective(found)
+    ):
+        raise CommandError("error.unknown_objective", {"ref": str(objective_id)}, usage=usage)
+    return found
+
+
 def key_result(ctx: Context, number: int, usage: str | None = None) -> tuple[KeyResult, Objective]:
     """KR-`number` with its objective, if the speaker may see it; else `error.unknown_kr`."""
     found = okrs.key_result_by_number(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from commands import lookups
 from commands.actions import Action
 from commands.context import Context
 from commands.operations import drafts
@@ -61,8 +62,9 @@ def submit_form(action: Action, ctx: Context) -> Message:
     krs = [_parse_kr(line) for line in lines if line]
     if not krs:
         raise CommandError("flows.new.need_one_kr")
-    parent = action.form.get("parent", "")
-    data |= {"title": title, "krs": krs, "parent_id": int(parent) if parent.isdigit() else None}
+    parent = action.form.get("parent", "").strip()
+    parent_id = lookups.objective_by_id(ctx, parent).id if parent.isdigit() else None
+    data |= {"title": title, "krs": krs, "parent_id": parent_id}
     reply = drafts.submit(ctx, data)
     if not runs.finish(session=ctx.session, run=run):
         raise CommandError("flows.stale")
