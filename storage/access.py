@@ -187,6 +187,19 @@ class Access:
             self.session, workspace_id=self.workspace_id, person_ids=person_ids, into=self._org
         )
 
+    def load_workspace(self) -> None:
+        """The whole workspace's reporting line in one query, for a view that looks at
+        everyone's objectives (the map)."""
+        rows = self.session.exec(
+            select(Person.id, Person.manager_id, Person.department_id).where(
+                Person.workspace_id == self.workspace_id
+            )
+        )
+        for person_id, manager_id, department_id in rows:
+            if person_id is not None:
+                self._org.managers[person_id] = manager_id
+                self._org.departments[person_id] = department_id
+
     def sees_all(self) -> bool:
         """HR admins and admins."""
         return sees_all(self.viewer)

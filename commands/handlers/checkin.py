@@ -77,9 +77,7 @@ def submit_checkin(action: Action, ctx: Context) -> Message:
     chosen = action.form.get("confidence", "")
     confidence = Confidence(chosen) if chosen in set(Confidence) else None
     note = action.form.get("note", "").strip() or None
-    key_result, _ = checkins.updatable(ctx, kr_number)
-    amount = checkins.check_value_kind(key_result, value)
-    reply = update_reply(ctx, checkins.record(ctx, kr_number, amount, confidence, note), note)
+    reply = update_reply(ctx, checkins.record(ctx, kr_number, value, confidence, note), note)
     buttons = _still_to_update(ctx, rest)
     if not buttons:
         return reply

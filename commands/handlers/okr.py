@@ -153,7 +153,5 @@ def update_reply(ctx: Context, done: checkins.CheckedIn, note: str | None) -> Me
 
 def okr_update(command: OkrUpdate, ctx: Context) -> Message:
     """Record a check-in on a KR and answer with old -> new progress."""
-    key_result, _ = checkins.updatable(ctx, command.kr_number)
-    value = checkins.check_value_kind(key_result, command.value)
-    done = checkins.record(ctx, command.kr_number, value, command.confidence, command.note)
+    done = checkins.record(ctx, command.kr_number, command.value, command.confidence, command.note)
     return update_reply(ctx, done, command.note)

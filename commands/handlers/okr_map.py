@@ -79,8 +79,7 @@ def okr_map(command: OkrMap, ctx: Context) -> Message:
 def _visibility(ctx: Context) -> Callable[[Objective], bool]:
     """`Access.can_view_objective`, with the workspace's reporting line loaded in one query
     first: the map looks at every objective of the cycle."""
-    everyone = select(Person.id, Person.manager_id).where(Person.workspace_id == ctx.workspace_id)
-    ctx.access.org(person_id for person_id, _ in ctx.session.exec(everyone))
+    ctx.access.load_workspace()
     return ctx.access.can_view_objective
 
 

@@ -83,12 +83,15 @@ def updatable(ctx: Context, kr_number: int) -> tuple[KeyResult, Objective]:
 def record(
     ctx: Context,
     kr_number: int,
-    value: float | None,
+    value: Value | float | None,
     confidence: Confidence | None = None,
     note: str | None = None,
 ) -> CheckedIn:
-    """Record a check-in on KR-`kr_number` (`value` None: the value stays as it is)."""
+    """Record a check-in on KR-`kr_number`: a typed `Value` is checked against the KR's kind
+    (`check_value_kind`), a float is one already checked, None keeps the value as it is."""
     key_result, objective = updatable(ctx, kr_number)
+    if isinstance(value, Value):
+        value = check_value_kind(key_result, value)
     assert objective.id is not None
     siblings = okrs.key_results_by_objective(
         session=ctx.session, workspace_id=ctx.workspace_id, objective_ids=[objective.id]
