@@ -154,7 +154,7 @@ def export_assessment(
 ) -> None:
     """KPI assessment for HR: completion per KPI, weighted score and pay band per person."""
     with friendly_errors():
-        from commands.handlers.kpi_export import assessment_rows, write_table
+        from commands.operations.kpi_export import assessment_rows, write_table
         from commands.operations.kpi_settings import KpiSettings
         from storage import periods
         from storage.db import session_scope

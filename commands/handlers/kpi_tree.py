@@ -6,7 +6,7 @@ from typing import Any
 
 from commands.context import Context
 from commands.handlers.kpi import _known_kpi, _scope_label, kpi_name
-from commands.handlers.kpi_assess import scope_value
+from commands.operations.assessments import scope_value
 from commands.types import KpiTree
 from digests.formatting import number
 from digests.message import Message

@@ -12,12 +12,9 @@ from commands.handlers.okr import resolve_person
 from commands.types import CommandError, OkrReview
 from digests import review_report
 from digests.message import Message
-from storage.models import Cycle, CycleState, ObjectiveStatus, Person
+from storage.models import Cycle, Person
 from storage.repos import people
 
-SCORABLE_STATUS = {ObjectiveStatus.APPROVED, ObjectiveStatus.ARCHIVED}
-# Scoring is for the cycle in review; an active cycle may be scored on demand too.
-SCORABLE_CYCLE = {CycleState.ACTIVE, CycleState.REVIEW}
 CHAT_OBJECTIVES = 12  # a chat message stays readable (Slack cuts at 50 blocks); exports show all
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from commands.handlers.kpi_assess import assess
+from commands.operations.assessments import assess
 from commands.operations.kpi_settings import KpiSettings
 from storage import table_files
 from storage.models import Department, KpiScope, KpiTarget, Person
