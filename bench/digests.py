@@ -23,14 +23,14 @@ sys.path.insert(0, str(ROOT))
 import sqlalchemy as sa  # noqa: E402
 
 from bot.config import AppConfig  # noqa: E402
+from bot.feishu.card import card_content, render_card  # noqa: E402
 from bot.scheduler.context import JobRun  # noqa: E402
 from bot.scheduler.digest_jobs import manager_digests  # noqa: E402
-from digests.blockkit import render_message  # noqa: E402
+from bot.slack.blockkit import render_message  # noqa: E402
+from bot.text import render_text  # noqa: E402
 from digests.digest_manager import load_facts, sections_for  # noqa: E402
-from digests.feishu_card import card_content, render_card  # noqa: E402
 from digests.render import render  # noqa: E402
 from digests.team_facts import Roster  # noqa: E402
-from digests.text import render_text  # noqa: E402
 from storage import migrate  # noqa: E402
 from storage.db import make_engine, session_scope  # noqa: E402
 from storage.models import (  # noqa: E402

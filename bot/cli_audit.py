@@ -61,7 +61,7 @@ def audit_log(
 
         from bot.cli import config_path
         from bot.cli_kpi import opened, workspace_for
-        from commands.handlers.hr_audit import day_bounds, entries
+        from commands.operations.audit_entries import day_bounds, entries
         from storage.db import session_scope
         from storage.repos import people
 

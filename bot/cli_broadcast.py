@@ -34,8 +34,8 @@ def broadcast(
     """Preview the audience size, confirm, then queue one message a person (idempotent)."""
     with friendly_errors():
         from bot.cli_kpi import opened, workspace_for
-        from commands.handlers import hr
         from commands.limits import checked
+        from commands.operations import broadcasts as broadcast_ops
         from commands.types import CommandError
         from storage.db import session_scope
         from storage.repos import broadcasts
@@ -51,7 +51,9 @@ def broadcast(
             now = utcnow()
             try:
                 checked(text, "broadcast")
-                people = hr.audience_of(session=session, workspace_id=ws.id, spec=spec, now=now)
+                people = broadcast_ops.audience_of(
+                    session=session, workspace_id=ws.id, spec=spec, now=now
+                )
             except CommandError as error:
                 raise fail(t(error.key, **error.params)) from None
             typer.echo(t("hr.cli.preview", count=len(people), audience=spec, workspace=ws.slug))
@@ -67,7 +69,9 @@ def broadcast(
                 size=len(people),
                 now=now,
             )
-            queued = hr.send(session=session, workspace=ws, broadcast=row, now=now, sender=ws.name)
+            queued = broadcast_ops.send(
+                session=session, workspace=ws, broadcast=row, now=now, sender=ws.name
+            )
             done = "hr.broadcast.sent" if queued else "hr.broadcast.already_sent"
             typer.echo(t(done, ref=row.id, queued=queued))
 

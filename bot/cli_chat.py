@@ -45,12 +45,12 @@ def _person_in(session: Any, *, email: str, workspace_slug: str | None) -> tuple
     return workspace.id, person.id
 
 
-def _run_chat(engine: Any, *, workspace_id: int, person_id: int) -> None:
+def _run_chat(runtime: Any, *, workspace_id: int, person_id: int) -> None:
     from bot.console import chat_loop
     from bot.core import Core
 
     chat_loop(
-        Core(engine),
+        Core(runtime.engine, settings=runtime.settings),
         workspace_id=workspace_id,
         person_id=person_id,
         stdin=sys.stdin,
@@ -60,9 +60,9 @@ def _run_chat(engine: Any, *, workspace_id: int, person_id: int) -> None:
 
 
 def _welcome(engine: Any, *, person_id: int, demo: Any | None) -> str:
+    from bot.text import render_text
     from digests.i18n import reader_locale
     from digests.render import render
-    from digests.text import render_text
     from storage.db import session_scope
     from storage.models import Department, Person, Workspace
 
@@ -118,7 +118,7 @@ def demo(
                 )
             person_id = person.id
         typer.echo(_welcome(runtime.engine, person_id=person_id, demo=company) + "\n")
-        _run_chat(runtime.engine, workspace_id=company.workspace_id, person_id=person_id)
+        _run_chat(runtime, workspace_id=company.workspace_id, person_id=person_id)
 
 
 @app.command("chat")
@@ -140,4 +140,4 @@ def chat(
             workspace_id, person_id = _person_in(session, email=as_email, workspace_slug=workspace)
         if sys.stdin.isatty():
             typer.echo(_welcome(runtime.engine, person_id=person_id, demo=None) + "\n")
-        _run_chat(runtime.engine, workspace_id=workspace_id, person_id=person_id)
+        _run_chat(runtime, workspace_id=workspace_id, person_id=person_id)

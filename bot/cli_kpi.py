@@ -107,7 +107,7 @@ def import_kpi(
     Exit codes: 0 all rows loaded, 1 some rows rejected, 2 nothing read.
     """
     with friendly_errors():
-        from commands.handlers.kpi_intake import explain, ingest
+        from commands.operations.kpi_intake import explain, ingest
         from storage.db import session_scope
         from storage.kpi_files import KpiFileError, read_rows
         from storage.models import ReadingSource
@@ -154,7 +154,8 @@ def export_assessment(
 ) -> None:
     """KPI assessment for HR: completion per KPI, weighted score and pay band per person."""
     with friendly_errors():
-        from commands.handlers.kpi_export import assessment_rows, write_table
+        from commands.operations.kpi_export import assessment_rows, write_table
+        from commands.operations.kpi_settings import KpiSettings
         from storage import periods
         from storage.db import session_scope
 
@@ -166,7 +167,12 @@ def export_assessment(
         target = output or Path(f"assessment-{label}.{file_format}")
         with opened(config) as runtime, session_scope(runtime.engine) as session:
             ws = workspace_for(session, runtime, workspace)
-            rows = assessment_rows(session=session, workspace_id=ws.id or 0, period=label)
+            rows = assessment_rows(
+                session=session,
+                workspace_id=ws.id or 0,
+                period=label,
+                settings=KpiSettings.of(runtime.config),
+            )
         write_table(rows, target, file_format)
         people_count = len({row["email"] for row in rows})
         typer.echo(t("kpi.cli.exported", file=target, people=people_count, rows=len(rows)))
@@ -180,7 +186,7 @@ def pull(
 ) -> None:
     """Run the SQL pulls of kpi_sources in app.yaml now (the scheduler runs them too)."""
     with friendly_errors():
-        from commands.handlers.kpi_pull import pull_sources
+        from commands.operations.kpi_pull import pull_sources
 
         with opened(config) as runtime:
             if not runtime.config.kpi_sources:

@@ -30,7 +30,7 @@ def serve(
         settings = runtime.config.logging
         configure_logging(level=settings.level, fmt=settings.format)
         warn_if_unencrypted(runtime)
-        core = Core(runtime.engine)
+        core = Core(runtime.engine, settings=runtime.settings)
         web = build_app(runtime, core)  # first: it sets up the metrics the services count in
         services = background_services(runtime, core)
         services.extend(proactive_services(runtime))

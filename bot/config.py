@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from storage import cycle_names
 from storage.db import DEFAULT_DATABASE_URL
 from storage.models.enums import Aggregation, CycleState, Frequency, KpiDirection
 
@@ -52,7 +53,7 @@ class DatabaseConfig(_Section):
 
 
 class CycleConfig(_Section):
-    name: str = Field(pattern=r"^\d{4}-(Q[1-4]|H[12]|\d{2}|Y)$")
+    name: str = Field(pattern=cycle_names.PATTERN)
     start: date
     end: date
     state: CycleState = CycleState.PLANNING

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TextIO
 
 from bot.core import Core, Inbound
+from bot.text import render_text
 from digests.message import Context, Message
-from digests.text import render_text
 from storage.db import session_scope
 from storage.models import OutboxMessage, Platform
 from storage.outbox_targets import channel_of

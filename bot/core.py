@@ -18,12 +18,13 @@ from sqlalchemy.engine import Engine
 
 from bot import metrics
 from bot.logging_setup import current_request, request_scope
-from commands.actions import Action, run_action
+from bot.wiring import Wiring, default_wiring
+from commands.actions import Action
 from commands.context import Context
-from commands.dispatch import run
 from commands.grammar import is_explicit_command, parse
+from commands.settings import Settings
 from commands.types import CommandError
-from digests.i18n import normalise_locale, reader_locale, translate
+from digests.i18n import reader_locale, translate
 from digests.message import Message
 from digests.render import render
 from digests.safe_text import received
@@ -78,7 +79,11 @@ def internal_error_message(locale: str, reference: str, *, flow: str | None = No
 
 
 class Core:
-    """Parses, authorises and runs commands, one database transaction per request."""
+    """Parses, authorises and runs commands, one database transaction per request.
+
+    `wiring` says which handler answers what (bot/wiring.py; the application's by default),
+    `settings` what handlers read from app.yaml (the defaults without a config).
+    """
 
     def __init__(
         self,
@@ -86,10 +91,14 @@ class Core:
         *,
         clock: Callable[[], datetime] = utcnow,
         middlewares: Sequence[Middleware] = (),
+        wiring: Wiring | None = None,
+        settings: Settings | None = None,
     ) -> None:
         self.engine = engine
         self.clock = clock
         self.middlewares = list(middlewares)
+        self.wiring = wiring or default_wiring()
+        self.settings = settings or Settings()
 
     def handle(self, inbound: Inbound) -> Message:
         """Answer one request. Never raises: failures become a polite message."""
@@ -147,20 +156,32 @@ class Core:
                     locale=locale,
                     platform=inbound.platform,
                     now=self.clock(),
+                    settings=self.settings,
                 )
                 if inbound.action is not None:
-                    return run_action(inbound.action, context)
+                    return self.wiring.run_action(inbound.action, context)
                 if not is_explicit_command(inbound.text):
                     # A waiting flow takes free text first ("Update the ERP docs" is a title
                     # there, not an update command); a line starting with `/` or `okr` never.
-                    answered = flow_engine.answer(context, inbound.text)
+                    try:
+                        answered = flow_engine.answer(context, inbound.text, self.wiring.flow)
+                    except flow_engine.UnknownFlow as unknown:
+                        return self._unknown_flow(str(unknown), locale)
                     if answered is not None:
                         return answered
-                return run(parse(inbound.text), context)
+                return self.wiring.run_command(parse(inbound.text), context)
         except CommandError as error:
             # session_scope has rolled back: bad input never leaves a half-written record.
             _set_outcome("refused")
             return error_message(error, locale)
+
+    def _unknown_flow(self, flow: str, locale: str) -> Message:
+        """A run names a flow nobody wires (the run is finished): reported, never swallowed —
+        logged as an error, and the person told politely, with the reference to quote."""
+        _set_outcome("error")
+        reference = uuid.uuid4().hex[:8]
+        log.error("unknown flow", extra={"flow": flow, "reference": reference})
+        return internal_error_message(locale, reference)
 
     def _locale_and_flow(self, inbound: Inbound) -> tuple[str, str | None]:
         """The person's language, else the workspace's (as `_dispatch` answers in), and the
@@ -170,8 +191,7 @@ class Core:
             with session_scope(self.engine) as session:
                 person = session.get(Person, inbound.person_id)
                 workspace = session.get(Workspace, inbound.workspace_id)
-                fallback = normalise_locale(workspace.language if workspace else None)
-                locale = normalise_locale(person.locale if person else None, fallback)
+                locale = reader_locale(person, workspace)
                 run = flow_runs.active(
                     session=session,
                     workspace_id=inbound.workspace_id,

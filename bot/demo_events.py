@@ -1,6 +1,6 @@
 """The demo's live events, run through the product's own paths rather than written as rows.
 
-A pending objective is submitted for approval (`flows.approval.submit`), so its manager finds
+A pending objective is submitted for approval (`approvals.submit`), so its manager finds
 the request with its buttons in the outbox; the readings of `demo_data.ALERTED_TARGETS` are
 checked as they arrive, month by month (`kpi_alerts.evaluate`), so a crossing raises a real
 alert to the owner and their manager. Every row is dated when its event happened, so seeding
@@ -17,9 +17,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from commands.context import Context
-from commands.handlers import kpi_alerts
+from commands.operations import approvals, kpi_alerts
 from digests.i18n import reader_locale
-from flows import approval
 from storage.models import (
     KpiAlert,
     KpiReading,
@@ -44,7 +43,7 @@ def submit_for_approval(
         now=objective.created_at,
     )
     with _queued_at(session, workspace, objective.created_at):
-        approval.submit(ctx, objective)
+        approvals.submit(ctx, objective)
 
 
 def record_readings(

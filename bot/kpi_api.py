@@ -41,7 +41,7 @@ def _workspace_of(runtime: Runtime, token: str) -> int | None:
 
 
 def _store(runtime: Runtime, workspace_id: int, readings: list[Any]) -> JSONResponse:
-    from commands.handlers.kpi_intake import explain, ingest
+    from commands.operations.kpi_intake import explain, ingest
     from storage.db import session_scope
     from storage.models import ReadingSource, Workspace
 

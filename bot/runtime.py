@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from bot.config import AppConfig, load_config
+from commands.settings import Settings, settings_of
 from storage import migrate
 from storage.db import make_engine
 
@@ -17,6 +18,11 @@ class Runtime:
     config: AppConfig
     engine: Engine
 
+    @property
+    def settings(self) -> Settings:
+        """What handlers, flows and operations read from app.yaml (pay bands, flow idle time)."""
+        return settings_of(self.config)
+
 
 def open_runtime(config_path: Path | None, *, require_current_schema: bool = True) -> Runtime:
     """Load the config and connect; refuse a database whose schema is missing or out of date.
@@ -24,12 +30,6 @@ def open_runtime(config_path: Path | None, *, require_current_schema: bool = Tru
     Raises ConfigError or SchemaError with a message fit to show the user.
     """
     config = load_config(config_path)
-    from commands.handlers import kpi_settings  # pay bands etc. for chat handlers
-
-    kpi_settings.configure(config)
-    from flows import engine as flow_engine
-
-    flow_engine.configure(idle_minutes=config.flows.idle_timeout_minutes)
     engine = make_engine(config.database_url)
     if require_current_schema:
         migrate.ensure_current(engine)

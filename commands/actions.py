@@ -1,8 +1,8 @@
-"""Button and form actions: the registry from an action id to its handler.
+"""Button and form actions: what a click or a form submission carries.
 
 A neutral Button carries `action_id` and `value`; when a person clicks it on any platform the
-adapter sends back an `Action` with the same two strings, and the core runs the handler
-registered here under that action id. Flows (approval, check-in) register their actions.
+adapter sends back an `Action` with the same two strings, and the core runs the handler the
+wiring (bot/wiring.py) lists under that action id.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from commands.context import Context
-from commands.types import CommandError
 from digests.message import Message
 
 
@@ -25,27 +24,3 @@ class Action:
 
 
 ActionHandler = Callable[[Action, Context], Message]
-ACTION_HANDLERS: dict[str, ActionHandler] = {}
-
-
-def register(action_id: str) -> Callable[[ActionHandler], ActionHandler]:
-    """Decorator: run the function for clicks on buttons with this action id."""
-
-    def decorate(handler: ActionHandler) -> ActionHandler:
-        ACTION_HANDLERS[action_id] = handler
-        return handler
-
-    return decorate
-
-
-def run_action(action: Action, ctx: Context) -> Message:
-    """Run the handler of an action; an unknown id gets a polite 'this button is stale'."""
-    handler = ACTION_HANDLERS.get(action.action_id)
-    if handler is None:
-        from commands import dispatch  # handlers register their actions when imported
-
-        dispatch.load_all()
-        handler = ACTION_HANDLERS.get(action.action_id)
-    if handler is None:
-        raise CommandError("error.unknown_action")
-    return handler(action, ctx)

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from commands.settings import Settings
 from digests.i18n import translate
 from digests.message import Message
 from digests.render import render
+from storage.access import Access
 from storage.models import Person, Platform, Workspace
 
 
@@ -23,6 +26,7 @@ class Context:
     locale: str
     platform: Platform
     now: datetime
+    settings: Settings = field(default_factory=Settings)
 
     @property
     def workspace_id(self) -> int:
@@ -33,6 +37,11 @@ class Context:
     def person_id(self) -> int:
         assert self.person.id is not None
         return self.person.id
+
+    @cached_property
+    def access(self) -> Access:
+        """What the requester may see and do (storage.access), for this request."""
+        return Access(self.session, self.person)
 
     @property
     def timezone(self) -> ZoneInfo:

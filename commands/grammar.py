@@ -20,6 +20,7 @@ from commands import grammar_lifecycle as lifecycle
 from commands import grammar_review as review
 from commands import grammar_schedule as schedule
 from commands.grammar_words import period_label
+from commands.refs import KR_ONLY_REF, KR_REF, OBJECTIVE_REF
 from commands.types import (
     Command,
     CommandError,
@@ -70,9 +71,6 @@ CONFIDENCE_ALIASES: dict[str, Confidence] = {
     ),
 }
 
-_KR_REF = re.compile(r"^(?:kr-?|#)?(\d{1,9})$", re.IGNORECASE)
-_OBJECTIVE_REF = re.compile(r"^(?:o-?|#)?(\d{1,9})$", re.IGNORECASE)
-_KR_ONLY_REF = re.compile(r"^kr-?(\d{1,9})$", re.IGNORECASE)  # `KR-n` only, not a bare number
 _KPI_CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 
 
@@ -125,7 +123,7 @@ def tokenize(text: str) -> list[Token]:
 def _kr_number(token: Token | None, usage: str) -> int:
     if token is None:
         raise CommandError("error.missing_kr_ref", usage=usage)
-    match = _KR_REF.match(token.norm)
+    match = KR_REF.match(token.norm)
     if match is None:
         raise CommandError("error.bad_kr_ref", {"ref": token.norm}, usage=usage)
     return int(match[1])
@@ -157,7 +155,7 @@ def _parse_okr_show(args: Args) -> Command:
         raise CommandError("error.missing_objective_ref", usage=usage)
     if len(args.tokens) > 1:
         raise CommandError("error.too_many_args", usage=usage)
-    match = _OBJECTIVE_REF.match(args.tokens[0].norm)
+    match = OBJECTIVE_REF.match(args.tokens[0].norm)
     if match is None:
         raise CommandError("error.bad_objective_ref", {"ref": args.tokens[0].norm}, usage=usage)
     return OkrShow(int(match[1]))
@@ -182,7 +180,7 @@ def _parse_okr_new(args: Args) -> Command:
 def _objective_number(args: Args, usage: str) -> int:
     if not args.tokens:
         raise CommandError("error.missing_objective_ref", usage=usage)
-    match = _OBJECTIVE_REF.match(args.tokens[0].norm)
+    match = OBJECTIVE_REF.match(args.tokens[0].norm)
     if match is None:
         raise CommandError("error.bad_objective_ref", {"ref": args.tokens[0].norm}, usage=usage)
     return int(match[1])
@@ -196,7 +194,7 @@ def _parse_okr_edit(args: Args) -> Command:
 
 def _parse_decision(decision: str) -> Parser:
     def parse_decision(args: Args) -> Command:
-        kr = _KR_ONLY_REF.match(args.tokens[0].norm) if args.tokens else None
+        kr = KR_ONLY_REF.match(args.tokens[0].norm) if args.tokens else None
         if kr is not None:
             return OkrDecide(decision, None, args.rest_from(1), kr_number=int(kr[1]))
         number = _objective_number(args, f"okr.{decision}")
@@ -294,7 +292,7 @@ def _parse_kpi_feedback(args: Args) -> Command:
     subject = args.tokens[0].norm
     person = args.original[args.tokens[1].start :].split()[0]
     text = args.rest_from(2) or ""
-    if (match := _KR_REF.match(subject)) and subject.startswith(("kr", "#")):
+    if (match := KR_REF.match(subject)) and subject.startswith(("kr", "#")):
         return KpiFeedbackSend(person, text, kr_number=int(match[1]))
     return KpiFeedbackSend(person, text, code=_kpi_code(args, usage))
 

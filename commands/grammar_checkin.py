@@ -6,9 +6,9 @@ Rows for them live in grammar.VERBS; the parsing is here to keep grammar.py shor
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
+from commands.refs import KR_REF
 from commands.types import Command, CommandError, OkrAdjust, OkrCheckin
 from commands.values import parse_value
 from storage.text_limits import REASON_MAX
@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from commands.grammar import Args
 
 MAX_REASON = REASON_MAX  # why a KR is adjusted (storage/text_limits.py)
-_KR_REF = re.compile(r"^(?:kr-?|#)?(\d{1,9})$", re.IGNORECASE)
 
 
 def parse_checkin(args: Args) -> Command:
@@ -34,7 +33,7 @@ def parse_adjust(args: Args) -> Command:
     usage = "okr.adjust"
     if not args.tokens:
         raise CommandError("error.missing_kr_ref", usage=usage)
-    match = _KR_REF.match(args.tokens[0].norm)
+    match = KR_REF.match(args.tokens[0].norm)
     if match is None:
         raise CommandError("error.bad_kr_ref", {"ref": args.tokens[0].norm}, usage=usage)
     number = int(match[1])

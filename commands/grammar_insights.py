@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from commands.refs import KR_REF
 from commands.types import Command, CommandError, OkrLink
 
 if TYPE_CHECKING:
     from commands.grammar import Args
 
-_KR_REF = re.compile(r"^(?:kr-?|#)?(\d{1,9})$", re.IGNORECASE)
 _KPI_CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 
 
@@ -19,7 +19,7 @@ def _parse(args: Args, usage: str, remove: bool) -> Command:
         raise CommandError("error.missing_kr_ref", usage=usage)
     if len(args.tokens) > 2:
         raise CommandError("error.too_many_args", usage=usage)
-    match = _KR_REF.match(args.tokens[0].norm)
+    match = KR_REF.match(args.tokens[0].norm)
     if match is None:
         raise CommandError("error.bad_kr_ref", {"ref": args.tokens[0].norm}, usage=usage)
     code: str | None = None

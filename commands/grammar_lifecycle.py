@@ -10,13 +10,13 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from commands.grammar_words import cycle_label, period_label
+from commands.refs import OBJECTIVE_REF
 from commands.types import Command, CommandError, OkrCarry, OkrCycle, OkrMap
+from storage import cycle_names
 
 if TYPE_CHECKING:
     from commands.grammar import Args
 
-CYCLE_NAME = re.compile(r"^\d{4}-(q[1-4]|h[12]|\d{2}|y)$")
-_OBJECTIVE = re.compile(r"^(?:o-?|#)?(\d{1,9})$")
 _DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 _EVERYTHING = {"all", "everything", "company", "全部", "所有", "公司"}
 _LIST = {"list", "ls", "列表"}
@@ -33,7 +33,7 @@ def parse_map(args: Args) -> Command:
     first = args.tokens[0].norm
     if first in _EVERYTHING and len(args.tokens) == 1:
         return OkrMap(everything=True)
-    if (match := _OBJECTIVE.match(first)) is not None:
+    if (match := OBJECTIVE_REF.match(first)) is not None:
         if len(args.tokens) > 1:
             raise CommandError("error.too_many_args", usage="okr.map")
         return OkrMap(objective_number=int(match[1]))
@@ -44,9 +44,9 @@ def cycle_name(text: str, usage: str) -> str:
     """A cycle name as stored (2026-Q4, 2026-H1, 2026-11, 2026-Y); Chinese spellings too
     (2026年第4季度, 2026年上半年)."""
     text = cycle_label(text)
-    if CYCLE_NAME.match(text) is None:
+    if not cycle_names.is_cycle_name(text):
         raise CommandError("cycles.bad_name", {"name": text}, usage=usage)
-    return text.upper()
+    return cycle_names.canonical(text)
 
 
 def _date(text: str, usage: str) -> date:
@@ -105,7 +105,7 @@ def parse_carry(args: Args) -> Command:
     words = [t.norm for t in args.tokens]
     if not words:
         raise CommandError("error.missing_objective_ref", usage=usage)
-    match = _OBJECTIVE.match(words[0])
+    match = OBJECTIVE_REF.match(words[0])
     if match is None:
         raise CommandError("error.bad_objective_ref", {"ref": words[0]}, usage=usage)
     rest = words[1:]

@@ -5,18 +5,15 @@ Rows for them live in grammar.VERBS; the parsing is here to keep grammar.py shor
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
+from commands.refs import EXPLICIT_OBJECTIVE_REF, OBJECTIVE_REF
 from commands.types import Command, CommandError, OkrReview, OkrScore
+from storage import cycle_names
 
 if TYPE_CHECKING:
     from commands.grammar import Args
 
-_OBJECTIVE = re.compile(r"^(?:o-?|#)?(\d{1,9})$", re.IGNORECASE)
-_EXPLICIT_OBJECTIVE = re.compile(r"^(?:o-?|#)(\d{1,9})$", re.IGNORECASE)
-# Cycle names start with a year: 2026-Q4, 2026-H1, 2026.
-_CYCLE = re.compile(r"^\d{4}(?:[-_.]\S+)?$")
 _SCOPES = {
     **dict.fromkeys(["team", "reports", "团队", "下属"], "team"),
     **dict.fromkeys(["department", "dept", "部门"], "department"),
@@ -31,7 +28,7 @@ def parse_score(args: Args) -> Command:
         raise CommandError("error.missing_objective_ref", usage=usage)
     if len(args.tokens) > 1:
         raise CommandError("error.too_many_args", usage=usage)
-    match = _OBJECTIVE.match(args.tokens[0].norm)
+    match = OBJECTIVE_REF.match(args.tokens[0].norm)
     if match is None:
         raise CommandError("error.bad_objective_ref", {"ref": args.tokens[0].norm}, usage=usage)
     return OkrScore(int(match[1]))
@@ -40,10 +37,10 @@ def parse_score(args: Args) -> Command:
 def parse_review(args: Args) -> Command:
     """`[@person|team|department [NAME]] [CYCLE]`; `O-n` alone starts scoring it."""
     tokens = list(args.tokens)
-    if len(tokens) == 1 and (match := _EXPLICIT_OBJECTIVE.match(tokens[0].norm)):
+    if len(tokens) == 1 and (match := EXPLICIT_OBJECTIVE_REF.match(tokens[0].norm)):
         return OkrScore(int(match[1]))
     cycle: str | None = None
-    if tokens and _CYCLE.match(tokens[-1].norm):
+    if tokens and cycle_names.names_a_cycle(tokens[-1].norm):
         cycle = args.original[tokens[-1].start :].split()[0].upper()
         tokens = tokens[:-1]
     if not tokens:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from digests.formatting import number
-from storage.models import KeyResult, Metric, Objective, Person
+from digests.formatting import kr_value
+from storage.models import KeyResult, Objective, Person
 from storage.progress import (
     KrNumbers,
     below_baseline,
@@ -23,13 +23,8 @@ def kr_numbers(kr: KeyResult) -> KrNumbers:
 
 
 def format_kr_value(kr: KeyResult, value: float) -> str:
-    """A KR value as people read it: '¥4,500,000', '5.95%', 'done', '3 accounts'."""
-    if kr.metric is Metric.BOOLEAN:
-        return "✓" if value >= 1 else "✗"
-    unit = kr.unit
-    if kr.metric is Metric.PERCENT and not unit:
-        unit = "%"
-    return number(value, unit)
+    """A KR value as people read it: '¥4,500,000', '5.95%', '✓', '3 accounts'."""
+    return kr_value(kr.metric, kr.unit, value)
 
 
 def kr_view(kr: KeyResult, owners: dict[int, Person] | None = None) -> dict[str, Any]:

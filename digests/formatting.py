@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from storage.models.enums import Metric
+
 BAR_WIDTH = 10
 
 
@@ -31,3 +33,13 @@ def text_bar(percent: float, width: int = BAR_WIDTH) -> str:
     clamped = min(100.0, max(0.0, percent))
     filled = int(clamped / 100 * width + 0.5)
     return "█" * filled + "░" * (width - filled)
+
+
+def kr_value(metric: Metric, unit: str | None, value: float) -> str:
+    """A KR value as people read it: '¥4,500,000', '5.95%', '✓', '3 accounts' (a percent KR
+    without a unit shows '%'; a yes/no KR a tick or a cross)."""
+    if metric is Metric.BOOLEAN:
+        return "✓" if value >= 1 else "✗"
+    if metric is Metric.PERCENT and not unit:
+        unit = "%"
+    return number(value, unit)

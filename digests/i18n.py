@@ -12,44 +12,23 @@ import string
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import yaml
 
 from digests.rich import Rich, merged, shifted
+from storage.locales import (  # the language rule lives with the data it reads
+    DEFAULT_LOCALE,
+    LOCALES,
+    normalise_locale,
+    reader_locale,
+)
+
+__all__ = ["DEFAULT_LOCALE", "LOCALES", "catalog", "normalise_locale", "reader_locale", "translate"]
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 CATALOG_DIR = Path(__file__).parent / "catalogs"
-LOCALES = ("en", "zh-CN")
-DEFAULT_LOCALE = "en"
-
-
-def normalise_locale(value: str | None, default: str = DEFAULT_LOCALE) -> str:
-    """Map platform spellings (zh, zh_CN, zh-Hans, en_US ...) to a supported locale."""
-    if not value:
-        return default
-    lowered = value.replace("_", "-").lower()
-    if lowered.startswith("zh"):
-        return "zh-CN"
-    if lowered.startswith("en"):
-        return "en"
-    return default
-
-
-class _Reader(Protocol):
-    @property
-    def locale(self) -> str | None: ...
-
-
-class _Place(Protocol):
-    @property
-    def language(self) -> str | None: ...
-
-
-def reader_locale(person: _Reader, workspace: _Place) -> str:
-    """The language a person reads: their own, else their workspace's, else English."""
-    return normalise_locale(person.locale, normalise_locale(workspace.language))
 
 
 def _flatten(prefix: str, node: Any, out: dict[str, str]) -> None:

@@ -32,7 +32,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from digests.formatting import number
+from digests.formatting import kr_value
 from digests.i18n import translate
 from digests.insights.review_section import okr_kpi_relations
 from digests.message import Message
@@ -43,7 +43,6 @@ from storage.models import (
     CycleState,
     KeyResult,
     KeyResultScore,
-    Metric,
     Objective,
     ObjectiveReview,
     ObjectiveStatus,
@@ -230,10 +229,7 @@ def load_facts(
 
 def value_text(kr: KeyResult, value: float) -> str:
     """A KR value as people read it (the same rules as /okr show)."""
-    if kr.metric is Metric.BOOLEAN:
-        return "✓" if value >= 1 else "✗"
-    unit = kr.unit or ("%" if kr.metric is Metric.PERCENT else None)
-    return number(value, unit)
+    return kr_value(kr.metric, kr.unit, value)
 
 
 def score_text(score: float | None) -> str:

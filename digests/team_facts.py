@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from digests.digest_actions import open_alerts, pending_approvals
-from digests.digest_visibility import ObjectiveFacts, may_view
+from storage.access import Org, load_org, may_view
 from storage.id_lists import among
 from storage.models import (
     CheckIn,
@@ -36,6 +36,15 @@ from storage.models import (
 )
 from storage.progress import KrNumbers, percent, progress
 from storage.repos.schedule import CLOSED_OBJECTIVES
+
+
+class ObjectiveFacts(NamedTuple):
+    """What visibility needs to know about a KR's objective."""
+
+    visibility: Visibility
+    owner_type: OwnerType
+    owner_person_id: int | None
+    owner_department_id: int | None
 
 
 class TeamKr(NamedTuple):
@@ -296,10 +305,16 @@ def _visible(
         if manager_id in managers
         for person in team
     }
+    org = load_org(
+        session,
+        workspace_id=workspace_id,
+        person_ids={kr.objective.owner_person_id for kr in krs},
+        into=Org.of(known.values()),
+    )
     found: dict[int, list[TeamKr]] = defaultdict(list)
     for kr in krs:
         viewer = viewers.get(kr.owner_id)
-        if viewer is not None and may_view(viewer, kr.objective, known):
+        if viewer is not None and may_view(viewer, kr.objective, org):
             found[kr.owner_id].append(kr)
     return dict(found)
 

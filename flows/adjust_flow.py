@@ -1,40 +1,41 @@
-"""`/okr adjust KR-n` step by step — what should change, why, confirm — and the submission
-to the manager (or, for someone without a manager, the change applied at once, versioned)."""
+"""`/okr adjust KR-n` (调整): propose a new target or a replacement KR with a reason, for the
+manager to approve — in one line (`/okr adjust KR-3 8 the order doubled`, no flow) or step by
+step: what should change, why, confirm. The sending itself is the adjustment operation."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from commands import lookups
+from commands.actions import Action
 from commands.context import Context
 from commands.grammar import normalise
-from commands.grammar_checkin import MAX_REASON
-from commands.limits import checked
-from commands.types import CommandError
+from commands.operations import adjustments
+from commands.types import CommandError, OkrAdjust
+from commands.words import SUBMIT_WORDS
 from digests.message import Message
-from flows import adjust, approval, engine
-from flows.engine import SUBMIT_WORDS, Flow, State, Step, register
-from storage.models import ApprovalKind, ApprovalRequest, ApprovalStatus, KeyResult, Objective
-from storage.repos import audit, people
+from flows import engine
+from flows.engine import Begin, Flow, State, Step
+from storage.models import KeyResult, Objective
 
 FLOW_NAME = "okr_adjust"
-MIN_REASON = 3
+START_ACTION = "okr.adjust.start"
 
 
 def _kr(ctx: Context, data: dict[str, Any]) -> KeyResult:
     kr = ctx.session.get(KeyResult, data["kr_id"])
     if kr is None or kr.workspace_id != ctx.workspace_id:
         raise CommandError("guided.kr_gone")
-    return adjust.adjustable(ctx, kr.number)
+    return adjustments.adjustable(ctx, kr.number)
 
 
 def _current(ctx: Context, kr: KeyResult) -> dict[str, str]:
-    spec = adjust.definition(kr)
+    spec = adjustments.definition(kr)
     return {
         "ref": f"KR-{kr.number}",
         "title": kr.title,
-        "start": adjust.show_value(spec, kr.start_value),
-        "target": adjust.show_value(spec, kr.target_value),
+        "start": adjustments.show_value(spec, kr.start_value),
+        "target": adjustments.show_value(spec, kr.target_value),
     }
 
 
@@ -53,7 +54,7 @@ def prompt_change(ctx: Context, data: dict[str, Any]) -> Message:
 
 def handle_change(ctx: Context, data: dict[str, Any], text: str) -> Step:
     kr = _kr(ctx, data)
-    proposal = adjust.proposal_of(kr, adjust.parse_change(kr, normalise_value(text)))
+    proposal = adjustments.proposal_of(kr, adjustments.parse_change(kr, normalise_value(text)))
     return Step("reason", {**data, "proposal": proposal})
 
 
@@ -68,26 +69,8 @@ def prompt_reason(ctx: Context, data: dict[str, Any]) -> Message:
     )
 
 
-def check_reason(text: str | None) -> str:
-    """The reason, trimmed; CommandError when it is missing or too short or long."""
-    reason = (text or "").strip()
-    if len(reason) < MIN_REASON:
-        raise CommandError("adjust.reason_needed", {"max": MAX_REASON})
-    return checked(reason, "reason")
-
-
 def handle_reason(ctx: Context, data: dict[str, Any], text: str) -> Step:
-    return Step("confirm", {**data, "reason": check_reason(text)})
-
-
-def _manager_name(ctx: Context, objective: Objective) -> str | None:
-    owner = approval.owner_of(ctx, objective) or ctx.person
-    if owner.manager_id is None:
-        return None
-    boss = people.get(
-        session=ctx.session, workspace_id=ctx.workspace_id, person_id=owner.manager_id
-    )
-    return boss.name if boss else None
+    return Step("confirm", {**data, "reason": adjustments.check_reason(text)})
 
 
 def prompt_confirm(ctx: Context, data: dict[str, Any]) -> Message:
@@ -100,7 +83,7 @@ def prompt_confirm(ctx: Context, data: dict[str, Any]) -> Message:
         title=kr.title,
         changes=data["proposal"]["diff"],
         reason=data["reason"],
-        manager=_manager_name(ctx, objective),
+        manager=adjustments.manager_name(ctx, objective),
     )
 
 
@@ -109,64 +92,42 @@ def handle_confirm(ctx: Context, data: dict[str, Any], text: str) -> Step:
         raise CommandError("adjust.confirm_hint")
     kr = _kr(ctx, data)
     # Re-checked against the KR as it is now: it may have changed since the diff was shown.
-    spec = {k: data["proposal"][k] for k in (*adjust.FIELDS, "replace")}
-    fresh = adjust.proposal_of(kr, spec)
-    return Step(None, data, send(ctx, kr, fresh, data["reason"]))
+    spec = {k: data["proposal"][k] for k in (*adjustments.FIELDS, "replace")}
+    fresh = adjustments.proposal_of(kr, spec)
+    return Step(None, data, adjustments.request(ctx, kr, fresh, data["reason"]))
 
 
-def send(ctx: Context, kr: KeyResult, proposal: dict[str, Any], reason: str) -> Message:
-    """Send the change to the owner's manager; with no manager to ask, apply it at once."""
-    objective = ctx.session.get(Objective, kr.objective_id)
-    assert objective is not None
-    for earlier in adjust.pending_for(ctx, kr):
-        earlier.status = ApprovalStatus.WITHDRAWN
-        ctx.session.add(earlier)
-    ctx.session.flush()
-    manager = _manager_name(ctx, objective)
-    ref = f"KR-{kr.number}"
-    if manager is not None:
-        approval.submit(
-            ctx, objective, kind=ApprovalKind.ADJUSTMENT, proposal=proposal, reason=reason
-        )
-        return ctx.render("adjust_sent", ref=ref, title=kr.title, manager=manager)
-    request = ApprovalRequest(
-        workspace_id=ctx.workspace_id,
-        objective_id=objective.id or 0,
-        kind=ApprovalKind.ADJUSTMENT,
-        requester_id=ctx.person_id,
-        status=ApprovalStatus.APPROVED,
-        proposal=json.dumps(proposal, ensure_ascii=False),
-        reason=reason,
-        decided_by_id=ctx.person_id,
-        decided_at=ctx.now,
-        created_at=ctx.now,
-    )
-    ctx.session.add(request)
-    ctx.session.flush()
-    adjust.apply_proposal(ctx, request)
-    audit.record(
-        session=ctx.session,
-        workspace_id=ctx.workspace_id,
-        actor_id=ctx.person_id,
-        platform=ctx.platform,
-        action="kr_adjusted",
-        entity_type="key_result",
-        entity_id=kr.id,
-        entity_ref=ref,
-        before={c["field"]: c["old"] for c in proposal["diff"]},
-        after={c["field"]: c["new"] for c in proposal["diff"]},
-    )
-    return ctx.render("adjust_applied", ref=ref, changes=proposal["diff"], reason=reason)
+def okr_adjust(command: OkrAdjust, ctx: Context) -> Begin | Message:
+    """One line when target and reason are given; otherwise the questions one by one."""
+    kr = adjustments.adjustable(ctx, command.kr_number)
+    if command.target is None:
+        comment = adjustments.last_comment(ctx, kr)
+        return Begin({"kr_id": kr.id, "comment": comment})
+    try:
+        spec = adjustments.new_target(kr, command.target)
+    except CommandError as error:
+        error.usage = error.usage or "okr.adjust"
+        raise
+    proposal = adjustments.proposal_of(kr, spec)
+    return adjustments.request(ctx, kr, proposal, adjustments.check_reason(command.reason))
 
 
-ADJUST = register(
-    Flow(
-        name=FLOW_NAME,
-        start="change",
-        states={
-            "change": State(prompt_change, handle_change),
-            "reason": State(prompt_reason, handle_reason),
-            "confirm": State(prompt_confirm, handle_confirm),
-        },
-    )
+def on_propose_again(action: Action, ctx: Context) -> Begin | Message:
+    """The "Propose again" button of a changes-requested adjustment."""
+    number = lookups.parse_id(action.value)
+    if number is None:
+        raise CommandError("error.unknown_action")
+    return okr_adjust(OkrAdjust(number), ctx)
+
+
+ADJUST = Flow(
+    name=FLOW_NAME,
+    start="change",
+    states={
+        "change": State(prompt_change, handle_change),
+        "reason": State(prompt_reason, handle_reason),
+        "confirm": State(prompt_confirm, handle_confirm),
+    },
+    commands={OkrAdjust: okr_adjust},
+    actions={START_ACTION: on_propose_again},
 )

@@ -1,6 +1,7 @@
-"""The guided check-in: each of the person's active KRs in turn — new value (or no change),
-confidence, optional note — then everything is recorded at once through `/okr update`'s
-write path, and a summary says what was recorded.
+"""The guided check-in (`/okr checkin`, 打卡, or the check-in prompt's "Start check-in" button):
+each of the person's active KRs in turn — new value (or no change), confidence, optional
+note — then everything is recorded at once through the check-in operation (the write path of
+`/okr update`), and a summary says what was recorded.
 
 Answers are collected in the flow run and written only at the end, in one transaction: a
 cancelled or expired check-in leaves nothing half-written, and a bad answer changes nothing.
@@ -10,24 +11,27 @@ from __future__ import annotations
 
 from typing import Any
 
+from commands import refs
+from commands.actions import Action
 from commands.context import Context
 from commands.grammar import CONFIDENCE_ALIASES, normalise
-from commands.handlers.okr import check_value_kind, okr_update
-from commands.types import CommandError, OkrUpdate, Value, ValueKind
+from commands.operations import checkins
+from commands.types import CommandError, OkrCheckin
 from commands.values import parse_value
 from commands.views import format_kr_value, kr_numbers, objective_percent
+from commands.words import NO_CHANGE_WORDS, SKIP_WORDS
 from digests.message import Message
-from flows.engine import Flow, State, Step, register
+from flows import engine
+from flows.engine import Begin, Flow, State, Step
 from storage.models import KeyResult, Objective, Platform
 from storage.models.enums import Confidence
 from storage.progress import percent, progress
-from storage.repos import okrs
+from storage.repos import okrs, schedule
 from storage.text_limits import NOTE_MAX
 
 FLOW_NAME = "okr_checkin"
-SKIP_WORDS = frozenset({"skip", "same", "no change", "nochange", "=", "不变", "没变", "跳过"})
-KEEP_WORDS = frozenset({"keep", "same", "skip", "=", "不变", "保持", "跳过"})
-NO_NOTE_WORDS = frozenset({"-", "skip", "none", "no", "n/a", "无", "没有", "跳过", "不用"})
+START_ACTION = "checkin.start"
+ANSWER_ACTION = "checkin.answer"
 BUTTON_PLATFORMS = frozenset({Platform.SLACK, Platform.FEISHU})
 
 
@@ -86,10 +90,10 @@ def _without_unit(kr: KeyResult, text: str) -> str:
 def handle_value(ctx: Context, data: dict[str, Any], text: str) -> Step:
     kr = _key_result(ctx, data)
     ref = f"KR-{kr.number}"
-    if normalise(text) in SKIP_WORDS:
+    if normalise(text) in NO_CHANGE_WORDS:
         return Step("confidence", {**data, "value": None})
     try:
-        value = check_value_kind(kr, parse_value(_without_unit(kr, normalise(text))))
+        value = checkins.check_value_kind(kr, parse_value(_without_unit(kr, normalise(text))))
     except CommandError as error:
         reason = ctx.t(error.key, **error.params)
         raise CommandError("guided.retry_value", {"reason": reason, "ref": ref}) from error
@@ -110,7 +114,7 @@ def prompt_confidence(ctx: Context, data: dict[str, Any]) -> Message:
 
 def handle_confidence(ctx: Context, data: dict[str, Any], text: str) -> Step:
     word = normalise(text).strip()
-    if word in KEEP_WORDS:
+    if word in NO_CHANGE_WORDS:
         return Step("note", {**data, "confidence": None})
     confidence = CONFIDENCE_ALIASES.get(word.replace(" ", "-"))
     if confidence is None:
@@ -126,7 +130,7 @@ def prompt_note(ctx: Context, data: dict[str, Any]) -> Message:
 
 def handle_note(ctx: Context, data: dict[str, Any], text: str) -> Step:
     note: str | None = text.strip()
-    if normalise(text).strip() in NO_NOTE_WORDS or not note:
+    if normalise(text).strip() in SKIP_WORDS or not note:
         note = None
     elif len(note) > NOTE_MAX:
         raise CommandError("guided.note_too_long", {"max": NOTE_MAX, "length": len(note)})
@@ -160,22 +164,19 @@ def _objectives(ctx: Context, krs: list[KeyResult]) -> dict[int, tuple[Objective
 
 
 def record(ctx: Context, answers: list[dict[str, Any]]) -> Message:
-    """Record every answer as `/okr update` would, and summarise what was recorded."""
+    """Record every answer (the check-in operation of `/okr update`), and summarise."""
     krs = [kr for a in answers if (kr := ctx.session.get(KeyResult, a["id"])) is not None]
     before = _objectives(ctx, krs)
     lines = []
     for answer, kr in zip(answers, krs, strict=False):
         old_value, old_percent = kr.current_value, percent(progress(kr_numbers(kr)))
-        amount = kr.current_value if answer["value"] is None else float(answer["value"])
         chosen = answer["confidence"]
-        okr_update(
-            OkrUpdate(
-                kr.number,
-                Value(amount, ValueKind.PLAIN, text=str(amount)),
-                Confidence(chosen) if chosen else None,
-                answer["note"],
-            ),
+        checkins.record(
             ctx,
+            kr.number,
+            None if answer["value"] is None else float(answer["value"]),
+            Confidence(chosen) if chosen else None,
+            answer["note"],
         )
         lines.append(
             {
@@ -204,14 +205,57 @@ def record(ctx: Context, answers: list[dict[str, Any]]) -> Message:
     return ctx.render("checkin_guided_summary", krs=lines, objectives=objectives)
 
 
-CHECKIN = register(
-    Flow(
-        name=FLOW_NAME,
-        start="value",
-        states={
-            "value": State(prompt_value, handle_value),
-            "confidence": State(prompt_confidence, handle_confidence),
-            "note": State(prompt_note, handle_note),
-        },
+def active_key_results(ctx: Context) -> list[KeyResult]:
+    """The requester's KRs in active cycles on open objectives (those the prompt asks about)."""
+    found = schedule.active_key_results(
+        session=ctx.session, workspace_id=ctx.workspace_id, owner_ids=[ctx.person_id]
     )
+    return found.get(ctx.person_id, [])
+
+
+def _start(ctx: Context, only: set[int] | None = None) -> Begin | Message:
+    """Walk through the requester's active KRs (only those numbered, if any of them is)."""
+    krs = active_key_results(ctx)
+    chosen = [kr for kr in krs if only is None or kr.number in only] or krs
+    if not chosen:
+        return ctx.render("flow_note", text=ctx.t("guided.nothing"))
+    return Begin(start_data(chosen))
+
+
+def okr_checkin(command: OkrCheckin, ctx: Context) -> Begin | Message:
+    """`/okr checkin`: walk through every active KR of the requester."""
+    return _start(ctx)
+
+
+def on_start_click(action: Action, ctx: Context) -> Begin | Message:
+    """The prompt's "Start check-in" button: its value names the prompt's KRs (`KR-1 KR-4`);
+    those still active are walked through (all active KRs when none of them is)."""
+    numbers = {n for ref in action.value.split() if (n := refs.kr_number(ref)) is not None}
+    return _start(ctx, numbers or None)
+
+
+def on_answer_click(action: Action, ctx: Context) -> Message:
+    """A button of a check-in question (No change, a confidence, No note): the same as typing
+    its answer, for the run and step it was shown at (a second click is refused)."""
+    token, _, answer = action.value.partition("|")
+    run = engine.run_of_token(ctx, token)
+    waiting = engine.current(ctx)
+    if run.flow != FLOW_NAME or waiting is None or waiting.id != run.id:
+        raise CommandError("flows.stale")
+    reply = engine.answer(ctx, answer, lambda name: CHECKIN if name == FLOW_NAME else None)
+    if reply is None:
+        raise CommandError("flows.stale")
+    return reply
+
+
+CHECKIN = Flow(
+    name=FLOW_NAME,
+    start="value",
+    states={
+        "value": State(prompt_value, handle_value),
+        "confidence": State(prompt_confidence, handle_confidence),
+        "note": State(prompt_note, handle_note),
+    },
+    commands={OkrCheckin: okr_checkin},
+    actions={START_ACTION: on_start_click, ANSWER_ACTION: on_answer_click},
 )

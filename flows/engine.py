@@ -1,35 +1,31 @@
-"""Durable conversations: a flow is a declared table of states; its place lives in the database.
+"""Durable conversations: a flow is a declared table of entry points and states; its place
+lives in the database.
 
-Each state has a prompt (what to ask) and a handler (what an answer does, and which state comes
-next). A run is keyed by workspace + person + flow and moved with a compare-and-set on its
-version, so a double click or two replicas answering at once advance it once: the loser's
-transaction is rolled back with a polite "already done".
+As in python-telegram-bot's ConversationHandler, a flow declares what starts it — the commands
+and buttons (`commands`, `actions`) whose handlers return `Begin` (or a plain reply, when they
+refuse or finish at once) — and its states. Each state has a prompt (what to ask) and a handler
+(what an answer does, and which state comes next); a form state has no text handler (its own
+submit button answers it). A run is keyed by workspace + person + flow and moved with a
+compare-and-set on its version, so a double click or two replicas answering at once advance it
+once: the loser's transaction is rolled back with a polite "already done".
+
+Flows are found by name through the explicit wiring (bot/wiring.py), passed in as `FlowLookup`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from commands import lookups
 from commands.context import Context
 from commands.types import CommandError
+from commands.words import CANCEL_WORDS
 from digests.message import Message
 from storage.models import FlowRun
 from storage.repos import flows as runs
-
-CANCEL_WORDS = frozenset({"cancel", "/cancel", "stop", "取消", "算了", "退出流程"})
-# Answers several flows share: confirm what was summed up; keep the value already there.
-SUBMIT_WORDS = frozenset({"submit", "yes", "ok", "send", "提交", "确认", "是"})
-KEEP_WORDS = frozenset({"keep", "same", "保持", "不变"})
-DEFAULT_IDLE = timedelta(minutes=1440)
-_idle = [DEFAULT_IDLE]  # app.yaml `flows.idle_timeout_minutes`, set by `configure`
-
-
-def configure(*, idle_minutes: int) -> None:
-    """How long flows wait for an answer before they expire (called when app.yaml loads)."""
-    _idle[0] = timedelta(minutes=idle_minutes)
 
 
 @dataclass(frozen=True)
@@ -42,38 +38,51 @@ class Step:
     reply: Message | None = None
 
 
+@dataclass(frozen=True)
+class Begin:
+    """What an entry point returns to start its flow: the first answers, and the state to
+    start in (the flow's start state when None)."""
+
+    data: dict[str, Any] = field(default_factory=dict)
+    state: str | None = None
+
+
 Prompt = Callable[[Context, dict[str, Any]], Message]
 Handle = Callable[[Context, dict[str, Any], str], Step]
+Entry = Callable[[Any, Context], "Begin | Message"]
 
 
 @dataclass(frozen=True)
 class State:
+    """A question and what its answer does; `handle` None: a form, answered by its own button
+    (free text then leaves the flow, and the text is read as a command)."""
+
     prompt: Prompt
-    handle: Handle
+    handle: Handle | None = None
 
 
 @dataclass(frozen=True)
 class Flow:
-    """A declared flow: its name (also the catalog key of its title), start and states."""
+    """A declared flow: its name (also the catalog key of its title), its entry points (command
+    types and button action ids), its start state and states."""
 
     name: str
     start: str
     states: Mapping[str, State]
+    commands: Mapping[type[Any], Entry] = field(default_factory=dict)
+    actions: Mapping[str, Entry] = field(default_factory=dict)
     own_idle: timedelta | None = None
 
-    @property
-    def idle(self) -> timedelta:
+    def idle(self, ctx: Context) -> timedelta:
         """How long a run waits for an answer: the flow's own time, else the configured one."""
-        return self.own_idle or _idle[0]
+        return self.own_idle or ctx.settings.flow_idle
 
 
-FLOWS: dict[str, Flow] = {}
+FlowLookup = Callable[[str], "Flow | None"]
 
 
-def register(flow: Flow) -> Flow:
-    """Make a flow known to the text router and to expiry."""
-    FLOWS[flow.name] = flow
-    return flow
+class UnknownFlow(LookupError):
+    """A run names a flow the wiring does not know (renamed, or never wired)."""
 
 
 def combine(*messages: Message | None) -> Message:
@@ -89,7 +98,8 @@ def combine(*messages: Message | None) -> Message:
 def begin(
     ctx: Context, flow: Flow, data: dict[str, Any] | None = None, *, state: str | None = None
 ) -> Message:
-    """Start (or restart) `flow` for the requester and ask its first question."""
+    """Start (or restart) `flow` for the requester and ask its first question (a form state
+    is shown as it is, without the "started" note)."""
     start = state or flow.start
     answers = dict(data or {})
     run = runs.start(
@@ -100,12 +110,20 @@ def begin(
         state=start,
         data=answers,
         now=ctx.now,
-        expires_at=ctx.now + flow.idle,
+        expires_at=ctx.now + flow.idle(ctx),
     )
-    return combine(
-        ctx.render("flow_started", flow=flow.name, minutes=_minutes(flow)),
-        flow.states[start].prompt(ctx, _with_run(answers, run)),
-    )
+    prompt = flow.states[start].prompt(ctx, _with_run(answers, run))
+    if flow.states[start].handle is None:
+        return prompt
+    return combine(ctx.render("flow_started", flow=flow.name, minutes=_minutes(ctx, flow)), prompt)
+
+
+def enter(ctx: Context, flow: Flow, entry: Entry, payload: Any) -> Message:
+    """Run one of the flow's entry points; a `Begin` it returns starts the flow."""
+    started = entry(payload, ctx)
+    if isinstance(started, Begin):
+        return begin(ctx, flow, started.data, state=started.state)
+    return started
 
 
 def current(ctx: Context) -> FlowRun | None:
@@ -113,31 +131,28 @@ def current(ctx: Context) -> FlowRun | None:
     return runs.active(session=ctx.session, workspace_id=ctx.workspace_id, person_id=ctx.person_id)
 
 
-def registered(name: str) -> Flow | None:
-    """The flow called `name`; flows register when their handler module is first imported."""
-    if name not in FLOWS:
-        from commands import dispatch
-
-        dispatch.load_all()
-    return FLOWS.get(name)
-
-
-def answer(ctx: Context, text: str) -> Message | None:
-    """Feed a free-text answer to the requester's flow; None when no flow is waiting."""
+def answer(ctx: Context, text: str, flows: FlowLookup) -> Message | None:
+    """Feed a free-text answer to the requester's flow; None when no flow is waiting (or it
+    waits on a form). `UnknownFlow` when the run names a flow or state nobody declares: the
+    run is finished first, so the caller can report it and the person is not stuck."""
     run = current(ctx)
     if run is None:
         return None
-    flow = registered(run.flow)
+    flow = flows(run.flow)
     if flow is None or run.state not in flow.states:
+        runs.finish(session=ctx.session, run=run)
+        raise UnknownFlow(f"{run.flow}:{run.state}")
+    handle = flow.states[run.state].handle
+    if handle is None:
         runs.finish(session=ctx.session, run=run)
         return None
     if run.expires_at <= ctx.now:
         runs.finish(session=ctx.session, run=run)
-        return ctx.render("flow_expired", flow=flow.name, minutes=_minutes(flow))
+        return ctx.render("flow_expired", flow=flow.name, minutes=_minutes(ctx, flow))
     if text.strip().lower() in CANCEL_WORDS:
         return cancel(ctx, run)
     data = runs.data_of(run)
-    step = flow.states[run.state].handle(ctx, _with_run(data, run), text.strip())
+    step = handle(ctx, _with_run(data, run), text.strip())
     return apply(ctx, flow, run, step)
 
 
@@ -154,12 +169,17 @@ def apply(ctx: Context, flow: Flow, run: FlowRun, step: Step) -> Message:
         state=step.next,
         data=data,
         now=ctx.now,
-        expires_at=ctx.now + flow.idle,
+        expires_at=ctx.now + flow.idle(ctx),
     )
     if not moved:
         raise CommandError("flows.stale")
     run.version += 1
     return combine(step.reply, flow.states[step.next].prompt(ctx, _with_run(data, run)))
+
+
+def cancel_command(command: Any, ctx: Context) -> Message:
+    """`/okr cancel`: leave the current flow."""
+    return cancel(ctx)
 
 
 def cancel(ctx: Context, run: FlowRun | None = None) -> Message:
@@ -178,23 +198,12 @@ def token(run: FlowRun) -> str:
 
 def run_of_token(ctx: Context, value: str) -> FlowRun:
     """The run a button's value names, if it is the requester's and still at that version."""
-    run_id, _, version = value.partition(":")
-    run = ctx.session.get(FlowRun, int(run_id)) if run_id.isdigit() else None
-    if (
-        run is None
-        or run.person_id != ctx.person_id
-        or run.workspace_id != ctx.workspace_id
-        or str(run.version) != version
-    ):
-        raise CommandError("flows.stale")
-    if run.expires_at <= ctx.now:
-        raise CommandError("flows.expired_click")
-    return run
+    return lookups.flow_run(ctx, value)
 
 
 def _with_run(data: dict[str, Any], run: FlowRun) -> dict[str, Any]:
     return {**data, "_token": token(run)}
 
 
-def _minutes(flow: Flow) -> int:
-    return int(flow.idle.total_seconds() // 60)
+def _minutes(ctx: Context, flow: Flow) -> int:
+    return int(flow.idle(ctx).total_seconds() // 60)

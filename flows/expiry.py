@@ -4,18 +4,20 @@ through the outbox (keyed by the run, so a second pass or a second replica sends
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from sqlmodel import Session, col, select
 
 from digests.i18n import reader_locale
 from digests.render import render
-from flows.engine import registered
+from flows.engine import FlowLookup
 from storage.models import FlowRun, Person, Workspace
 from storage.repos import flows as runs
 from storage.repos import outbox
 
 BATCH = 500
+log = logging.getLogger("okrbot.flows")
 
 
 def dedupe_key(run: FlowRun) -> str:
@@ -46,10 +48,14 @@ def _notify(
     run: FlowRun,
     person: Person | None,
     cache: dict[tuple[str, str, int], str],
+    flows: FlowLookup,
 ) -> bool:
-    flow = registered(run.flow)
+    flow = flows(run.flow)
     workspace = session.get(Workspace, run.workspace_id)  # loaded with the batch
-    if flow is None or run.state not in flow.states or person is None or workspace is None:
+    if flow is None or run.state not in flow.states:
+        log.error("expired run of an unknown flow", extra={"flow": run.flow, "state": run.state})
+        return False
+    if flow.states[run.state].handle is None or person is None or workspace is None:
         return False  # a form left open (Slack modal, Feishu card) just closes, quietly
     minutes = max(1, round((run.expires_at - run.updated_at).total_seconds() / 60))
     locale = reader_locale(person, workspace)
@@ -63,7 +69,7 @@ def _notify(
     )
 
 
-def expire_idle(*, session: Session, now: datetime) -> int:
+def expire_idle(*, session: Session, now: datetime, flows: FlowLookup) -> int:
     """Close every run idle past its expiry; how many people were told."""
     told = 0
     rendered: dict[tuple[str, str, int], str] = {}
@@ -75,7 +81,7 @@ def expire_idle(*, session: Session, now: datetime) -> int:
         people = _people(session, batch) if batch else {}
         for run in batch:
             if runs.finish(session=session, run=run):
-                told += _notify(session, run, people.get(run.person_id), rendered)
+                told += _notify(session, run, people.get(run.person_id), rendered, flows)
         session.flush()
         if len(batch) < BATCH:
             return told

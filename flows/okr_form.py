@@ -1,17 +1,19 @@
-"""`/okr new` on Slack and Feishu: one form (message inputs, a card form) instead of steps."""
+"""`/okr new` on Slack and Feishu: one form (message inputs, a card form) instead of steps —
+the form state of flows.okr_new and its submit button."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from commands.actions import Action, register
+from commands import lookups
+from commands.actions import Action
 from commands.context import Context
 from commands.limits import checked_title
+from commands.operations import drafts
 from commands.types import CommandError
 from digests.formatting import number
 from digests.message import Message
-from flows import drafts, engine
-from flows.okr_new import NEW_OKR, finish
+from flows import engine
 from storage.repos import flows as runs
 
 SUBMIT_ACTION = "okr.new.submit"
@@ -24,18 +26,8 @@ def _kr_line(kr: dict[str, Any]) -> str:
     return f"{kr['title']} | {number(kr['start'])} {number(kr['target'])}{unit}{weight}"
 
 
-def open_form(ctx: Context, data: dict[str, Any]) -> Message:
-    """Start a form run (so a double submit counts once) and show the form."""
-    run = runs.start(
-        session=ctx.session,
-        workspace_id=ctx.workspace_id,
-        person_id=ctx.person_id,
-        flow=NEW_OKR.name,
-        state=FORM_STATE,
-        data=data,
-        now=ctx.now,
-        expires_at=ctx.now + NEW_OKR.idle,
-    )
+def show_form(ctx: Context, data: dict[str, Any]) -> Message:
+    """The form of the run's form state (its run makes a double submit count once)."""
     cycle = drafts.require_cycle(ctx)
     parents = [
         {"value": str(o.id), "label": f"O-{o.number} {o.title}"[:75]}
@@ -44,7 +36,7 @@ def open_form(ctx: Context, data: dict[str, Any]) -> Message:
     krs = [_kr_line(kr) for kr in data.get("krs", [])]
     return ctx.render(
         "flow_new_form",
-        token=engine.token(run),
+        token=data["_token"],
         title=data.get("title", ""),
         parent=str(data.get("parent_id") or ""),
         parents=parents,
@@ -60,7 +52,6 @@ def _parse_kr(line: str) -> dict[str, Any]:
     return {"title": checked_title(title), **drafts.parse_numbers(numbers)}
 
 
-@register(SUBMIT_ACTION)
 def submit_form(action: Action, ctx: Context) -> Message:
     """The form's submit button: validate, save, send for approval, close the run once."""
     run = engine.run_of_token(ctx, action.value)
@@ -70,9 +61,10 @@ def submit_form(action: Action, ctx: Context) -> Message:
     krs = [_parse_kr(line) for line in lines if line]
     if not krs:
         raise CommandError("flows.new.need_one_kr")
-    parent = action.form.get("parent", "")
-    data |= {"title": title, "krs": krs, "parent_id": int(parent) if parent.isdigit() else None}
-    reply = finish(ctx, data)
+    parent = action.form.get("parent", "").strip()
+    parent_id = lookups.objective_by_id(ctx, parent).id if parent.isdigit() else None
+    data |= {"title": title, "krs": krs, "parent_id": parent_id}
+    reply = drafts.submit(ctx, data)
     if not runs.finish(session=ctx.session, run=run):
         raise CommandError("flows.stale")
     return reply

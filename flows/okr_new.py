@@ -1,20 +1,26 @@
-"""`/okr new` as a step-by-step text flow: title, alignment, 1-5 KRs, submit."""
+"""`/okr new` (and `/okr edit O-n`, the "Rework it" button): a new objective drafted step by
+step — title, alignment, 1-5 KRs, submit — or, on Slack and Feishu, in one form (okr_form).
+Saving and sending for approval is the drafts operation."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from commands import permissions
+from commands import lookups
+from commands.actions import Action
 from commands.context import Context
 from commands.limits import checked_title
-from commands.types import CommandError
+from commands.operations import approvals, drafts
+from commands.types import CommandError, OkrEdit, OkrNew
+from commands.words import DONE_WORDS, KEEP_WORDS, NO_PARENT_WORDS, SUBMIT_WORDS
+from digests.i18n import Phrase
 from digests.message import Message
-from flows import approval, drafts, engine
-from flows.engine import KEEP_WORDS, SUBMIT_WORDS, Flow, State, Step, register
-from storage.models import Objective, ObjectiveStatus, OwnerType
-from storage.repos import people
+from flows import engine, okr_form
+from flows.engine import Begin, Flow, State, Step
+from storage.models import Objective, ObjectiveStatus, OwnerType, Platform
 
-DONE_WORDS = frozenset({"done", "finish", "完成", "好了", "结束"})
+FORM_PLATFORMS = {Platform.SLACK, Platform.FEISHU}
+REOPENABLE = {ObjectiveStatus.DRAFT, ObjectiveStatus.CHANGES_REQUESTED, ObjectiveStatus.REJECTED}
 
 
 def ask(ctx: Context, key: str, hint: str | None = None, **params: Any) -> Message:
@@ -63,7 +69,7 @@ def prompt_parent(ctx: Context, data: dict[str, Any]) -> Message:
 
 
 def handle_parent(ctx: Context, data: dict[str, Any], text: str) -> Step:
-    if text.lower() in drafts.NONE_WORDS:
+    if text.lower() in NO_PARENT_WORDS:
         return Step("kr_title", {**data, "parent_id": None})
     if text.lower() in KEEP_WORDS and "objective_id" in data:
         return Step("kr_title", data)
@@ -71,7 +77,7 @@ def handle_parent(ctx: Context, data: dict[str, Any], text: str) -> Step:
     found = [
         o
         for o in drafts.search_parents(ctx, cycle.id or 0, text)
-        if permissions.can_view_objective(ctx, o)
+        if ctx.access.can_view_objective(o)
     ]
     if len(found) != 1:
         names = ", ".join(f"O-{o.number} {o.title}" for o in found[:8])
@@ -141,42 +147,61 @@ def prompt_confirm(ctx: Context, data: dict[str, Any]) -> Message:
 def handle_confirm(ctx: Context, data: dict[str, Any], text: str) -> Step:
     if text.lower() not in SUBMIT_WORDS:
         raise CommandError("flows.new.confirm_hint")
-    return Step(None, data, finish(ctx, data))
+    return Step(None, data, drafts.submit(ctx, data))
 
 
-def finish(ctx: Context, data: dict[str, Any]) -> Message:
-    """Save the draft; a personal objective goes to the manager, others are approved at once."""
-    personal = data.get("owner_type", "person") == OwnerType.PERSON.value
-    needs_approval = personal and ctx.person.manager_id is not None
-    status = ObjectiveStatus.PENDING if needs_approval else ObjectiveStatus.APPROVED
-    objective = drafts.save(ctx, data, status=status)
-    manager = ""
-    if needs_approval:
-        approval.submit(ctx, objective)
-        boss = people.get(
-            session=ctx.session,
-            workspace_id=ctx.workspace_id,
-            person_id=ctx.person.manager_id or 0,
-        )
-        manager = boss.name if boss else ""
-    return ctx.render(
-        "flow_submitted",
-        ref=f"O-{objective.number}",
-        title=objective.title,
-        manager=manager,
-    )
+def _begin(ctx: Context, data: dict[str, object]) -> Begin:
+    """Slack and Feishu get the form; other chats the questions one by one."""
+    if ctx.platform in FORM_PLATFORMS:
+        return Begin(dict(data), state=okr_form.FORM_STATE)
+    return Begin(dict(data))
 
 
-NEW_OKR = register(
-    Flow(
-        name="okr_new",
-        start="title",
-        states={
-            "title": State(prompt_title, handle_title),
-            "parent": State(prompt_parent, handle_parent),
-            "kr_title": State(prompt_kr_title, handle_kr_title),
-            "kr_numbers": State(prompt_kr_numbers, handle_kr_numbers),
-            "confirm": State(prompt_confirm, handle_confirm),
-        },
-    )
+def okr_new(command: OkrNew, ctx: Context) -> Begin:
+    """Draft a new objective: a form on Slack/Feishu, questions one by one elsewhere."""
+    owner_type = OwnerType(command.scope)
+    if not ctx.access.can_create_objective(owner_type):
+        raise CommandError(f"flows.new.not_allowed.{owner_type.value}", usage="okr.new")
+    drafts.require_cycle(ctx)
+    return _begin(ctx, {"owner_type": owner_type.value})
+
+
+def okr_edit(command: OkrEdit, ctx: Context) -> Begin:
+    """Reopen one's draft (after "request changes") with the manager's comment shown."""
+    objective = lookups.objective(ctx, command.objective_number, "okr.edit")
+    ref = f"O-{objective.number}"
+    if objective.owner_person_id != ctx.person_id and objective.created_by_id != ctx.person_id:
+        raise CommandError("flows.edit.not_yours", {"ref": ref})
+    if objective.status not in REOPENABLE:
+        status = Phrase.of(f"okr.status.{objective.status.value}")
+        raise CommandError("flows.edit.not_open", {"ref": ref, "status": status})
+    data = drafts.draft_of(ctx, objective)
+    data["comment"] = approvals.latest_comment(ctx, objective)
+    data["old_krs"], data["krs"] = data["krs"], []
+    if ctx.platform in FORM_PLATFORMS:
+        data["krs"] = data.pop("old_krs")
+    return _begin(ctx, data)
+
+
+def on_edit_click(action: Action, ctx: Context) -> Begin:
+    """The "Rework it" button of a changes-requested notice."""
+    number = lookups.parse_id(action.value)
+    if number is None:
+        raise CommandError("flows.approval.unknown")
+    return okr_edit(OkrEdit(number), ctx)
+
+
+NEW_OKR = Flow(
+    name="okr_new",
+    start="title",
+    states={
+        "title": State(prompt_title, handle_title),
+        "parent": State(prompt_parent, handle_parent),
+        "kr_title": State(prompt_kr_title, handle_kr_title),
+        "kr_numbers": State(prompt_kr_numbers, handle_kr_numbers),
+        "confirm": State(prompt_confirm, handle_confirm),
+        okr_form.FORM_STATE: State(okr_form.show_form),  # answered by its submit button
+    },
+    commands={OkrNew: okr_new, OkrEdit: okr_edit},
+    actions={"okr.edit": on_edit_click, okr_form.SUBMIT_ACTION: okr_form.submit_form},
 )

@@ -1,6 +1,8 @@
 """Scoring an objective at the end of a cycle (复盘), question by question.
 
-The owner scores each KR 0.0-1.0 (a suggestion from progress is offered; `ok` takes it), then
+Started by `/okr score O-n` (评分), the "Score O-n" button of a review invitation, or the
+manager's "Add manager review" button. The owner scores each KR 0.0-1.0 (a suggestion from
+progress is offered; `ok` takes it), then
 writes what worked, what did not and the next steps; the manager is sent the result with an
 "Add manager review" button. The manager's run of the same flow scores each KR (the owner's
 score is offered) and ends with a comment; the owner is told. Nothing is saved before the last
@@ -13,20 +15,24 @@ import math
 import unicodedata
 from typing import Any
 
+from commands import lookups
+from commands.actions import Action
 from commands.context import Context
-from commands.types import CommandError
+from commands.operations import approvals, review_store
+from commands.types import CommandError, OkrScore
 from commands.views import format_kr_value, kr_numbers
+from commands.words import ACCEPT_WORDS, KEEP_WORDS, SKIP_WORDS
+from digests.i18n import Phrase
 from digests.message import Message
-from flows import engine, review_store
-from flows.engine import KEEP_WORDS, Flow, Handle, Prompt, State, Step, register
-from storage.models import KeyResult, Objective, Person
+from flows.engine import Begin, Flow, Handle, Prompt, State, Step
+from storage.models import Cycle, CycleState, KeyResult, Objective, ObjectiveStatus, Person
 from storage.progress import percent, progress
+from storage.repos import okrs
 from storage.text_limits import COMMENT_MAX
 
-ACCEPT_WORDS = frozenset(
-    {"ok", "okay", "yes", "y", "accept", "好", "好的", "可以", "行", "是", "确认"}
-)
-SKIP_WORDS = frozenset({"-", "skip", "none", "no", "跳过", "无", "没有"})
+SCORABLE_STATUS = {ObjectiveStatus.APPROVED, ObjectiveStatus.ARCHIVED}
+# Scoring is for the cycle in review; an active cycle may be scored on demand too.
+SCORABLE_CYCLE = {CycleState.ACTIVE, CycleState.REVIEW}
 MAX_NOTE = COMMENT_MAX  # a review's notes (storage/text_limits.py)
 OWNER, MANAGER = "owner", "manager"
 
@@ -180,22 +186,63 @@ def _note_handler(field: str, following: str | None) -> Handle:
     return handle
 
 
-REVIEW = register(
-    Flow(
-        name="okr_review",
-        start="score",
-        states={
-            "score": State(prompt_score, handle_score),
-            "worked": State(_note_prompt("worked"), _note_handler("worked", "did_not")),
-            "did_not": State(_note_prompt("did_not"), _note_handler("did_not", "next_steps")),
-            "next_steps": State(_note_prompt("next_steps"), _note_handler("next_steps", None)),
-            "comment": State(_note_prompt("comment"), _note_handler("comment", None)),
-        },
-    )
-)
+def may_add_manager_review(ctx: Context, objective: Objective, owner: Person) -> bool:
+    """The owner's management chain (can_score), their manager's delegate, or HR."""
+    if owner.id == ctx.person_id:
+        return False
+    return ctx.access.can_score(objective) or ctx.access.can_decide(owner)
 
 
-def begin(ctx: Context, objective: Objective, krs: list[KeyResult], owner: Person) -> Message:
-    """Start scoring `objective`: as its owner, or as the manager adding their review."""
+def start_scoring(ctx: Context, number: int) -> Begin:
+    """Score `O-number` as its owner or as the reviewing manager."""
+    objective = lookups.objective(ctx, number, usage="okr.score")
+    ref = f"O-{number}"
+    owner = approvals.owner_of(ctx, objective)
+    if owner is None:
+        raise CommandError("review.no_owner", {"ref": ref})
+    if owner.id != ctx.person_id and not may_add_manager_review(ctx, objective, owner):
+        raise CommandError("review.not_allowed", {"ref": ref, "owner": owner.name})
+    if objective.status not in SCORABLE_STATUS:
+        status = Phrase.of(f"okr.status.{objective.status.value}")
+        raise CommandError("review.not_scorable", {"ref": ref, "status": status})
+    cycle = ctx.session.get(Cycle, objective.cycle_id)
+    if cycle is None or cycle.state not in SCORABLE_CYCLE:
+        state = Phrase.of(f"cycles.state.{cycle.state.value if cycle else 'closed'}")
+        name = cycle.name if cycle else "?"
+        raise CommandError("review.cycle_not_open", {"ref": ref, "cycle": name, "state": state})
+    assert objective.id is not None
+    krs = okrs.key_results_by_objective(
+        session=ctx.session, workspace_id=ctx.workspace_id, objective_ids=[objective.id]
+    ).get(objective.id, [])
+    if not krs:
+        raise CommandError("review.no_krs", {"ref": ref})
     role = OWNER if owner.id == ctx.person_id else MANAGER
-    return engine.begin(ctx, REVIEW, start_data(ctx, objective, krs, owner, role))
+    return Begin(start_data(ctx, objective, krs, owner, role))
+
+
+def okr_score(command: OkrScore, ctx: Context) -> Begin:
+    """`/okr score O-n`: the owner scores and reviews; a manager adds their score and comment."""
+    return start_scoring(ctx, command.objective_number)
+
+
+def on_score_click(action: Action, ctx: Context) -> Begin:
+    """The "Score O-n" button (an invitation to review) and "Add manager review"."""
+    number = lookups.parse_id(action.value)
+    if number is None:
+        raise CommandError("review.unknown_button")
+    return start_scoring(ctx, number)
+
+
+REVIEW = Flow(
+    name="okr_review",
+    start="score",
+    states={
+        "score": State(prompt_score, handle_score),
+        "worked": State(_note_prompt("worked"), _note_handler("worked", "did_not")),
+        "did_not": State(_note_prompt("did_not"), _note_handler("did_not", "next_steps")),
+        "next_steps": State(_note_prompt("next_steps"), _note_handler("next_steps", None)),
+        "comment": State(_note_prompt("comment"), _note_handler("comment", None)),
+    },
+    commands={OkrScore: okr_score},
+    actions={"okr.score": on_score_click, "okr.review.manager": on_score_click},
+)

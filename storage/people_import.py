@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from digests.i18n import normalise_locale
+from storage.locales import normalise_locale
 from storage.models import Department, Person, PersonIdentity, Platform, Role
 from storage.repos.people import normalise_email
 from storage.types import utcnow

@@ -1,5 +1,5 @@
-"""Project rules: platform SDKs stay in bot/, every command has usage text in both languages,
-and the catalogs of both languages have the same keys."""
+"""Project rules: the layers import only downward and platform SDKs stay in bot/, every command
+has usage text in both languages, and the catalogs of both languages have the same keys."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from digests.i18n import LOCALES, catalog
 
 ROOT = Path(__file__).resolve().parents[1]
 CORE_PACKAGES = ["commands", "flows", "storage", "digests"]
+LAYERS = ["bot", "flows", "commands", "digests", "storage"]  # each imports only those after it
 PLATFORM_SDKS = ("slack_bolt", "slack_sdk", "lark_oapi")
 
 
@@ -33,6 +34,19 @@ def test_nothing_outside_bot_imports_a_platform_sdk() -> None:
         for path in (ROOT / package).rglob("*.py")
         for name in imported_modules(path)
         if name.split(".")[0] in PLATFORM_SDKS
+    ]
+    assert offenders == []
+
+
+def test_each_layer_imports_only_the_layers_below() -> None:
+    """The import-linter contract (pyproject.toml, `make lint`), checked here without it:
+    any import, at the top of a module or inside a function."""
+    offenders = [
+        f"{path.relative_to(ROOT)}: {name}"
+        for position, package in enumerate(LAYERS)
+        for path in (ROOT / package).rglob("*.py")
+        for name in imported_modules(path)
+        if name.split(".")[0] in LAYERS[:position]
     ]
     assert offenders == []
 

@@ -19,11 +19,11 @@ from lark_oapi.api.im.v1 import (
     PatchMessageRequestBody,
 )
 
+from bot.feishu.card import Card, card_content
 from bot.feishu.credentials import FeishuCredentials
 from bot.feishu.pacing import Pacer
 from bot.feishu.retry import with_retry
 from bot.identity import PlatformProfile
-from digests.feishu_card import Card, card_content
 
 log = logging.getLogger("okrbot.feishu")
 

@@ -14,10 +14,10 @@ from bot.config import AppConfig
 from bot.core import Core, Inbound
 from bot.dedupe import claim_event
 from bot.feishu.api import FeishuApi
+from bot.feishu.card import Card, render_card
 from bot.feishu.inbound import Incoming, from_card_action, from_menu, from_message
 from bot.feishu.tenancy import FEISHU_LANGUAGE, identify
 from bot.identity import Speaker
-from digests.feishu_card import Card, render_card
 from digests.i18n import translate
 from digests.message import Message, Section
 from storage.models import Platform

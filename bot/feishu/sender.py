@@ -13,8 +13,8 @@ from typing import Any
 from lark_oapi.api.im.v1 import CreateMessageRequest, CreateMessageRequestBody
 
 from bot.delivery.outcome import Dead, Envelope, Outcome, Retry, Sent, Throttled
+from bot.feishu.card import card_content, render_card
 from bot.feishu.retry import is_rate_limited, reset_seconds
-from digests.feishu_card import card_content, render_card
 from storage.models import Platform
 
 log = logging.getLogger("okrbot.feishu")

@@ -10,7 +10,7 @@ from sqlmodel import Session
 from bot.config import AppConfig
 from bot.identity import PlatformProfile, Speaker, Stranger, resolve_person
 from bot.tenancy import link_workspace
-from digests.i18n import normalise_locale
+from digests.i18n import reader_locale
 from storage.db import session_scope
 from storage.models import Platform, Workspace
 
@@ -49,7 +49,6 @@ def identify(
             external_id=open_id,
             fetch_profile=fetch_profile,
         )
-        fallback = normalise_locale(workspace.language, FEISHU_LANGUAGE)
         if person is None or person.id is None or not person.active:
-            return Stranger("feishu.unknown_user", fallback)
-        return Speaker(workspace.id, person.id, normalise_locale(person.locale, fallback))
+            return Stranger("feishu.unknown_user", reader_locale(None, workspace, FEISHU_LANGUAGE))
+        return Speaker(workspace.id, person.id, reader_locale(person, workspace, FEISHU_LANGUAGE))

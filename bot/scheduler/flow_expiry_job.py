@@ -21,10 +21,8 @@ def expiry_triggers(config: AppConfig) -> dict[str, CronTrigger]:
 
 def expire_flows(run: JobRun) -> int:
     """Close the idle flows; how many people were told."""
-    from commands import dispatch
+    from bot.wiring import default_wiring
     from flows.expiry import expire_idle
 
-    dispatch.load_all()  # registers every flow, so each gets its message
-
     with session_scope(run.engine) as session:
-        return expire_idle(session=session, now=run.now)
+        return expire_idle(session=session, now=run.now, flows=default_wiring().flow)

@@ -59,7 +59,7 @@ def due_sources(run: JobRun) -> list[str]:
 
 def kpi_pulls(run: JobRun) -> int:
     """Pull the due sources; how many new readings were written."""
-    from commands.handlers.kpi_pull import pull_sources
+    from commands.operations.kpi_pull import pull_sources
 
     written = 0
     for name in due_sources(run):

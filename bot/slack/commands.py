@@ -7,9 +7,9 @@ import logging
 from typing import Any
 
 from bot.slack.answers import Answers, Reply
+from bot.slack.blockkit import render_message
 from bot.slack.images import upload_to_dm
 from bot.slack.modals import open_form_modal
-from digests.blockkit import render_message
 
 COMMANDS = ("/okr", "/kpi", "/hr")
 log = logging.getLogger("okrbot.slack")

@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from bot.slack.answers import Answers
+from bot.slack.blockkit import render_message
 from bot.slack.home import publish_home
 from bot.slack.images import upload_images, upload_to_dm
 from bot.slack.text import from_slack
-from digests.blockkit import render_message
 
 
 def _from_a_bot(event: dict[str, Any]) -> bool:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.slack.blockkit import EMPTY_OPTION_VALUE, action_id_of
 from bot.slack.modals import unpack_metadata
 from commands.actions import Action
-from digests.blockkit import EMPTY_OPTION_VALUE, action_id_of
 
 _SINGLE: tuple[str, ...] = (
     "selected_date",

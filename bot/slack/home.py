@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.identity import Stranger
 from bot.slack.answers import Answers, stranger_reply
-from digests.blockkit import render_home
+from bot.slack.blockkit import render_home
 from digests.i18n import translate
 from digests.message import Context, Divider, Header, Message
 

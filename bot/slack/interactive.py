@@ -11,10 +11,10 @@ import re
 from typing import Any
 
 from bot.slack.answers import Answers, Reply
+from bot.slack.blockkit import render_message
 from bot.slack.forms import click_action, submit_action
 from bot.slack.home import publish_home
 from bot.slack.modals import modal_view, open_form_modal, unpack_metadata
-from digests.blockkit import render_message
 
 RESULT_CALLBACK_ID = "okrbot.result"
 

@@ -6,7 +6,7 @@ import json
 import logging
 from typing import Any
 
-from digests.blockkit import render_modal
+from bot.slack.blockkit import render_modal
 from digests.i18n import translate
 from digests.message import Form, Header, Message
 

@@ -17,7 +17,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.delivery.outcome import Dead, Envelope, Outcome, Retry, Sent, Throttled
-from digests.blockkit import render_message
+from bot.slack.blockkit import render_message
 from storage.models import Platform
 
 log = logging.getLogger("okrbot.slack")

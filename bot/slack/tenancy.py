@@ -11,7 +11,7 @@ from sqlmodel import Session
 from bot.config import AppConfig
 from bot.identity import PlatformProfile, Speaker, Stranger, resolve_person
 from bot.tenancy import link_workspace
-from digests.i18n import normalise_locale
+from digests.i18n import normalise_locale, reader_locale
 from storage.db import session_scope
 from storage.models import Platform, Workspace
 from storage.repos import workspaces
@@ -81,8 +81,8 @@ def identify(
             external_id=user_id,
             fetch_profile=fetch,
         )
-        fallback = normalise_locale(workspace.language)
         if person is None or person.id is None or not person.active:
             slack_locale = fetched[-1].locale if fetched and fetched[-1] else None
+            fallback = reader_locale(None, workspace)
             return Stranger("slack.unknown_user", normalise_locale(slack_locale, fallback))
-        return Speaker(workspace.id, person.id, normalise_locale(person.locale, fallback))
+        return Speaker(workspace.id, person.id, reader_locale(person, workspace))

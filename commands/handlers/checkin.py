@@ -1,15 +1,15 @@
 """The check-in prompt's "Update" buttons: a small form per KR, and its submission recorded
-exactly as `/okr update` records a typed check-in. The answer keeps the buttons of the prompt's
-other KRs, so the prompt updated in place still offers them."""
+by the check-in operation, exactly as `/okr update` records a typed check-in. The answer keeps
+the buttons of the prompt's other KRs, so the prompt updated in place still offers them."""
 
 from __future__ import annotations
 
-import re
-
-from commands.actions import Action, register
+from commands import lookups, refs
+from commands.actions import Action
 from commands.context import Context
-from commands.handlers.okr import okr_update, visible_key_result
-from commands.types import CommandError, OkrUpdate
+from commands.handlers.okr import update_reply
+from commands.operations import checkins
+from commands.types import CommandError
 from commands.values import parse_value
 from digests.formatting import number
 from digests.message import Actions, Button, Message
@@ -17,14 +17,13 @@ from storage.models.enums import Confidence
 
 OPEN_ACTION = "checkin.open"
 SUBMIT_ACTION = "checkin.submit"
-_KR_REF = re.compile(r"^(?:kr-?)?(\d{1,9})$", re.IGNORECASE)
 
 
 def _kr_number(value: str) -> int:
-    match = _KR_REF.match(value.strip())
-    if match is None:
+    number = refs.kr_number(value)
+    if number is None:
         raise CommandError("error.unknown_action")
-    return int(match[1])
+    return number
 
 
 def _refs(value: str) -> tuple[int, list[str]]:
@@ -47,11 +46,10 @@ def _still_to_update(ctx: Context, rest: list[str]) -> list[Button]:
     ]
 
 
-@register(OPEN_ACTION)
 def open_checkin(action: Action, ctx: Context) -> Message:
     """The "Update KR-n" button: a form with the KR's value, confidence and a note."""
     kr_number, rest = _refs(action.value)
-    key_result, _ = visible_key_result(ctx, kr_number)
+    key_result, _ = lookups.key_result(ctx, kr_number)
     unit = (key_result.unit or "").strip()
     return ctx.render(
         "checkin_form",
@@ -65,7 +63,6 @@ def open_checkin(action: Action, ctx: Context) -> Message:
     )
 
 
-@register(SUBMIT_ACTION)
 def submit_checkin(action: Action, ctx: Context) -> Message:
     """The form's submission: parsed and validated like `/okr update KR-n VALUE ...`."""
     kr_number, rest = _refs(action.value)
@@ -80,7 +77,7 @@ def submit_checkin(action: Action, ctx: Context) -> Message:
     chosen = action.form.get("confidence", "")
     confidence = Confidence(chosen) if chosen in set(Confidence) else None
     note = action.form.get("note", "").strip() or None
-    reply = okr_update(OkrUpdate(kr_number, value, confidence, note), ctx)
+    reply = update_reply(ctx, checkins.record(ctx, kr_number, value, confidence, note), note)
     buttons = _still_to_update(ctx, rest)
     if not buttons:
         return reply

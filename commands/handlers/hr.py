@@ -6,26 +6,19 @@ a repeated `… confirm` or a resend after a crash enqueue the same keys, so nob
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
-
-from sqlmodel import Session, col, select
-
-from commands import permissions
-from commands.actions import Action, register
+from commands import lookups
+from commands.actions import Action
 from commands.context import Context
 from commands.limits import checked
+from commands.operations import broadcasts as broadcast_ops
 from commands.types import CommandError, HrBroadcast, HrStatus
-from digests import words
-from digests.i18n import reader_locale
 from digests.message import Message
-from digests.render import render
-from storage.models import Broadcast, Person, Platform, Workspace
-from storage.repos import audit, broadcasts, outbox
+from storage.models import Broadcast, Platform
+from storage.repos import audit, broadcasts
 
 
 def _require_hr(ctx: Context) -> None:
-    if not permissions.is_hr(ctx.person):
+    if not ctx.access.sees_all():
         raise CommandError("hr.not_allowed")
 
 
@@ -33,86 +26,8 @@ def _note(ctx: Context, key: str, **params: object) -> Message:
     return ctx.render("broadcast_note", text=ctx.t(key, **params))
 
 
-def audience_of(*, session: Session, workspace_id: int, spec: str, now: datetime) -> list[Person]:
-    """The people `spec` names; a CommandError with usage when it names nothing."""
-    try:
-        people = broadcasts.resolve(session=session, workspace_id=workspace_id, spec=spec, now=now)
-    except broadcasts.AudienceError as error:
-        raise CommandError(error.key, {"ref": error.ref}, usage="hr.broadcast") from None
-    if not people:
-        raise CommandError("hr.broadcast.nobody", {"audience": words.audience_phrase(spec)})
-    return people
-
-
-def send(
-    *, session: Session, workspace: Workspace, broadcast: Broadcast, now: datetime, sender: str
-) -> int:
-    """Enqueue the broadcast for its audience (resolved now); how many rows were new."""
-    assert workspace.id is not None
-    assert broadcast.id is not None
-    broadcast_id = broadcast.id
-    people = audience_of(
-        session=session, workspace_id=workspace.id, spec=broadcast.audience, now=now
-    )
-    queued = _enqueue(
-        session=session,
-        workspace=workspace,
-        people=people,
-        key=lambda person_id: broadcasts.key(broadcast_id, person_id),
-        kind=broadcasts.KIND,
-        text=broadcast.text,
-        sender=sender,
-        reminder=False,
-    )
-    broadcast.confirmed_at = broadcast.confirmed_at or now
-    broadcast.audience_size = max(broadcast.audience_size, len(people))
-    session.add(broadcast)
-    return queued
-
-
-def _enqueue(
-    *,
-    session: Session,
-    workspace: Workspace,
-    people: list[Person],
-    key: Callable[[int], str],
-    kind: str,
-    text: str,
-    sender: str,
-    reminder: bool,
-) -> int:
-    """One outbox row a person under `key(person_id)`, rendered once per locale; how many
-    rows were new."""
-    assert workspace.id is not None
-    payloads: dict[str, str] = {}
-    queued = 0
-    for person in people:
-        assert person.id is not None
-        locale = reader_locale(person, workspace)
-        if locale not in payloads:
-            message = render(
-                "broadcast", locale=locale, text=text, sender=sender, reminder=reminder
-            )
-            payloads[locale] = message.model_dump_json()
-        queued += outbox.enqueue(
-            session=session,
-            workspace_id=workspace.id,
-            person_id=person.id,
-            dedupe_key=key(person.id),
-            kind=kind,
-            payload=payloads[locale],
-        )
-    return queued
-
-
-def _people(session: Session, person_ids: list[int]) -> dict[int, Person]:
-    """The people with these ids, by id (one query)."""
-    found = session.exec(select(Person).where(col(Person.id).in_(person_ids)))
-    return {person.id or 0: person for person in found}
-
-
 def _send(ctx: Context, row: Broadcast) -> Message:
-    queued = send(
+    queued = broadcast_ops.send(
         session=ctx.session,
         workspace=ctx.workspace,
         broadcast=row,
@@ -143,7 +58,7 @@ def hr_broadcast(command: HrBroadcast, ctx: Context) -> Message:
     """Preview the audience size with Send/Cancel; `… confirm` sends at once."""
     _require_hr(ctx)
     checked(command.text, "broadcast", usage="hr.broadcast")
-    people = audience_of(
+    people = broadcast_ops.audience_of(
         session=ctx.session, workspace_id=ctx.workspace_id, spec=command.audience, now=ctx.now
     )
     row = broadcasts.draft(
@@ -168,24 +83,14 @@ def hr_broadcast(command: HrBroadcast, ctx: Context) -> Message:
 
 def _broadcast(ctx: Context, value: str) -> Broadcast:
     _require_hr(ctx)
-    ref = value.lstrip("#")
-    row = (
-        broadcasts.get(session=ctx.session, workspace_id=ctx.workspace_id, broadcast_id=int(ref))
-        if ref.isdigit()
-        else None
-    )
-    if row is None:
-        raise CommandError("hr.status.unknown", {"ref": value}, usage="hr.status")
-    return row
+    return lookups.broadcast(ctx, value)
 
 
-@register("hr_broadcast.send")
 def send_clicked(action: Action, ctx: Context) -> Message:
     """Send (or resume sending) the previewed broadcast."""
     return _send(ctx, _broadcast(ctx, action.value))
 
 
-@register("hr_broadcast.cancel")
 def cancel_clicked(action: Action, ctx: Context) -> Message:
     """Drop a draft; a broadcast already sent stays sent."""
     row = _broadcast(ctx, action.value)
@@ -212,7 +117,9 @@ def hr_status(command: HrStatus, ctx: Context) -> Message:
     )
     names = {
         person_id: person.name
-        for person_id, person in _people(ctx.session, [p for p, _ in status.dead]).items()
+        for person_id, person in broadcast_ops.people_by_id(
+            ctx.session, [p for p, _ in status.dead]
+        ).items()
     }
     dead = [(names.get(p, f"#{p}"), reason or "?") for p, reason in status.dead]
     return ctx.render(
@@ -233,7 +140,6 @@ def hr_status(command: HrStatus, ctx: Context) -> Message:
     )
 
 
-@register("hr_broadcast.remind")
 def remind_clicked(action: Action, ctx: Context) -> Message:
     """A reminder round to everyone in the audience who has not responded yet."""
     row = _broadcast(ctx, action.value)
@@ -243,8 +149,8 @@ def remind_clicked(action: Action, ctx: Context) -> Message:
     if not waiting:
         return _note(ctx, "hr.remind.nobody", ref=row.id)
     round_ = row.reminders + 1
-    people = _people(ctx.session, waiting)
-    _enqueue(
+    people = broadcast_ops.people_by_id(ctx.session, waiting)
+    broadcast_ops.enqueue(
         session=ctx.session,
         workspace=ctx.workspace,
         people=[people[p] for p in waiting if p in people],

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from commands import permissions
 from commands.context import Context
 from commands.types import CommandError, HrInsights
 from digests.charts.files import cached_chart
@@ -95,7 +94,7 @@ def chart(ctx: Context, health: org_health.OrgHealth) -> Path | None:
 
 def hr_insights(command: HrInsights, ctx: Context) -> Message:
     """Check-in rate trend, KRs at risk by department, approval turnaround, KPI alerts."""
-    if not permissions.is_hr(ctx.person):
+    if not ctx.access.sees_all():
         raise CommandError("insights.not_allowed")
     health = org_health.build(
         session=ctx.session,

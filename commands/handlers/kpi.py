@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from commands import permissions
 from commands.context import Context
-from commands.handlers import kpi_alerts, kpi_chart, kpi_intake
+from commands.handlers import kpi_chart
+from commands.operations import kpi_alerts, kpi_intake
 from commands.types import CommandError, KpiList, KpiRecord, KpiShow, Value, ValueKind
 from digests.formatting import number
 from digests.message import Message
@@ -104,8 +104,8 @@ def kpi_show(command: KpiShow, ctx: Context) -> Message:
     rows: list[dict[str, Any]] = []
 
     def walk(target: KpiTarget, depth: int) -> None:
-        hidden = target.scope is KpiScope.PERSON and not permissions.can_view_person_kpis(
-            ctx, target.person_id or 0
+        hidden = target.scope is KpiScope.PERSON and not ctx.access.can_view_person_kpis(
+            target.person_id or 0
         )
         if not hidden:
             rows.append(_target_view(ctx, kpi, target, depth))
@@ -218,6 +218,7 @@ def kpi_record(command: KpiRecord, ctx: Context) -> Message:
         workspace=ctx.workspace,
         source=ReadingSource.CHAT,
         recorded_by_id=ctx.person_id,
+        alert_channel=ctx.settings.kpi.alert_channel,
     )
     if report.rejected:
         rejection = report.rejected[0]

@@ -11,50 +11,30 @@ from __future__ import annotations
 
 from sqlmodel import col, select
 
-from commands import permissions
-from commands.actions import Action, register
+from commands import alert_views, lookups
+from commands.actions import Action
 from commands.context import Context
-from commands.handlers import kpi_alert_notices, kpi_alert_view, kpi_alerts, kpi_feedback
-from commands.notify import notify
+from commands.handlers import kpi_feedback
+from commands.operations import alerts
 from commands.types import CommandError, KpiAlertAct
-from digests.i18n import reader_locale, translate
 from digests.message import Message
 from storage.models import KpiAlert, KpiDefinition, KpiFeedback, Person
-from storage.repos import kpi_alerts as alert_repo
 from storage.repos import people
 
 ASSIGN_FIELDS = ("person", "other")
 
 
-def _find(ctx: Context, action: Action) -> KpiAlert:
-    alert = (
-        alert_repo.get(
-            session=ctx.session, workspace_id=ctx.workspace_id, alert_id=int(action.value)
-        )
-        if action.value.isdigit()
-        else None
-    )
-    if alert is None:
-        raise CommandError("kpi.alert.unknown", {"ref": action.value})
-    return alert
-
-
 def _alert(ctx: Context, action: Action) -> KpiAlert:
-    """The alert, for the people it was sent to, its assignee, the owner's management chain
-    (the manager digest lists their reports' alerts) and HR only."""
-    alert = _find(ctx, action)
-    allowed = {p.id for p in kpi_alerts.recipients(ctx.session, alert)} | {alert.assigned_to_id}
-    if not (
-        ctx.person_id in allowed
-        or permissions.is_hr(ctx.person)
-        or permissions.manages(ctx, alert.owner_id)
-    ):
+    """The alert a button names: for the people it was sent to, its assignee, the owner's
+    management chain (the manager digest lists their reports' alerts) and HR only."""
+    alert = lookups.alert(ctx, action.value, visible=False)
+    if not ctx.access.can_view_alert(alert):  # told apart from "no such alert", as before
         raise CommandError("kpi.alert.not_yours", {"ref": alert.id})
     return alert
 
 
 def _view(ctx: Context, alert: KpiAlert, note: str) -> Message:
-    return kpi_alert_view.alert_view(
+    return alert_views.alert_view(
         ctx.session, workspace=ctx.workspace, viewer=ctx.person, alert=alert, note=note
     )
 
@@ -64,15 +44,11 @@ def _when(ctx: Context, alert: KpiAlert) -> str:
     return alert.acknowledged_at.astimezone(ctx.timezone).strftime("%Y-%m-%d %H:%M")
 
 
-@register("kpi_alert.ack")
 def acknowledge(action: Action, ctx: Context) -> Message:
     """Record who acknowledged the alert and when (the first click counts)."""
     alert = _alert(ctx, action)
-    key = "kpi.alert.already_acknowledged"
-    if alert.acknowledged_at is None:
-        alert.acknowledged_by_id, alert.acknowledged_at = ctx.person_id, ctx.now
-        ctx.session.add(alert)
-        key = "kpi.alert.acknowledged"
+    done = alerts.acknowledge(ctx, alert)
+    key = "kpi.alert.acknowledged" if done else "kpi.alert.already_acknowledged"
     who = ctx.session.get(Person, alert.acknowledged_by_id) if alert.acknowledged_by_id else None
     note = ctx.t(key, ref=alert.id, person=who.name if who else "?", when=_when(ctx, alert))
     return _view(ctx, alert, note)
@@ -90,55 +66,29 @@ def _assignee(ctx: Context, alert: KpiAlert, action: Action, usage: str) -> Pers
     return found[0]
 
 
-@register("kpi_alert.assign")
 def assign(action: Action, ctx: Context) -> Message:
     """First click: the picker form. Submit: hand the alert to that person, who is told."""
     return _assign(action, ctx, usage="kpi.alert_assign")
 
 
 def _assign(action: Action, ctx: Context, *, usage: str) -> Message:
-    alert = _find(ctx, action)
-    if not kpi_alert_view.can_assign(ctx, alert):
+    # Its refusal names who may assign (the owner, their manager, HR), as before.
+    alert = lookups.alert(ctx, action.value, visible=False)
+    if not ctx.access.can_assign_alert(alert):
         owner = ctx.session.get(Person, alert.owner_id) if alert.owner_id else None
         raise CommandError(
             "kpi.alert_actions.assign_not_allowed",
             {"ref": alert.id, "owner": owner.name if owner else "?"},
         )
     if not any(name in action.form for name in ASSIGN_FIELDS):
-        return kpi_alert_view.assign_form(ctx, alert)
+        return alert_views.assign_form(ctx, alert)
     assignee = _assignee(ctx, alert, action, usage)
-    assert assignee.id is not None
-    if alert.assigned_to_id == assignee.id:  # a double click or a re-submitted form
+    if not alerts.assign(ctx, alert, assignee):  # a double click or a re-submitted form
         return _view(
             ctx,
             alert,
             ctx.t("kpi.alert_actions.already_assigned", ref=alert.id, person=assignee.name),
         )
-    # keyed by the previous assignee too, so handing it back (A -> B -> A) tells A again
-    previous_id = alert.assigned_to_id
-    dedupe_key = f"kpi_alert_assign:{alert.id}:{assignee.id}:{previous_id or 0}"
-    alert.assigned_to_id = assignee.id
-    ctx.session.add(alert)
-    ctx.session.flush()
-    told = kpi_alert_view.alert_view(
-        ctx.session,
-        workspace=ctx.workspace,
-        viewer=assignee,
-        alert=alert,
-        note=translate(
-            reader_locale(assignee, ctx.workspace),
-            "kpi.alert_actions.assigned_to_you",
-            person=ctx.person.name,
-        ),
-    )
-    notify(
-        ctx,
-        person_id=assignee.id,
-        message=told,
-        dedupe_key=dedupe_key,
-        kind="kpi_alert_assigned",
-    )
-    kpi_alert_notices.tell_others(ctx, alert, assignee=assignee, previous_id=previous_id)
     return _view(ctx, alert, ctx.t("kpi.alert.assigned", ref=alert.id, person=assignee.name))
 
 
@@ -172,17 +122,16 @@ def _same_note(
     return ctx.session.exec(query.limit(1)).first()
 
 
-@register("kpi_feedback.send")
 def send_feedback(action: Action, ctx: Context) -> Message:
     """First click: a text box. Submit (form field `text`): the manager's feedback on the
     alert's KPI to its owner, stored and sent with a Reply button."""
     alert = _alert(ctx, action)
     if alert.owner_id is None:
         raise CommandError("kpi.alert.unknown", {"ref": alert.id})
-    if not (permissions.manages(ctx, alert.owner_id) or permissions.is_hr(ctx.person)):
+    if not (ctx.access.manages(alert.owner_id) or ctx.access.sees_all()):
         raise CommandError("kpi.feedback.not_your_report", usage="kpi.feedback")
     if "text" not in action.form:
-        return kpi_alert_view.feedback_form(ctx, alert)
+        return alert_views.feedback_form(ctx, alert)
     earlier = _same_note(ctx, action.form["text"], alert_id=alert.id)
     if earlier is not None:  # a double click or a re-submitted form
         owner = ctx.session.get(Person, alert.owner_id)
@@ -204,18 +153,11 @@ def send_feedback(action: Action, ctx: Context) -> Message:
     return _view(ctx, alert, sent.summary)
 
 
-@register("kpi_feedback.reply")
 def reply_feedback(action: Action, ctx: Context) -> Message:
     """First click: a text box under the note. Submit (form field `text`): the employee's
     reply, kept with the note and sent to its author."""
-    note = (
-        alert_repo.feedback(
-            session=ctx.session, workspace_id=ctx.workspace_id, feedback_id=int(action.value)
-        )
-        if action.value.isdigit()
-        else None
-    )
-    if note is None or note.recipient_id != ctx.person_id or note.id is None:
+    note = lookups.feedback(ctx, action.value, usage="kpi.reply")
+    if note.recipient_id != ctx.person_id or note.id is None:  # the author may not reply
         raise CommandError("kpi.feedback.unknown", {"ref": action.value}, usage="kpi.reply")
     author = ctx.session.get(Person, note.author_id)
     if "text" in action.form:

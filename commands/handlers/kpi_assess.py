@@ -3,79 +3,17 @@ with the arithmetic shown."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import Session
-
-from commands import permissions
 from commands.context import Context
-from commands.handlers import kpi_settings
+from commands.operations.assessments import Assessed, assess
 from commands.types import CommandError, KpiAssess
 from digests import words
 from digests.formatting import number
 from digests.message import Message
-from storage import kpi_assessment, periods
-from storage.kpi_assessment import Line, Result
-from storage.models import Aggregation, Frequency, KpiDefinition, KpiTarget, Person
-from storage.repos import kpis, people
-
-
-@dataclass(frozen=True)
-class Assessed:
-    person: Person
-    period: str
-    result: Result
-    kpis: dict[str, KpiDefinition]
-
-
-def scope_value(
-    session: Session, kpi: KpiDefinition, target: KpiTarget, period: str
-) -> float | None:
-    """The value of a target's scope over `period` (its readings aggregated), None without."""
-    readings = kpis.readings_for_scope(
-        session=session,
-        workspace_id=target.workspace_id,
-        kpi_id=kpi.id or 0,
-        scope=target.scope,
-        department_id=target.department_id,
-        person_id=target.person_id,
-        limit=400,
-    )
-    return kpi_assessment.period_value(readings, period, kpi.aggregation)
-
-
-def assess(*, session: Session, person: Person, period: str) -> Assessed:
-    """One person's assessment for a period, from their person-level KPI targets."""
-    settings = kpi_settings.current()
-    lines: list[Line] = []
-    found: dict[str, KpiDefinition] = {}
-    by_kpi: dict[int, list[KpiTarget]] = {}
-    for own in kpis.person_targets(
-        session=session, workspace_id=person.workspace_id, person_id=person.id or 0
-    ):
-        by_kpi.setdefault(own.kpi_id, []).append(own)
-    for kpi_id, candidates in sorted(by_kpi.items()):
-        target = kpis.target_for_period(candidates, period)
-        kpi = session.get(KpiDefinition, kpi_id)
-        if target is None or kpi is None:
-            continue
-        value = scope_value(session, kpi, target, period)
-        goal = target.target
-        if kpi.aggregation is Aggregation.SUM:
-            goal *= kpi_assessment.periods_in(period, kpi.frequency)
-        found[kpi.code] = kpi
-        lines.append(
-            kpi_assessment.line(
-                code=kpi.code,
-                direction=kpi.direction,
-                value=value,
-                target=goal,
-                weight=target.weight,
-                cap=settings.cap,
-            )
-        )
-    return Assessed(person, period, kpi_assessment.score(lines, settings.bands), found)
+from storage import periods
+from storage.models import Frequency
+from storage.repos import people
 
 
 def pct(value: float | None) -> str:
@@ -129,11 +67,11 @@ def kpi_assess(command: KpiAssess, ctx: Context) -> Message:
                 "error.unknown_person", {"person": command.person}, usage="kpi.assess"
             )
         person = found[0]
-    if not permissions.can_view_person_kpis(ctx, person.id or 0):
+    if not ctx.access.can_view_person_kpis(person.id or 0):
         raise CommandError("kpi.assess.not_allowed", {"person": person.name})
     period = command.period or periods.current(Frequency.MONTHLY, ctx.today)
-    assessed = assess(session=ctx.session, person=person, period=period)
-    bands = kpi_settings.current().bands
+    assessed = assess(session=ctx.session, person=person, period=period, settings=ctx.settings.kpi)
+    bands = ctx.settings.kpi.bands
     return ctx.render(
         "kpi_assess",
         person=person.name,
@@ -142,6 +80,6 @@ def kpi_assess(command: KpiAssess, ctx: Context) -> Message:
         score=pct(assessed.result.score),
         formula=score_formula(assessed) if assessed.result.lines else "",
         band=words.band(ctx.locale, assessed.result.band) if assessed.result.band else "—",
-        cap=f"{kpi_settings.current().cap:g}%",
+        cap=f"{ctx.settings.kpi.cap:g}%",
         bands=", ".join(f"{words.band(ctx.locale, b.name)} ≥ {b.min_completion:g}%" for b in bands),
     )

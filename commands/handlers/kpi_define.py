@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from commands import permissions
 from commands.context import Context
 from commands.handlers.kpi import kpi_name
 from commands.types import CommandError, KpiDefine
@@ -23,7 +22,7 @@ def _snapshot(kpi: KpiDefinition) -> dict[str, Any]:
 
 def kpi_define(command: KpiDefine, ctx: Context) -> Message:
     """Upsert a KPI definition by code; HR admins and admins only, audit-logged."""
-    if not permissions.is_hr(ctx.person):
+    if not ctx.access.sees_all():
         raise CommandError("kpi.define.not_allowed")
     given = {f: getattr(command, f) for f in _FIELDS if getattr(command, f) is not None}
     for field, limit in _MAX_LENGTH.items():

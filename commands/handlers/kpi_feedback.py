@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from commands import permissions
 from commands.context import Context
 from commands.limits import checked
 from commands.notify import notify
@@ -34,9 +33,7 @@ def send(
     """Store the note and send it to the person with a Reply button."""
     body = _text(text, "kpi.feedback")
     recipient = ctx.session.get(Person, recipient_id)
-    if recipient is None or not (
-        permissions.manages(ctx, recipient_id) or permissions.is_hr(ctx.person)
-    ):
+    if recipient is None or not (ctx.access.manages(recipient_id) or ctx.access.sees_all()):
         raise CommandError("kpi.feedback.not_your_report", usage="kpi.feedback")
     if not subject and kpi_id is not None:
         kpi = ctx.session.get(KpiDefinition, kpi_id)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from commands import permissions
 from commands.context import Context
 from commands.handlers.kpi import _known_kpi, _scope_label, kpi_name
-from commands.handlers.kpi_assess import scope_value
+from commands.operations.assessments import scope_value
 from commands.types import KpiTree
 from digests.formatting import number
 from digests.message import Message
@@ -44,8 +43,8 @@ def kpi_tree(command: KpiTree, ctx: Context) -> Message:
     rows: list[dict[str, Any]] = []
 
     def walk(target: KpiTarget, depth: int) -> None:
-        hidden = target.scope is KpiScope.PERSON and not permissions.can_view_person_kpis(
-            ctx, target.person_id or 0
+        hidden = target.scope is KpiScope.PERSON and not ctx.access.can_view_person_kpis(
+            target.person_id or 0
         )
         value = None if hidden else scope_value(ctx.session, kpi, target, period)
         rows.append(

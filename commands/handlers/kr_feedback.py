@@ -3,22 +3,20 @@ its Send (same action, with the text) stores and delivers the note through kpi_f
 
 from __future__ import annotations
 
-from commands.actions import Action, register
+from commands import lookups
+from commands.actions import Action
 from commands.context import Context
 from commands.handlers import kpi_feedback
-from commands.types import CommandError
 from digests.message import Message
-from storage.models import KeyResult, Person
+from storage.models import Person
 
 ACTION = "kpi_feedback.kr"
 
 
-@register(ACTION)
 def kr_feedback(action: Action, ctx: Context) -> Message:
     """No text yet: the form; with text: send it to the KR's owner (their manager or HR only)."""
-    kr = ctx.session.get(KeyResult, int(action.value)) if action.value.isdigit() else None
-    if kr is None or kr.workspace_id != ctx.workspace_id:
-        raise CommandError("error.unknown_kr", {"ref": action.value})
+    # kpi_feedback.send refuses with who may send (the owner's managers, HR), as before.
+    kr, _ = lookups.key_result_by_id(ctx, action.value, visible=False)
     text = action.form.get("text", "").strip()
     if text:
         return kpi_feedback.send(

@@ -6,27 +6,21 @@ from datetime import datetime
 
 from sqlmodel import col, select
 
-from commands import permissions
+from commands import lookups
 from commands.context import Context
 from commands.handlers.okr_lineage import carry_lines
-from commands.limits import checked
-from commands.types import CommandError, OkrList, OkrShow, OkrUpdate, Value, ValueKind
-from commands.views import format_kr_value, kr_numbers, objective_percent, objective_view
-from digests.i18n import Phrase
+from commands.operations import checkins
+from commands.operations.kr_history import adjustment_notes
+from commands.types import CommandError, OkrList, OkrShow, OkrUpdate
+from commands.views import format_kr_value, objective_view
 from digests.message import Message
-from flows.kr_history import adjustment_notes
 from storage.models import (
     CheckIn,
-    Cycle,
-    CycleState,
     KeyResult,
-    Metric,
     Objective,
-    ObjectiveStatus,
     Person,
 )
-from storage.progress import percent, progress
-from storage.repos import audit, okrs, people
+from storage.repos import okrs, people
 
 
 def resolve_person(ctx: Context, mention: str | None) -> Person:
@@ -66,7 +60,7 @@ def okr_list(command: OkrList, ctx: Context) -> Message:
             cycle_id=cycle.id or 0,
             person_id=subject.id,
         )
-        if permissions.can_view_objective(ctx, o)
+        if ctx.access.can_view_objective(o)
     ]
     krs = okrs.key_results_by_objective(
         session=ctx.session,
@@ -82,16 +76,6 @@ def okr_list(command: OkrList, ctx: Context) -> Message:
         objectives=views,
         is_self=subject.id == ctx.person_id,
     )
-
-
-def visible_objective(ctx: Context, number: int, usage: str | None = None) -> Objective:
-    """O-`number`, if the requester may see it; else `error.unknown_objective`."""
-    objective = okrs.objective_by_number(
-        session=ctx.session, workspace_id=ctx.workspace_id, number=number
-    )
-    if objective is None or not permissions.can_view_objective(ctx, objective):
-        raise CommandError("error.unknown_objective", {"ref": f"O-{number}"}, usage=usage)
-    return objective
 
 
 def _latest_notes(
@@ -115,22 +99,9 @@ def _latest_notes(
     return [(when, refs[kr_id], note or "") for when, kr_id, note in ctx.session.exec(query)]
 
 
-def visible_key_result(
-    ctx: Context, number: int, usage: str | None = None
-) -> tuple[KeyResult, Objective]:
-    """KR-`number` with its objective, if the requester may see it; else `error.unknown_kr`."""
-    found = okrs.key_result_by_number(
-        session=ctx.session, workspace_id=ctx.workspace_id, number=number
-    )
-    objective = ctx.session.get(Objective, found.objective_id) if found else None
-    if found is None or objective is None or not permissions.can_view_objective(ctx, objective):
-        raise CommandError("error.unknown_kr", {"ref": f"KR-{number}"}, usage=usage)
-    return found, objective
-
-
 def okr_show(command: OkrShow, ctx: Context) -> Message:
     """One objective with its KRs, owner, alignment and latest notes."""
-    objective = visible_objective(ctx, command.objective_number, usage="okr.show")
+    objective = lookups.objective(ctx, command.objective_number, usage="okr.show")
     assert objective.id is not None
     krs = okrs.key_results_by_objective(
         session=ctx.session, workspace_id=ctx.workspace_id, objective_ids=[objective.id]
@@ -147,7 +118,7 @@ def okr_show(command: OkrShow, ctx: Context) -> Message:
         owner_type=objective.owner_type.value,
         parent=(
             {"ref": f"O-{parent.number}", "title": parent.title}
-            if parent is not None and permissions.can_view_objective(ctx, parent)
+            if parent is not None and ctx.access.can_view_objective(parent)
             else None
         ),
         notes=[
@@ -159,97 +130,28 @@ def okr_show(command: OkrShow, ctx: Context) -> Message:
     )
 
 
-def check_value_kind(key_result: KeyResult, value: Value) -> float:
-    """The number to store for this KR, or CommandError when the value is of the wrong kind."""
-    ref = f"KR-{key_result.number}"
-    metric = key_result.metric
-    unit = (key_result.unit or "").strip()
-    wrong = CommandError(
-        f"error.wrong_kind.{metric.value}",
-        {"ref": ref, "value": value.text, "unit": unit or "%"},
-        usage="okr.update",
+def update_reply(ctx: Context, done: checkins.CheckedIn, note: str | None) -> Message:
+    """What a recorded check-in says: old -> new value and progress, the objective's too."""
+    key_result = done.key_result
+    return ctx.render(
+        "okr_update",
+        ref=f"KR-{key_result.number}",
+        title=key_result.title,
+        old_value=format_kr_value(key_result, done.old_value),
+        new_value=format_kr_value(key_result, key_result.current_value),
+        target=format_kr_value(key_result, key_result.target_value),
+        old_percent=done.old_percent,
+        new_percent=done.new_percent,
+        confidence=key_result.confidence.value,
+        note=note,
+        objective_ref=f"O-{done.objective.number}",
+        objective_title=done.objective.title,
+        objective_old=done.objective_old,
+        objective_new=done.objective_new,
     )
-    if metric is Metric.BOOLEAN:
-        if value.kind is ValueKind.BOOLEAN or (
-            value.kind is ValueKind.PLAIN and value.amount in (0, 1)
-        ):
-            return value.amount
-        raise wrong
-    if value.kind is ValueKind.BOOLEAN:
-        raise wrong
-    if metric is Metric.MILESTONE:
-        if value.kind is ValueKind.PLAIN and value.amount >= 0 and value.amount.is_integer():
-            return value.amount
-        raise wrong
-    if value.kind is ValueKind.PERCENT and not (metric is Metric.PERCENT or unit == "%"):
-        raise wrong
-    if value.kind is ValueKind.CURRENCY and not (
-        metric is Metric.CURRENCY and unit in ("", value.currency)
-    ):
-        raise wrong
-    return value.amount
 
 
 def okr_update(command: OkrUpdate, ctx: Context) -> Message:
     """Record a check-in on a KR and answer with old -> new progress."""
-    ref = f"KR-{command.kr_number}"
-    key_result, objective = visible_key_result(ctx, command.kr_number, usage="okr.update")
-    if not permissions.can_update_key_result(ctx, key_result, objective):
-        owner = people.get(
-            session=ctx.session, workspace_id=ctx.workspace_id, person_id=key_result.owner_id
-        )
-        raise CommandError("error.not_your_kr", {"ref": ref, "owner": owner.name if owner else "?"})
-    if objective.status in (ObjectiveStatus.ARCHIVED, ObjectiveStatus.REJECTED):
-        status = Phrase.of(f"okr.status.{objective.status.value}")
-        raise CommandError("error.kr_closed", {"ref": ref, "status": status})
-    cycle = ctx.session.get(Cycle, objective.cycle_id)
-    if cycle is not None and cycle.state is CycleState.CLOSED:
-        raise CommandError("error.cycle_closed", {"ref": ref, "cycle": cycle.name})
-    value = check_value_kind(key_result, command.value)
-    if command.note:
-        checked(command.note, "note", usage="okr.update")
-
-    assert objective.id is not None
-    siblings = okrs.key_results_by_objective(
-        session=ctx.session, workspace_id=ctx.workspace_id, objective_ids=[objective.id]
-    )[objective.id]
-    before_kr = percent(progress(kr_numbers(key_result)))
-    before_objective = objective_percent(siblings)
-    old_value = key_result.current_value
-    old_confidence = key_result.confidence
-    okrs.record_check_in(
-        session=ctx.session,
-        key_result=key_result,
-        person_id=ctx.person_id,
-        value=value,
-        confidence=command.confidence,
-        note=command.note,
-    )
-    audit.record(
-        session=ctx.session,
-        workspace_id=ctx.workspace_id,
-        actor_id=ctx.person_id,
-        platform=ctx.platform,
-        action="check_in",
-        entity_type="key_result",
-        entity_id=key_result.id,
-        entity_ref=ref,
-        before={"current_value": old_value, "confidence": old_confidence},
-        after={"current_value": value, "confidence": key_result.confidence},
-    )
-    return ctx.render(
-        "okr_update",
-        ref=ref,
-        title=key_result.title,
-        old_value=format_kr_value(key_result, old_value),
-        new_value=format_kr_value(key_result, value),
-        target=format_kr_value(key_result, key_result.target_value),
-        old_percent=before_kr,
-        new_percent=percent(progress(kr_numbers(key_result))),
-        confidence=key_result.confidence.value,
-        note=command.note,
-        objective_ref=f"O-{objective.number}",
-        objective_title=objective.title,
-        objective_old=before_objective,
-        objective_new=objective_percent(siblings),
-    )
+    done = checkins.record(ctx, command.kr_number, command.value, command.confidence, command.note)
+    return update_reply(ctx, done, command.note)

@@ -1,6 +1,6 @@
 """`/okr cycle list|open|close` and `/okr carry O-n` (周期, 结转): cycles opened, moved to review,
 closed, and unfinished objectives carried into the next cycle. Changing cycles and carrying
-are for HR admins and admins (permissions.can_manage_cycles); every change is audit-logged.
+are for HR admins and admins (Access.can_manage_cycles); every change is audit-logged.
 
 `close` moves a cycle one step along the model's states: planning/active -> review (owners
 score and write the 复盘) -> closed (no more check-ins).
@@ -12,15 +12,14 @@ from typing import Any
 
 from sqlmodel import col, func, select
 
-from commands import permissions
+from commands import lookups
 from commands.context import Context
-from commands.handlers.okr import visible_objective
 from commands.notify import notify
+from commands.operations import review_invite
 from commands.types import CommandError, OkrCarry, OkrCycle
 from digests.i18n import reader_locale
 from digests.message import Message
 from digests.render import render
-from flows import review_invite
 from storage import okr_carry
 from storage.models import Cycle, CycleState, Objective, OwnerType
 from storage.repos import audit, okrs, people
@@ -37,7 +36,7 @@ def okr_cycle(command: OkrCycle, ctx: Context) -> Message:
     """List the cycles (anyone), or open/close one (HR admins and admins)."""
     if command.action == "list":
         return _list(ctx)
-    if not permissions.can_manage_cycles(ctx):
+    if not ctx.access.can_manage_cycles():
         raise CommandError("cycles.refused")
     if command.action == "open":
         return _open(command, ctx)
@@ -65,7 +64,7 @@ def _list(ctx: Context) -> Message:
         }
         for c in cycles
     ]
-    return ctx.render("okr_cycle_list", cycles=rows, manager=permissions.can_manage_cycles(ctx))
+    return ctx.render("okr_cycle_list", cycles=rows, manager=ctx.access.can_manage_cycles())
 
 
 def _cycle(ctx: Context, name: str, usage: str = "okr.cycle") -> Cycle:
@@ -246,10 +245,10 @@ def _tell_owner(ctx: Context, done: okr_carry.Carried, target: Cycle) -> None:
 
 def okr_carry_command(command: OkrCarry, ctx: Context) -> Message:
     """Carry one unfinished objective into the next (or the named) cycle; twice is harmless."""
-    if not permissions.can_manage_cycles(ctx):
+    if not ctx.access.can_manage_cycles():
         raise CommandError("cycles.refused")
     ref = f"O-{command.objective_number}"
-    objective = visible_objective(ctx, command.objective_number, usage="okr.carry")
+    objective = lookups.objective(ctx, command.objective_number, usage="okr.carry")
     earlier = okr_carry.existing_copy(session=ctx.session, objective=objective)
     if earlier is None and not okr_carry.is_unfinished(session=ctx.session, objective=objective):
         raise CommandError("cycles.carry_finished", {"ref": ref})

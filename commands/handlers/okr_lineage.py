@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from sqlmodel import col, select
 
-from commands import permissions
 from commands.context import Context
 from storage.models import Cycle, Objective, ObjectiveCarry
 
@@ -27,7 +26,7 @@ def carry_lines(ctx: Context, objective: Objective) -> list[str]:
         other = ctx.session.get(
             Objective, link.from_objective_id if came_from else link.to_objective_id
         )
-        if other is None or not permissions.can_view_objective(ctx, other):
+        if other is None or not ctx.access.can_view_objective(other):
             continue
         cycle = ctx.session.get(Cycle, other.cycle_id)
         params = {"ref": f"O-{other.number}", "cycle": cycle.name if cycle else "?"}

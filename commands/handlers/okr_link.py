@@ -4,9 +4,8 @@ departments. The KR's owner, their managers and HR admins may change its links."
 
 from __future__ import annotations
 
-from commands import permissions
+from commands import lookups
 from commands.context import Context
-from commands.handlers.okr import visible_key_result
 from commands.types import CommandError, OkrLink
 from digests.message import Message
 from storage.repos import audit, kpis, kr_kpi_links
@@ -15,7 +14,7 @@ from storage.repos import audit, kpis, kr_kpi_links
 def okr_link(command: OkrLink, ctx: Context) -> Message:
     """Link, unlink, or list a KR's KPI links."""
     usage = "okr.unlink" if command.remove else "okr.link"
-    kr, _ = visible_key_result(ctx, command.kr_number, usage)
+    kr, _ = lookups.key_result(ctx, command.kr_number, usage)
     assert kr.id is not None
     ref = f"KR-{kr.number}"
     if command.code is None:
@@ -28,8 +27,8 @@ def okr_link(command: OkrLink, ctx: Context) -> Message:
         return ctx.render(
             "okr_link", text=ctx.t("insights.link.list", ref=ref, title=kr.title, codes=codes)
         )
-    allowed = kr.owner_id == ctx.person_id or permissions.is_hr(ctx.person)
-    if not (allowed or permissions.manages(ctx, kr.owner_id)):
+    allowed = kr.owner_id == ctx.person_id or ctx.access.sees_all()
+    if not (allowed or ctx.access.manages(kr.owner_id)):
         raise CommandError("insights.link.not_allowed", {"ref": ref})
     kpi = kpis.by_code(session=ctx.session, workspace_id=ctx.workspace_id, code=command.code)
     if kpi is None or kpi.id is None:

@@ -16,14 +16,13 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from commands import permissions
+from commands import lookups
 from commands.context import Context
-from commands.handlers.okr import visible_objective
 from commands.types import CommandError, OkrMap
 from digests.charts.files import cached_chart
 from digests.message import Message
 from storage import okr_tree
-from storage.models import Cycle, Department, Objective, OwnerType, Person, Visibility
+from storage.models import Cycle, Department, Objective, OwnerType, Person
 from storage.okr_tree import MapNode
 from storage.repos import okrs, people
 
@@ -78,34 +77,14 @@ def okr_map(command: OkrMap, ctx: Context) -> Message:
 
 
 def _visibility(ctx: Context) -> Callable[[Objective], bool]:
-    """permissions.can_view_objective, after a cheap refusal of private objectives of people
-    outside the requester's reporting line. The shortcut can only hide, never show: the
-    permission check always has the last word."""
-    if permissions.is_hr(ctx.person):
-        return lambda objective: permissions.can_view_objective(ctx, objective)
-    reports: dict[int | None, list[int]] = {}
-    for person_id, manager_id in ctx.session.exec(
-        select(Person.id, Person.manager_id).where(Person.workspace_id == ctx.workspace_id)
-    ):
-        if person_id is not None:
-            reports.setdefault(manager_id, []).append(person_id)
-    line, todo = {ctx.person_id}, list(reports.get(ctx.person_id, []))
-    while todo:
-        current = todo.pop()
-        if current not in line:
-            line.add(current)
-            todo.extend(reports.get(current, []))
-
-    def visible(objective: Objective) -> bool:
-        if objective.visibility is Visibility.PRIVATE and objective.owner_person_id not in line:
-            return False
-        return permissions.can_view_objective(ctx, objective)
-
-    return visible
+    """`Access.can_view_objective`, with the workspace's reporting line loaded in one query
+    first: the map looks at every objective of the cycle."""
+    ctx.access.load_workspace()
+    return ctx.access.can_view_objective
 
 
 def _focus_objective(ctx: Context, number: int | None) -> Objective | None:
-    return None if number is None else visible_objective(ctx, number, usage=USAGE)
+    return None if number is None else lookups.objective(ctx, number, usage=USAGE)
 
 
 def _scope(ctx: Context, command: OkrMap, forest: list[MapNode], focus: Objective | None) -> Scope:

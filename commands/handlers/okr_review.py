@@ -1,5 +1,5 @@
-"""`/okr score O-n` (评分) and `/okr review [@person|team|department] [cycle]` (复盘), and the
-"Score" / "Add manager review" buttons."""
+"""`/okr review [@person|team|department] [cycle]` (复盘): the cycle's review report.
+(`/okr score O-n` and its buttons start the scoring flow, flows/scoring.py.)"""
 
 from __future__ import annotations
 
@@ -7,60 +7,15 @@ from pathlib import Path
 
 from sqlmodel import col, select
 
-from commands import permissions
-from commands.actions import Action, register
 from commands.context import Context
-from commands.handlers.okr import resolve_person, visible_objective
-from commands.types import CommandError, OkrReview, OkrScore
+from commands.handlers.okr import resolve_person
+from commands.types import CommandError, OkrReview
 from digests import review_report
-from digests.i18n import Phrase
 from digests.message import Message
-from flows import approval, scoring
-from storage.models import Cycle, CycleState, Objective, ObjectiveStatus, Person
-from storage.repos import okrs, people
+from storage.models import Cycle, Person
+from storage.repos import people
 
-SCORABLE_STATUS = {ObjectiveStatus.APPROVED, ObjectiveStatus.ARCHIVED}
-# Scoring is for the cycle in review; an active cycle may be scored on demand too.
-SCORABLE_CYCLE = {CycleState.ACTIVE, CycleState.REVIEW}
 CHAT_OBJECTIVES = 12  # a chat message stays readable (Slack cuts at 50 blocks); exports show all
-
-
-def may_add_manager_review(ctx: Context, objective: Objective, owner: Person) -> bool:
-    """The owner's management chain (can_score), their manager's delegate, or HR."""
-    if owner.id == ctx.person_id:
-        return False
-    return permissions.can_score(ctx, objective) or permissions.can_decide(ctx, owner)
-
-
-def start_scoring(ctx: Context, number: int) -> Message:
-    """Begin the scoring flow of `O-number` as its owner or as the reviewing manager."""
-    objective = visible_objective(ctx, number, usage="okr.score")
-    ref = f"O-{number}"
-    owner = approval.owner_of(ctx, objective)
-    if owner is None:
-        raise CommandError("review.no_owner", {"ref": ref})
-    if owner.id != ctx.person_id and not may_add_manager_review(ctx, objective, owner):
-        raise CommandError("review.not_allowed", {"ref": ref, "owner": owner.name})
-    if objective.status not in SCORABLE_STATUS:
-        status = Phrase.of(f"okr.status.{objective.status.value}")
-        raise CommandError("review.not_scorable", {"ref": ref, "status": status})
-    cycle = ctx.session.get(Cycle, objective.cycle_id)
-    if cycle is None or cycle.state not in SCORABLE_CYCLE:
-        state = Phrase.of(f"cycles.state.{cycle.state.value if cycle else 'closed'}")
-        name = cycle.name if cycle else "?"
-        raise CommandError("review.cycle_not_open", {"ref": ref, "cycle": name, "state": state})
-    assert objective.id is not None
-    krs = okrs.key_results_by_objective(
-        session=ctx.session, workspace_id=ctx.workspace_id, objective_ids=[objective.id]
-    ).get(objective.id, [])
-    if not krs:
-        raise CommandError("review.no_krs", {"ref": ref})
-    return scoring.begin(ctx, objective, krs, owner)
-
-
-def okr_score(command: OkrScore, ctx: Context) -> Message:
-    """`/okr score O-n`: the owner scores and reviews; a manager adds their score and comment."""
-    return start_scoring(ctx, command.objective_number)
 
 
 def _cycle(ctx: Context, name: str | None) -> Cycle:
@@ -131,7 +86,7 @@ def okr_review(command: OkrReview, ctx: Context) -> Message:
         cycle=cycle,
         person_ids=person_ids,
         department_ids=department_ids,
-        visible=lambda objective: permissions.can_view_objective(ctx, objective),
+        visible=lambda objective: ctx.access.can_view_objective(objective),
         locale=ctx.locale,
         title=title,
     )
@@ -152,19 +107,3 @@ def _chart(facts: review_report.ReviewFacts) -> Path | None:
     return cached_chart(
         "review", (title, series), lambda path: draw_sparklines(series, title=title, path=path)
     )
-
-
-@register("okr.score")
-def on_score_click(action: Action, ctx: Context) -> Message:
-    """The "Score O-n" button (an invitation to review)."""
-    if not action.value.isdigit():
-        raise CommandError("review.unknown_button")
-    return start_scoring(ctx, int(action.value))
-
-
-@register("okr.review.manager")
-def on_manager_review_click(action: Action, ctx: Context) -> Message:
-    """The "Add manager review" button of the owner-finished notification."""
-    if not action.value.isdigit():
-        raise CommandError("review.unknown_button")
-    return start_scoring(ctx, int(action.value))

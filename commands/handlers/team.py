@@ -7,7 +7,6 @@ from collections import Counter
 
 from sqlmodel import select
 
-from commands import permissions
 from commands.context import Context
 from commands.types import CommandError, OkrTeam
 from commands.views import objective_view
@@ -38,7 +37,7 @@ def _report_view(
             cycle_id=cycle_id,
             person_id=person.id,
         )
-        visible = [o for o in found if permissions.can_view_objective(ctx, o)]
+        visible = [o for o in found if ctx.access.can_view_objective(o)]
         krs = okrs.key_results_by_objective(
             session=ctx.session,
             workspace_id=ctx.workspace_id,

@@ -51,6 +51,9 @@ class ApprovalRequest(SQLModel, table=True):
     workspace_id: int = Field(foreign_key="workspace.id", index=True)
     objective_id: int = Field(foreign_key="objective.id", index=True)
     kind: ApprovalKind = Field(default=ApprovalKind.OBJECTIVE, sa_type=enum_type(ApprovalKind))
+    key_result_id: int | None = Field(
+        default=None, foreign_key="key_result.id", index=True, description="an adjustment's KR"
+    )
     requester_id: int = Field(foreign_key="person.id", index=True)
     approver_id: int | None = Field(default=None, foreign_key="person.id", index=True)
     status: ApprovalStatus = Field(

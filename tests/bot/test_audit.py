@@ -20,11 +20,11 @@ from bot.config import AppConfig
 from bot.core import Core, Inbound
 from bot.http_app import build_app
 from bot.runtime import Runtime
+from bot.text import render_text
 from commands.context import Context
 from commands.grammar import parse
+from commands.operations import drafts
 from commands.types import CommandError, HrAudit
-from digests.text import render_text
-from flows import drafts
 from storage.models import (
     AuditLog,
     KpiDefinition,

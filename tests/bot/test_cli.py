@@ -89,7 +89,7 @@ def test_a_bad_config_is_explained(bad: str, tmp_path: Path) -> None:
 
 HEAVY_MODULES = (
     *("matplotlib", "numpy", "openpyxl", "prometheus_client", "slack_bolt", "lark_oapi"),
-    # other commands' handlers and flows (commands.dispatch names handlers, imports on use)
+    # other commands' handlers and flows (bot.wiring names handlers, imports on use)
     *("commands.handlers.hr_insights", "commands.handlers.okr_review", "flows.scoring"),
 )
 

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
 from bot.core import Core, Inbound
-from digests.text import render_text
+from bot.text import render_text
 from storage.models import (
     AuditLog,
     CheckIn,

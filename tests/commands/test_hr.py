@@ -11,8 +11,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from bot.core import Core, Inbound
+from bot.text import render_text
 from commands.actions import Action
-from digests.text import render_text
 from storage.models import (
     AuditLog,
     Broadcast,

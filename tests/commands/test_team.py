@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from bot.text import render_text
 from commands.grammar import parse
 from commands.types import OkrTeam
-from digests.text import render_text
 from storage.models import ApprovalRequest, ObjectiveStatus, Person, Role
 from storage.models.enums import Confidence
 from tests import factories

@@ -18,9 +18,9 @@ from bot.feishu.api import build_client
 from bot.feishu.credentials import FeishuCredentials
 from bot.feishu.sender import FeishuSender
 from bot.slack.sender import SlackSender, client_factory
-from commands.handlers.kpi_intake import ingest
+from bot.text import render_text
+from commands.operations.kpi_intake import ingest
 from digests.message import Message, Section
-from digests.text import render_text
 from storage.db import session_scope
 from storage.models import (
     KpiDefinition,

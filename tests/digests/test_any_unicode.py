@@ -15,13 +15,13 @@ from hypothesis import strategies as st
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from digests.blockkit import render_message, render_modal
-from digests.feishu_card import CARD_MAX_BYTES, card_content, render_card
+from bot.feishu.card import CARD_MAX_BYTES, card_content, render_card
+from bot.slack.blockkit import render_message, render_modal
+from bot.text import render_text
 from digests.message import Form, Message
 from digests.messages import BUILDERS, builder
 from digests.render import render
 from digests.safe_text import BIDI_CONTROLS
-from digests.text import render_text
 from tests.digests.message_samples import SAMPLES, Sample
 
 # Characters that broke or could break a renderer, mixed into the drawn text often.

@@ -8,12 +8,12 @@ import re
 
 import pytest
 
+from bot.feishu.card import render_card
+from bot.slack.blockkit import render_message
+from bot.text import render_text
 from commands.grammar import VERBS, find_verb
-from digests.blockkit import render_message
-from digests.feishu_card import render_card
 from digests.i18n import catalog, translate
 from digests.render import render
-from digests.text import render_text
 from tests.digests.message_samples import SAMPLES, Sample
 
 # Words that are not English in a Chinese reply: names of products and of things.

@@ -11,9 +11,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bot.core import Core, Inbound
+from bot.text import render_text
 from commands.actions import Action
+from commands.settings import Settings
 from digests.message import Message
-from digests.text import render_text
 from storage.models import (
     ApprovalRequest,
     OutboxMessage,
@@ -82,9 +83,11 @@ def ask(
     action: Action | None = None,
     platform: Platform = Platform.CONSOLE,
     at: datetime = NOW,
+    settings: Settings | None = None,
 ) -> str:
     """What the bot answers `who` (plain text)."""
-    return render_text(reply(engine, who, text, action=action, platform=platform, at=at))
+    answer = reply(engine, who, text, action=action, platform=platform, at=at, settings=settings)
+    return render_text(answer)
 
 
 def reply(
@@ -95,9 +98,10 @@ def reply(
     action: Action | None = None,
     platform: Platform = Platform.CONSOLE,
     at: datetime = NOW,
+    settings: Settings | None = None,
 ) -> Message:
     assert who.id is not None
-    bot = Core(engine, clock=lambda: at)
+    bot = Core(engine, clock=lambda: at, settings=settings)
     return bot.handle(Inbound(platform, who.workspace_id, who.id, text, action=action))
 
 

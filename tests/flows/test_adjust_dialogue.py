@@ -8,7 +8,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from commands.actions import Action
-from flows import adjust
+from commands.operations import adjustments
 from storage.models import (
     ApprovalKind,
     ApprovalRequest,
@@ -250,7 +250,7 @@ def targets(engine: Engine) -> dict[int, float]:
 def pending_refs(engine: Engine) -> list[str]:
     with Session(engine) as session:
         query = select(ApprovalRequest).where(ApprovalRequest.status == ApprovalStatus.PENDING)
-        return [str(adjust.proposal_json(r)["ref"]) for r in session.exec(query)]
+        return [str(adjustments.proposal_json(r)["ref"]) for r in session.exec(query)]
 
 
 def test_typing_kr_n_decides_that_krs_adjustment_only(

@@ -12,8 +12,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bot.core import Core, Inbound
-from digests.blockkit import render_message
-from digests.feishu_card import card_content, render_card
+from bot.feishu.card import card_content, render_card
+from bot.slack.blockkit import render_message
 from flows import checkin
 from storage.models import (
     Broadcast,

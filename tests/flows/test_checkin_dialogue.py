@@ -11,10 +11,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bot.core import Core, Inbound
+from bot.text import render_text
 from commands.actions import Action
 from digests.message import Actions, Button, Message
 from digests.render import render
-from digests.text import render_text
 from storage.db import make_engine
 from storage.models import (
     CheckIn,

@@ -3,7 +3,6 @@ outbox; `flows.idle_timeout_minutes` sets the wait (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,17 +16,10 @@ from bot.cli import app
 from bot.config import AppConfig, parse_config
 from bot.scheduler.context import JobRun
 from bot.scheduler.registry import JOBS, next_runs
-from flows import engine as flow_engine
+from commands.settings import settings_of
 from storage.models import Cycle, FlowRun, OutboxMessage, Platform
 from tests import factories
 from tests.flows.conftest import NOW, Team, ask, inbox
-
-
-@pytest.fixture(autouse=True)
-def default_idle() -> Iterator[None]:
-    """Whatever a test configures, the next one starts from the default wait."""
-    yield
-    flow_engine.configure(idle_minutes=AppConfig().flows.idle_timeout_minutes)
 
 
 @pytest.fixture
@@ -99,8 +91,8 @@ def test_chinese_expiry_message(engine: Engine, session: Session, team: Team) ->
 
 def test_the_idle_time_comes_from_app_yaml(engine: Engine, team: Team, with_kr: None) -> None:
     config = parse_config("flows:\n  idle_timeout_minutes: 90\n")
-    flow_engine.configure(idle_minutes=config.flows.idle_timeout_minutes)
-    assert "I'll wait 90 minutes between answers" in ask(engine, team.ana, "/okr checkin")
+    started = ask(engine, team.ana, "/okr checkin", settings=settings_of(config))
+    assert "I'll wait 90 minutes between answers" in started
     assert expire(engine, NOW + timedelta(minutes=89)) == 0
     assert expire(engine, NOW + timedelta(minutes=91)) == 1
     assert "waited more than 90 minutes" in inbox(engine, team.ana)[0]
@@ -123,7 +115,9 @@ def test_jobs_list_and_run_show_the_expiry_job(
     assert listed.exit_code == 0, listed.output
     assert any(row.startswith("flow_expiry") for row in listed.output.splitlines())
     # Started two hours ago by the real clock: past the 60 minutes app.yaml allows.
-    ask(engine, team.ana, "/okr checkin", at=datetime.now(UTC) - timedelta(hours=2))
+    settings = settings_of(parse_config("flows:\n  idle_timeout_minutes: 60\n"))
+    two_hours_ago = datetime.now(UTC) - timedelta(hours=2)
+    ask(engine, team.ana, "/okr checkin", at=two_hours_ago, settings=settings)
     ran = cli.invoke(app, ["jobs", "run", "flow_expiry"])
     assert ran.exit_code == 0, ran.output
     assert ran.output.strip() == "flow_expiry: 1 idle flow(s) closed."

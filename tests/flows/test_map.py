@@ -10,11 +10,11 @@ from PIL import Image as PilImage
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from bot.text import render_text
 from commands.grammar import parse
 from commands.handlers import okr_map
 from commands.types import OkrMap
 from digests.message import Image, Message
-from digests.text import render_text
 from storage.models import Confidence, Objective, OwnerType, Person, Role, Visibility
 from tests import factories
 from tests.flows.conftest import reply

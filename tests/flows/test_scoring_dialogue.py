@@ -184,8 +184,8 @@ def test_scoring_is_closed_in_a_planning_cycle(engine: Engine, team: Team, seede
 def test_owners_are_invited_once_when_the_cycle_enters_review(
     engine: Engine, team: Team, seeded: Seeded
 ) -> None:
-    from digests.text import render_text
-    from flows.review_invite import invite_owners
+    from bot.text import render_text
+    from commands.operations.review_invite import invite_owners
     from storage.models import Cycle, Workspace
 
     with Session(engine) as session:

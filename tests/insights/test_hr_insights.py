@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from bot.core import Core, Inbound
-from digests.text import render_text
+from bot.text import render_text
 from storage.models import Person, Platform
 from tests.insights.conftest import NOW, Company
 

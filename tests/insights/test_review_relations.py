@@ -9,9 +9,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import Session
 
+from bot.text import render_text
 from digests import review_report
 from digests.insights.stats import spearman
-from digests.text import render_text
 from storage.models import (
     CheckIn,
     Confidence,

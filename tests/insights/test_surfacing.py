@@ -9,8 +9,8 @@ from bot.config import AppConfig
 from bot.scheduler.checkins import checkin_prompts
 from bot.scheduler.context import JobRun
 from bot.scheduler.digest_jobs import manager_digests
+from bot.text import render_text
 from digests.message import Message
-from digests.text import render_text
 from storage.models import Confidence, KeyResult, OutboxMessage, Person
 from tests.insights.conftest import NOW, Company
 

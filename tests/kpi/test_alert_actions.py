@@ -15,11 +15,11 @@ from bot.config import AppConfig
 from bot.core import Core, Inbound
 from bot.scheduler.context import JobRun
 from bot.scheduler.digest_jobs import manager_digests
+from bot.slack.blockkit import render_message
+from bot.text import render_text
 from commands.actions import Action
-from commands.handlers.kpi_intake import ingest
-from digests.blockkit import render_message
+from commands.operations.kpi_intake import ingest
 from digests.message import Actions, Form, Message
-from digests.text import render_text
 from storage.db import session_scope
 from storage.models import (
     Delegation,

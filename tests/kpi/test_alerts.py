@@ -8,9 +8,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bot.core import Core, Inbound
+from bot.text import render_text
 from commands.actions import Action
-from commands.handlers.kpi_intake import ingest
-from digests.text import render_text
+from commands.operations.kpi_intake import ingest
 from storage.models import AlertState, KpiAlert, OutboxMessage, Platform, ReadingSource
 from tests.kpi.conftest import KpiCompany
 

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.core import Core, Inbound
-from commands.handlers.kpi_intake import ingest
+from commands.operations.kpi_intake import ingest
 from digests.charts.kpi_trend import TrendPoint, draw_trend
 from digests.message import Image
 from storage.models import Platform, ReadingSource

@@ -8,8 +8,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.core import Core, Inbound
-from commands.handlers.kpi_intake import ingest
-from digests.text import render_text
+from bot.text import render_text
+from commands.operations.kpi_intake import ingest
 from storage.models import Person, Platform, ReadingSource
 from tests.kpi.conftest import KpiCompany
 

@@ -91,7 +91,7 @@ def test_export_assessment(
 ) -> None:
     from openpyxl import load_workbook
 
-    from commands.handlers.kpi_intake import ingest
+    from commands.operations.kpi_intake import ingest
 
     rows = [("person:ana@acme.com", 480_000), ("person:tao@acme.com", 280_000)]
     ingest(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, func, select
 
-from commands.handlers.kpi_intake import explain, ingest
+from commands.operations.kpi_intake import explain, ingest
 from storage.models import KpiReading, ReadingSource
 from tests.kpi.conftest import KpiCompany
 

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bot.config import parse_config
-from commands.handlers.kpi_pull import pull_sources
+from commands.operations.kpi_pull import pull_sources
 from storage.db import make_engine
 from storage.models import KpiReading, ReadingSource
 from tests.kpi.conftest import KpiCompany
@@ -88,7 +88,7 @@ def test_pull_from_a_real_database(
 
 
 def test_the_pull_is_read_only(tmp_path: Path) -> None:
-    from commands.handlers.kpi_pull import fetch
+    from commands.operations.kpi_pull import fetch
 
     url = f"sqlite:///{tmp_path / 'mes.db'}"
     _source(url, [])

@@ -14,15 +14,15 @@ from sqlmodel import col, select
 
 from bot.config import AppConfig
 from bot.core import Core, Inbound
+from bot.feishu.card import card_content, render_card
 from bot.scheduler.checkins import checkin_prompts, escalations, nudges
 from bot.scheduler.context import JobRun
 from bot.scheduler.digest_jobs import hr_digests, manager_digests
+from bot.slack.blockkit import render_message
+from bot.text import render_text
 from commands.actions import Action
-from commands.handlers.kpi_intake import ingest
-from digests.blockkit import render_message
-from digests.feishu_card import card_content, render_card
+from commands.operations.kpi_intake import ingest
 from digests.message import Actions, Form, Message
-from digests.text import render_text
 from storage.db import session_scope
 from storage.models import (
     ApprovalRequest,

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bot.core import Core, Inbound
-from digests.text import render_text
+from bot.text import render_text
 from storage.models import Platform, SchedulePreference
 from tests.scheduler.test_checkins import run, setup
 

@@ -342,3 +342,54 @@ def test_serve_refuses_a_schema_it_does_not_know_and_says_what_to_run(
         assert "Traceback" not in empty.stderr + old.stderr + newer.stderr
     finally:
         engine.dispose()
+
+
+def test_0012_fills_the_adjustment_key_result_from_the_proposal(database_url: str) -> None:
+    """Adjustments stored before 0012 get their KR column from the proposal JSON; other
+    requests, and proposals naming a KR that is gone, keep NULL; downgrade drops it again."""
+    engine = make_engine(database_url)
+    try:
+        migrate.upgrade(engine, _chain()[0])
+        dialect = engine.dialect.name
+        with engine.begin() as connection:
+            for table, rows in FIRST_SCHEMA_ROWS.items():
+                for row in rows:
+                    columns = ", ".join(row)
+                    marks = ", ".join(f":{c}" for c in row)
+                    connection.execute(
+                        sa.text(f"INSERT INTO {table} ({columns}) VALUES ({marks})"),
+                        {c: _raw(v, dialect) for c, v in row.items()},
+                    )
+        migrate.upgrade(engine, "0010")
+        requests = [
+            (1, "adjustment", '{"key_result_id": 1, "ref": "KR-1", "target": 8}'),
+            (2, "objective", "{}"),
+            (3, "adjustment", '{"key_result_id": 99}'),  # a KR that no longer exists
+            (4, "adjustment", "not json"),
+        ]
+        with engine.begin() as connection:
+            for request_id, kind, proposal in requests:
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO approval_request (id, workspace_id, objective_id, kind,"
+                        " requester_id, status, proposal, created_at) VALUES (:id, 1, 1, :kind,"
+                        " 2, 'pending', :proposal, :created_at)"
+                    ),
+                    {
+                        "id": request_id,
+                        "kind": kind,
+                        "proposal": proposal,
+                        "created_at": _raw(WHEN, dialect),
+                    },
+                )
+        migrate.upgrade(engine)
+        with engine.connect() as connection:
+            filled = connection.execute(
+                sa.text("SELECT id, key_result_id FROM approval_request ORDER BY id")
+            ).all()
+        assert [tuple(row) for row in filled] == [(1, 1), (2, None), (3, None), (4, None)]
+        migrate.downgrade(engine, "0010")
+        remaining = {c["name"] for c in sa.inspect(engine).get_columns("approval_request")}
+        assert "key_result_id" not in remaining
+    finally:
+        engine.dispose()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from digests.feishu_card import render_card
+from bot.feishu.card import render_card
 from storage.models import ApprovalRequest, Cycle, KeyResult, KeyResultVersion
 from tests import factories
 from tests.bot.feishu.conftest import Company, Feishu

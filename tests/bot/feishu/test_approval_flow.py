@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from digests.feishu_card import render_card
+from bot.feishu.card import render_card
 from storage.models import ApprovalRequest, Objective, ObjectiveStatus, Person, Role
 from tests import factories
 from tests.bot.feishu import events

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session
 
-from commands.handlers.kpi_intake import ingest
+from commands.operations.kpi_intake import ingest
 from digests.charts.files import CHART_DIR_ENV
 from storage.models import KpiDefinition, KpiDirection, KpiScope, KpiTarget, ReadingSource
 from tests.bot.feishu import events

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from commands.handlers.kpi_intake import ingest
+from commands.operations.kpi_intake import ingest
 from storage.models import (
     KpiAlert,
     KpiDefinition,

@@ -26,7 +26,7 @@ from bot.feishu.credentials import credentials_from_env
 from bot.feishu.sender import FeishuSender
 from bot.scheduler.context import JobRun
 from bot.scheduler.read_receipts_job import read_receipts, unread
-from digests.text import render_text
+from bot.text import render_text
 from storage.models import (
     Department,
     OutboxMessage,

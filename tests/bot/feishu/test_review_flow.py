@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from digests.feishu_card import render_card
+from bot.feishu.card import render_card
 from storage.models import CycleState, Person, Role
 from tests import factories
 from tests.bot.feishu.conftest import Company, Feishu

@@ -4,6 +4,7 @@ calls to a stub Open API out, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
+import threading
 import time
 from typing import Any
 
@@ -12,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
 from bot.feishu.bot import send_uuid
-from commands.actions import ACTION_HANDLERS, Action, register
+from commands.actions import Action
 from commands.context import Context
 from digests.message import Message, Section
 from storage.models import CheckIn, Confidence, Person, PersonIdentity, Platform
@@ -102,7 +103,6 @@ def test_a_group_message_without_a_mention_is_ignored(feishu: Feishu) -> None:
 def test_a_card_click_runs_the_action_and_updates_the_card_in_place(feishu: Feishu) -> None:
     clicked: list[Action] = []
 
-    @register("test.approve")
     def approve(action: Action, ctx: Context) -> Message:
         clicked.append(action)
         name = ctx.person.name
@@ -110,11 +110,10 @@ def test_a_card_click_runs_the_action_and_updates_the_card_in_place(feishu: Feis
             blocks=[Section(text=f"{name} approved {action.value}", bold=((0, len(name)),))]
         )
 
-    try:
-        payload = events.card_action(open_id="ou_ana", action_id="test.approve", value="O-1")
-        response = post(feishu, payload)
-    finally:
-        ACTION_HANDLERS.pop("test.approve")
+    core = feishu.adapter.bot.core
+    core.wiring = core.wiring.with_actions({"test.approve": approve})
+    payload = events.card_action(open_id="ou_ana", action_id="test.approve", value="O-1")
+    response = post(feishu, payload)
     assert response.status_code == 200
     assert clicked == [Action(action_id="test.approve", value="O-1")]
     card = response.json()["card"]
@@ -199,24 +198,25 @@ def test_the_bot_menu_runs_a_command_for_the_clicker(feishu: Feishu) -> None:
 
 
 def test_a_slow_click_gets_a_toast_now_and_the_card_patched_later(feishu: Feishu) -> None:
-    @register("test.slow")
+    release = threading.Event()
+
     def slow(action: Action, ctx: Context) -> Message:
-        time.sleep(0.5)
+        assert release.wait(timeout=30), "the test never released the click"
         return Message(blocks=[Section(text="done")])
 
+    core = feishu.adapter.bot.core
+    core.wiring = core.wiring.with_actions({"test.slow": slow})
     feishu.adapter.bot.card_budget = 0.1
     try:
         payload = events.card_action(
             open_id="ou_ana", action_id="test.slow", value="", message_id="om_slow"
         )
-        response = post(feishu, payload)
+        response = post(feishu, payload)  # answered while the click's work still waits
         assert response.status_code == 200
         assert response.json()["toast"]["content"] == "正在处理……"
-        calls = feishu.stub.wait_for(
-            lambda calls: any(c.method == "PATCH" for c in calls), timeout=10
-        )
     finally:
-        ACTION_HANDLERS.pop("test.slow")
+        release.set()
+    calls = feishu.stub.wait_for(lambda calls: any(c.method == "PATCH" for c in calls), timeout=10)
     (patch,) = [c for c in calls if c.method == "PATCH"]
     assert patch.path == "/open-apis/im/v1/messages/om_slow"
     assert json.loads(patch.body["content"])["body"]["elements"][0]["content"] == "done"

@@ -8,7 +8,7 @@ import json
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from digests.blockkit import render_message
+from bot.slack.blockkit import render_message
 from storage.models import ApprovalRequest, Cycle, KeyResult, KeyResultVersion, Person, Workspace
 from tests import factories
 from tests.bot.slack.conftest import Served

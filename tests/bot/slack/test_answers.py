@@ -12,7 +12,7 @@ from bot.config import parse_config
 from bot.core import Core
 from bot.identity import Speaker, Stranger
 from bot.slack.answers import Answers
-from digests.text import render_text
+from bot.text import render_text
 
 
 class FailingAnswers(Answers):

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from digests.blockkit import render_message
+from bot.slack.blockkit import render_message
 from storage.models import (
     ApprovalRequest,
     FlowRun,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from commands.handlers.kpi_intake import ingest
+from commands.operations.kpi_intake import ingest
 from digests.charts.files import CHART_DIR_ENV
 from storage.models import (
     KpiDefinition,

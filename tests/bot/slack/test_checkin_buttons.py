@@ -11,7 +11,7 @@ from slack_sdk.models.views import View
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from digests.blockkit import render_message
+from bot.slack.blockkit import render_message
 from digests.render import render
 from storage.models import CheckIn, KeyResult, Objective
 from storage.models.enums import Confidence

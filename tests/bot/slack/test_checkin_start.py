@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from digests.blockkit import render_message
+from bot.slack.blockkit import render_message
 from digests.render import render
 from storage.models import CheckIn, KeyResult
 from storage.models.enums import Confidence

@@ -7,29 +7,34 @@ from collections.abc import Iterator
 
 import pytest
 from slack_sdk.models.views import View
+from sqlalchemy.engine import Engine
 
-from commands.actions import ACTION_HANDLERS, Action, register
+from bot.core import Core
+from bot.wiring import default_wiring
+from commands.actions import Action
 from commands.context import Context
 from digests.message import Message, Section
-from tests.bot.slack.conftest import TEAM, Served
+from tests.bot.slack.conftest import TEAM, Company, Served, serve_slack
+from tests.bot.slack.stub_slack import StubSlack
 from tests.bot.slack.test_commands import valid_blocks
 
 
-@pytest.fixture(autouse=True)
-def test_actions() -> Iterator[None]:
-    @register("test.approve")
-    def approve(action: Action, ctx: Context) -> Message:
-        text = f"Approved {action.value} by {ctx.person.name}"
-        return Message(blocks=[Section(text=text, bold=((0, len("Approved")),))])
+def approve(action: Action, ctx: Context) -> Message:
+    text = f"Approved {action.value} by {ctx.person.name}"
+    return Message(blocks=[Section(text=text, bold=((0, len("Approved")),))])
 
-    @register("test.form")
-    def form(action: Action, ctx: Context) -> Message:
-        fields = ", ".join(f"{k}={v}" for k, v in sorted(action.form.items()))
-        return Message(blocks=[Section(text=f"Created {action.value}: {fields}")])
 
-    yield
-    ACTION_HANDLERS.pop("test.approve", None)
-    ACTION_HANDLERS.pop("test.form", None)
+def form(action: Action, ctx: Context) -> Message:
+    fields = ", ".join(f"{k}={v}" for k, v in sorted(action.form.items()))
+    return Message(blocks=[Section(text=f"Created {action.value}: {fields}")])
+
+
+@pytest.fixture
+def served(engine: Engine, stub: StubSlack, company: Company) -> Iterator[Served]:
+    """The Slack app, with two test buttons wired besides the product's."""
+    wiring = default_wiring().with_actions({"test.approve": approve, "test.form": form})
+    with serve_slack(engine, stub, core=Core(engine, wiring=wiring)) as running:
+        yield running
 
 
 def click(served: Served, *, ephemeral: bool, action_id: str = "test.approve") -> dict[str, object]:

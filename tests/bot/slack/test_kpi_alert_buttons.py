@@ -15,8 +15,8 @@ from slack_sdk.models.views import View
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from commands.handlers.kpi_intake import ingest
-from digests.blockkit import render_message
+from bot.slack.blockkit import render_message
+from commands.operations.kpi_intake import ingest
 from digests.message import Message
 from storage.models import (
     KpiAlert,

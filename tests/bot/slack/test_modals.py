@@ -11,7 +11,7 @@ from slack_sdk.models.views import View
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from digests.blockkit import EMPTY_OPTION_VALUE
+from bot.slack.blockkit import EMPTY_OPTION_VALUE
 from storage.models import (
     KeyResult,
     Objective,

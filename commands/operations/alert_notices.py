@@ -4,8 +4,8 @@ own language, through the outbox."""
 
 from __future__ import annotations
 
+from commands import alert_views
 from commands.context import Context
-from commands.handlers import kpi_alert_view
 from commands.notify import notify
 from digests.i18n import reader_locale, translate
 from storage.models import KpiAlert, KpiDefinition, Person
@@ -48,7 +48,7 @@ def _tell(
         ref=alert.id,
         person=assignee.name,
     )
-    message = kpi_alert_view.alert_view(
+    message = alert_views.alert_view(
         ctx.session, workspace=ctx.workspace, viewer=reader, alert=alert, note=note
     )
     notify(ctx, person_id=person_id, message=message, dedupe_key=dedupe_key, kind=KIND)

@@ -8,13 +8,15 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from commands import permissions
+from commands import lookups
 from commands.context import Context
-from commands.handlers.okr import check_value_kind, visible_key_result
+from commands.grammar_checkin import MAX_REASON
 from commands.limits import TITLE_MIN, checked
+from commands.operations import approvals, drafts
+from commands.operations.checkins import check_value_kind
 from commands.types import CommandError, Value
-from digests.formatting import number
-from flows import drafts
+from digests.formatting import kr_value
+from digests.message import Message
 from storage.models import (
     ApprovalKind,
     ApprovalRequest,
@@ -25,11 +27,13 @@ from storage.models import (
     KeyResult,
     KeyResultVersion,
     Metric,
+    Objective,
     ObjectiveStatus,
 )
-from storage.repos import people
+from storage.repos import audit, people
 
 ADJUSTABLE = {ObjectiveStatus.APPROVED}
+MIN_REASON = 3
 FIELDS = ("title", "metric", "start", "target", "unit", "direction")
 
 
@@ -77,8 +81,8 @@ def ensure_first_version(ctx: Context, kr: KeyResult) -> KeyResultVersion:
 def adjustable(ctx: Context, kr_number: int, usage: str = "okr.adjust") -> KeyResult:
     """The requester's KR `kr_number`, if it may be adjusted; a clear CommandError if not."""
     ref = f"KR-{kr_number}"
-    kr, objective = visible_key_result(ctx, kr_number, usage)
-    if not permissions.can_update_key_result(ctx, kr, objective):
+    kr, objective = lookups.key_result(ctx, kr_number, usage)
+    if not ctx.access.can_update_key_result(kr, objective):
         owner = people.get(
             session=ctx.session, workspace_id=ctx.workspace_id, person_id=kr.owner_id
         )
@@ -107,11 +111,7 @@ def definition(kr: KeyResult) -> dict[str, Any]:
 
 def show_value(spec: dict[str, Any], value: float) -> str:
     """A value as people read it, for a definition that may not be stored yet."""
-    metric = Metric(spec["metric"])
-    if metric is Metric.BOOLEAN:
-        return "✓" if value >= 1 else "✗"
-    unit = spec.get("unit") or ("%" if metric is Metric.PERCENT else None)
-    return number(value, unit)
+    return kr_value(Metric(spec["metric"]), spec.get("unit"), value)
 
 
 def new_target(kr: KeyResult, value: Value) -> dict[str, Any]:
@@ -197,17 +197,17 @@ def pending_for(ctx: Context, kr: KeyResult) -> list[ApprovalRequest]:
     """Adjustments of this KR still waiting for a decision."""
     query = select(ApprovalRequest).where(
         ApprovalRequest.workspace_id == ctx.workspace_id,
-        ApprovalRequest.objective_id == kr.objective_id,
+        ApprovalRequest.key_result_id == kr.id,
         ApprovalRequest.kind == ApprovalKind.ADJUSTMENT,
         ApprovalRequest.status == ApprovalStatus.PENDING,
     )
-    return [r for r in ctx.session.exec(query) if proposal_json(r).get("key_result_id") == kr.id]
+    return list(ctx.session.exec(query.order_by(col(ApprovalRequest.id))))
 
 
 def apply_proposal(ctx: Context, request: ApprovalRequest) -> KeyResult | None:
     """Make an approved adjustment the KR's definition, as a new version."""
     proposal = proposal_json(request)
-    kr = ctx.session.get(KeyResult, proposal.get("key_result_id") or 0)
+    kr = ctx.session.get(KeyResult, request.key_result_id) if request.key_result_id else None
     if kr is None or kr.workspace_id != request.workspace_id:
         return None
     previous = ensure_first_version(ctx, kr)
@@ -242,3 +242,92 @@ def apply_proposal(ctx: Context, request: ApprovalRequest) -> KeyResult | None:
     )
     ctx.session.flush()
     return kr
+
+
+def check_reason(text: str | None) -> str:
+    """The reason, trimmed; CommandError when it is missing or too short or long."""
+    reason = (text or "").strip()
+    if len(reason) < MIN_REASON:
+        raise CommandError("adjust.reason_needed", {"max": MAX_REASON})
+    return checked(reason, "reason")
+
+
+def manager_name(ctx: Context, objective: Objective) -> str | None:
+    """The name of the manager who decides on the objective owner's changes, if any."""
+    owner = approvals.owner_of(ctx, objective) or ctx.person
+    if owner.manager_id is None:
+        return None
+    boss = people.get(
+        session=ctx.session, workspace_id=ctx.workspace_id, person_id=owner.manager_id
+    )
+    return boss.name if boss else None
+
+
+def request(ctx: Context, kr: KeyResult, proposal: dict[str, Any], reason: str) -> Message:
+    """Send the change to the owner's manager (earlier pending proposals for the KR are
+    withdrawn); with no manager to ask, apply it at once, versioned and audited."""
+    objective = ctx.session.get(Objective, kr.objective_id)
+    assert objective is not None
+    for earlier in pending_for(ctx, kr):
+        earlier.status = ApprovalStatus.WITHDRAWN
+        ctx.session.add(earlier)
+    ctx.session.flush()
+    manager = manager_name(ctx, objective)
+    ref = f"KR-{kr.number}"
+    if manager is not None:
+        approvals.submit(
+            ctx,
+            objective,
+            kind=ApprovalKind.ADJUSTMENT,
+            proposal=proposal,
+            reason=reason,
+            key_result_id=kr.id,
+        )
+        return ctx.render("adjust_sent", ref=ref, title=kr.title, manager=manager)
+    request = ApprovalRequest(
+        workspace_id=ctx.workspace_id,
+        objective_id=objective.id or 0,
+        kind=ApprovalKind.ADJUSTMENT,
+        key_result_id=kr.id,
+        requester_id=ctx.person_id,
+        status=ApprovalStatus.APPROVED,
+        proposal=json.dumps(proposal, ensure_ascii=False),
+        reason=reason,
+        decided_by_id=ctx.person_id,
+        decided_at=ctx.now,
+        created_at=ctx.now,
+    )
+    ctx.session.add(request)
+    ctx.session.flush()
+    apply_proposal(ctx, request)
+    audit.record(
+        session=ctx.session,
+        workspace_id=ctx.workspace_id,
+        actor_id=ctx.person_id,
+        platform=ctx.platform,
+        action="kr_adjusted",
+        entity_type="key_result",
+        entity_id=kr.id,
+        entity_ref=ref,
+        before={c["field"]: c["old"] for c in proposal["diff"]},
+        after={c["field"]: c["new"] for c in proposal["diff"]},
+    )
+    return ctx.render("adjust_applied", ref=ref, changes=proposal["diff"], reason=reason)
+
+
+def last_comment(ctx: Context, kr: KeyResult) -> str | None:
+    """What the manager asked, when the latest decided adjustment of this KR was sent back."""
+    query = (
+        select(ApprovalRequest)
+        .where(
+            ApprovalRequest.workspace_id == ctx.workspace_id,
+            ApprovalRequest.key_result_id == kr.id,
+            ApprovalRequest.kind == ApprovalKind.ADJUSTMENT,
+            col(ApprovalRequest.decided_at).is_not(None),
+        )
+        .order_by(col(ApprovalRequest.id).desc())
+    )
+    decided = ctx.session.exec(query.limit(1)).first()
+    if decided is None or decided.status is not ApprovalStatus.CHANGES_REQUESTED:
+        return None
+    return decided.comment

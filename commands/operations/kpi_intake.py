@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from commands.handlers import kpi_alerts, kpi_settings
+from commands.operations import kpi_alerts
 from digests.i18n import translate
 from storage import kpi_ingest
 from storage.kpi_ingest import Rejection
@@ -55,9 +55,8 @@ def ingest(
     report.duplicates += len(checked.readings) - len(report.written)
     if report.written and source is not ReadingSource.CHAT:  # chat audits each reading itself
         _audit_batch(session, workspace.id, source, recorded_by_id, report.written)
-    channel = alert_channel or kpi_settings.current().alert_channel
     counts = kpi_alerts.evaluate(
-        report.written, session=session, workspace=workspace, channel=channel
+        report.written, session=session, workspace=workspace, channel=alert_channel
     )
     report.alerts, report.recoveries = counts.alerts, counts.recoveries
     return report

@@ -9,10 +9,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+import sqlalchemy as sa
 from sqlmodel import Session
 
-from commands import permissions
 from commands.context import Context
+from storage import access
 from storage.models import (
     KeyResult,
     Objective,
@@ -94,15 +95,15 @@ def rights(
     assert isinstance(kr, KeyResult)
     assert isinstance(peer, Person)
     return {
-        "view": permissions.can_view_objective(ctx, objective),
-        "create_dept": permissions.can_create_objective(ctx, OwnerType.DEPARTMENT)
+        "view": ctx.access.can_view_objective(objective),
+        "create_dept": ctx.access.can_create_objective(OwnerType.DEPARTMENT)
         and ctx.workspace_id == objective.workspace_id,
-        "create_company": permissions.can_create_objective(ctx, OwnerType.COMPANY)
+        "create_company": ctx.access.can_create_objective(OwnerType.COMPANY)
         and ctx.workspace_id == objective.workspace_id,
-        "update": permissions.can_update_key_result(ctx, kr, objective),
-        "approve": permissions.can_decide(ctx, peer),
-        "score": permissions.can_score(ctx, objective),
-        "export": permissions.can_export(ctx) and ctx.workspace_id == objective.workspace_id,
+        "update": ctx.access.can_update_key_result(kr, objective),
+        "approve": ctx.access.can_decide(peer),
+        "score": ctx.access.can_score(objective),
+        "export": ctx.access.can_export() and ctx.workspace_id == objective.workspace_id,
     }
 
 
@@ -133,3 +134,80 @@ def test_the_owner_updates_but_never_approves_their_own(session: Session, two) -
     acme, _ = two
     row = rights(session, acme, acme, "peer")
     assert (row["view"], row["update"], row["approve"], row["score"]) == (True, True, False, True)
+
+
+def _chain_of_four(session: Session) -> tuple[Workspace, list[Person], Objective]:
+    """CEO > VP > Director > Manager > Ana, and Ana's private objective."""
+    ws = factories.workspace(session, "chain")
+    above: Person | None = None
+    people: list[Person] = []
+    for email, name in [("ceo", "Cai"), ("vp", "Vic"), ("dir", "Dora"), ("mgr", "Max")]:
+        above = factories.person(
+            session, ws, f"{email}@chain.com", name, manager_id=above.id if above else None
+        )
+        people.append(above)
+    ana = factories.person(session, ws, "ana@chain.com", "Ana", manager_id=people[-1].id)
+    cycle = factories.cycle(session, ws)
+    objective = factories.objective(
+        session, ws, cycle, ana, "Ana's plan", visibility=Visibility.PRIVATE
+    )
+    session.commit()
+    return ws, [*people, ana], objective
+
+
+def test_single_and_batch_rules_agree_up_the_whole_chain(session: Session) -> None:
+    """The digest's batch rule stopped two levels above the owner; now one rule for both."""
+    ws, people, objective = _chain_of_four(session)
+    ana = people[-1]
+    kr = factories.key_result(session, objective, ana, "Ana's KR")
+    session.commit()
+    for viewer in people:
+        single = access.Access(session, viewer).can_view_objective(objective)
+        batch = access.visible_key_results(
+            session=session,
+            krs={ana.id or 0: [kr]},
+            viewers={ana.id or 0: viewer},
+            people={ana.id or 0: ana},
+        )
+        assert single == bool(batch), viewer.name
+        assert single  # everyone in Ana's line sees her private objective, the CEO too
+    stranger = factories.person(session, ws, "x@chain.com", "Xu")
+    assert not access.Access(session, stranger).can_view_objective(objective)
+    assert not access.visible_key_results(
+        session=session,
+        krs={ana.id or 0: [kr]},
+        viewers={ana.id or 0: stranger},
+        people={ana.id or 0: ana},
+    )
+
+
+def test_the_reporting_line_is_read_in_one_query_per_level(session: Session) -> None:
+    _, people, objective = _chain_of_four(session)
+    statements: list[str] = []
+
+    def seen(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    engine = session.get_bind()
+    sa.event.listen(engine, "before_cursor_execute", seen)
+    try:
+        viewer = access.Access(session, people[0])  # the CEO
+        assert viewer.visible_objectives([objective] * 50) == [objective] * 50
+        assert viewer.can_view_objective(objective)  # known now: no more queries
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", seen)
+    person_queries = [s for s in statements if "FROM person" in s]
+    assert len(person_queries) == len(people)  # Ana, then one per level above her
+
+
+def test_a_loop_in_the_reporting_line_ends(session: Session) -> None:
+    ws = factories.workspace(session, "loop")
+    a = factories.person(session, ws, "a@loop.com", "A")
+    b = factories.person(session, ws, "b@loop.com", "B", manager_id=a.id)
+    a.manager_id = b.id
+    session.add(a)
+    session.commit()
+    org = access.load_org(session, workspace_id=ws.id or 0, person_ids=[a.id])
+    assert org.chain(a.id) == [b.id]
+    assert org.manages(b.id, a.id)
+    assert org.manages(a.id, b.id)

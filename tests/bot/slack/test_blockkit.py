@@ -9,7 +9,7 @@ from typing import Any
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from digests.blockkit import (
+from bot.slack.blockkit import (
     MESSAGE_MAX_BLOCKS,
     action_id_of,
     escape,

@@ -9,19 +9,18 @@ from __future__ import annotations
 
 from sqlmodel import col, select
 
-from commands import permissions
+from commands import lookups
 from commands.context import Context
-from commands.handlers.okr import visible_key_result
+from commands.operations import adjustments, approvals
 from commands.types import CommandError
-from flows import adjust, approval
 from storage.models import ApprovalKind, ApprovalRequest, ApprovalStatus, Objective
 
 
 def for_kr(ctx: Context, number: int, usage: str) -> ApprovalRequest:
     """The newest pending adjustment of KR-`number`; a clear CommandError if there is none."""
     ref = f"KR-{number}"
-    kr, _ = visible_key_result(ctx, number, usage)
-    waiting = adjust.pending_for(ctx, kr)
+    kr, _ = lookups.key_result(ctx, number, usage)
+    waiting = adjustments.pending_for(ctx, kr)
     if not waiting:
         raise CommandError("flows.approval.nothing_pending", {"ref": ref})
     return max(waiting, key=lambda request: request.id or 0)
@@ -42,11 +41,11 @@ def for_objective(ctx: Context, objective: Objective, decision: str) -> Approval
     ref = f"O-{objective.number}"
     waiting = all_pending(ctx, objective)
     if len(waiting) > 1:
-        owner = approval.owner_of(ctx, objective)
-        if owner is not None and not permissions.can_decide(ctx, owner):  # as for one request
+        owner = approvals.owner_of(ctx, objective)
+        if owner is not None and not ctx.access.can_decide(owner):  # as for one request
             raise CommandError("flows.approval.not_allowed", {"ref": ref, "owner": owner.name})
         raise CommandError("flows.decide.ambiguous", _choices(ctx, ref, waiting, decision))
-    request = waiting[0] if waiting else approval.pending_or_lazy(ctx, objective)
+    request = waiting[0] if waiting else approvals.pending_or_lazy(ctx, objective)
     if request is None:
         raise CommandError("flows.approval.nothing_pending", {"ref": ref})
     return request
@@ -55,7 +54,7 @@ def for_objective(ctx: Context, objective: Objective, decision: str) -> Approval
 def _kr_ref(request: ApprovalRequest) -> str | None:
     if request.kind is not ApprovalKind.ADJUSTMENT:
         return None
-    return str(adjust.proposal_json(request).get("ref") or "") or None
+    return str(adjustments.proposal_json(request).get("ref") or "") or None
 
 
 def _choices(

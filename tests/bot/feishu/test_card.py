@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from digests.feishu_card import CARD_MAX_BYTES, card_content, escape, render_card
+from bot.feishu.card import CARD_MAX_BYTES, card_content, escape, render_card
 from digests.message import (
     Actions,
     Button,

@@ -7,7 +7,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from commands.handlers.kpi_assess import assess
+from commands.operations.assessments import assess
+from commands.operations.kpi_settings import KpiSettings
 from storage import table_files
 from storage.models import Department, KpiScope, KpiTarget, Person
 
@@ -31,8 +32,10 @@ def _r(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
-def assessment_rows(*, session: Session, workspace_id: int, period: str) -> list[dict[str, Any]]:
-    """Every person with a personal KPI target, assessed for `period`."""
+def assessment_rows(
+    *, session: Session, workspace_id: int, period: str, settings: KpiSettings
+) -> list[dict[str, Any]]:
+    """Every person with a personal KPI target, assessed for `period` (pay bands, cap)."""
     person_ids = select(KpiTarget.person_id).where(
         KpiTarget.workspace_id == workspace_id, KpiTarget.scope == KpiScope.PERSON
     )
@@ -44,7 +47,7 @@ def assessment_rows(*, session: Session, workspace_id: int, period: str) -> list
     rows: list[dict[str, Any]] = []
     for person in session.exec(query):
         department = session.get(Department, person.department_id) if person.department_id else None
-        assessed = assess(session=session, person=person, period=period)
+        assessed = assess(session=session, person=person, period=period, settings=settings)
         for item in assessed.result.lines:
             rows.append(
                 {

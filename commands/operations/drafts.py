@@ -7,8 +7,10 @@ from typing import Any
 from sqlmodel import col, select
 
 from commands.context import Context
+from commands.operations import approvals
 from commands.types import CommandError, ValueKind
 from commands.values import parse_value
+from digests.message import Message
 from storage.models import (
     CheckIn,
     Cycle,
@@ -20,11 +22,10 @@ from storage.models import (
     ObjectiveStatus,
     OwnerType,
 )
-from storage.repos import audit, okrs
+from storage.repos import audit, okrs, people
 from storage.types import utcnow
 
 MAX_KRS = 5
-NONE_WORDS = frozenset({"none", "no", "-", "skip", "无", "没有", "跳过", "不对齐"})
 
 
 def parse_numbers(text: str) -> dict[str, Any]:
@@ -242,3 +243,26 @@ def draft_of(ctx: Context, objective: Objective) -> dict[str, Any]:
             for kr in krs
         ],
     }
+
+
+def submit(ctx: Context, data: dict[str, Any]) -> Message:
+    """Save the draft; a personal objective goes to the manager, others are approved at once."""
+    personal = data.get("owner_type", "person") == OwnerType.PERSON.value
+    needs_approval = personal and ctx.person.manager_id is not None
+    status = ObjectiveStatus.PENDING if needs_approval else ObjectiveStatus.APPROVED
+    objective = save(ctx, data, status=status)
+    manager = ""
+    if needs_approval:
+        approvals.submit(ctx, objective)
+        boss = people.get(
+            session=ctx.session,
+            workspace_id=ctx.workspace_id,
+            person_id=ctx.person.manager_id or 0,
+        )
+        manager = boss.name if boss else ""
+    return ctx.render(
+        "flow_submitted",
+        ref=f"O-{objective.number}",
+        title=objective.title,
+        manager=manager,
+    )

@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from commands.handlers.kpi_intake import explain, ingest
+from commands.operations.kpi_intake import explain, ingest
 from storage.db import make_engine, session_scope
 from storage.models import ReadingSource
 from storage.repos import workspaces

@@ -8,14 +8,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
-from commands import permissions
 from commands.context import Context
-from commands.handlers import kpi_alerts
+from commands.operations import kpi_alerts
 from digests.formatting import number
 from digests.i18n import reader_locale
 from digests.message import Message
+from storage.access import Access
 from storage.models import KpiAlert, KpiDefinition, KpiTarget, Person, Workspace
-from storage.repos import people
 
 MAX_CHOICES = 100  # Slack's limit for a static select
 
@@ -24,12 +23,7 @@ def _sees_feedback(session: Session, viewer: Person, alert: KpiAlert) -> bool:
     """The Send feedback button is for the owner's management chain and HR."""
     if alert.owner_id is None or viewer.id == alert.owner_id or viewer.id is None:
         return False
-    return permissions.is_hr(viewer) or people.is_in_management_chain(
-        session=session,
-        workspace_id=alert.workspace_id,
-        manager_id=viewer.id,
-        person_id=alert.owner_id,
-    )
+    return Access(session, viewer).can_send_alert_feedback(alert)
 
 
 def alert_view(
@@ -60,18 +54,6 @@ def alert_view(
         for_manager=_sees_feedback(session, viewer, alert),
         status=status,
     )
-
-
-def can_assign(ctx: Context, alert: KpiAlert) -> bool:
-    """The owner, the owner's manager, that manager's delegate, HR admins and admins."""
-    if permissions.is_hr(ctx.person):
-        return True
-    owner = ctx.session.get(Person, alert.owner_id) if alert.owner_id else None
-    if owner is None:
-        return False
-    if ctx.person_id in {owner.id, owner.manager_id}:
-        return True
-    return permissions.is_delegate_of(ctx, owner.manager_id)
 
 
 def candidates(session: Session, alert: KpiAlert) -> list[Person]:

@@ -8,7 +8,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import col, select
 
-from commands import permissions
 from commands.context import Context
 from commands.limits import checked
 from commands.notify import notify
@@ -64,10 +63,12 @@ def submit(
     kind: ApprovalKind = ApprovalKind.OBJECTIVE,
     proposal: dict[str, Any] | None = None,
     reason: str | None = None,
+    key_result_id: int | None = None,
 ) -> ApprovalRequest:
-    """Ask the owner's manager to decide; an earlier pending request of that kind is withdrawn."""
+    """Ask the owner's manager to decide; an earlier pending request of that kind is withdrawn
+    (an adjustment names its KR: `key_result_id`)."""
     owner = owner_of(ctx, objective) or ctx.person
-    if kind is not ApprovalKind.ADJUSTMENT:  # adjustments withdraw per KR (flows.adjust_flow)
+    if kind is not ApprovalKind.ADJUSTMENT:  # adjustments withdraw per KR (adjustments.request)
         ctx.session.execute(
             sa.update(ApprovalRequest)
             .where(
@@ -81,6 +82,7 @@ def submit(
         workspace_id=ctx.workspace_id,
         objective_id=objective.id or 0,
         kind=kind,
+        key_result_id=key_result_id,
         requester_id=owner.id or ctx.person_id,
         approver_id=owner.manager_id,
         proposal=json.dumps(proposal or {}, ensure_ascii=False),
@@ -154,7 +156,7 @@ def decide(ctx: Context, request: ApprovalRequest, decision: str, comment: str |
     adjusted = _adjusted(request, proposal)
     if adjusted is not None:
         ref, title = adjusted["ref"] or ref, adjusted["title"] or title
-    if not permissions.can_decide(ctx, owner):
+    if not ctx.access.can_decide(owner):
         raise CommandError("flows.approval.not_allowed", {"ref": ref, "owner": owner.name})
     status = DECISIONS[decision]
     comment = (comment or "").strip() or None
@@ -177,7 +179,7 @@ def decide(ctx: Context, request: ApprovalRequest, decision: str, comment: str |
         objective.status = OBJECTIVE_STATUS[status]
         ctx.session.add(objective)
     elif status is ApprovalStatus.APPROVED:
-        from flows.adjust import apply_proposal
+        from commands.operations.adjustments import apply_proposal
 
         apply_proposal(ctx, request)
     audit.record(
@@ -187,7 +189,7 @@ def decide(ctx: Context, request: ApprovalRequest, decision: str, comment: str |
         platform=ctx.platform,
         action=f"approval_{decision}",
         entity_type="objective" if adjusted is None else "key_result",
-        entity_id=objective.id if adjusted is None else proposal.get("key_result_id"),
+        entity_id=objective.id if adjusted is None else request.key_result_id,
         entity_ref=ref,
         before={"status": ApprovalStatus.PENDING.value},
         after={"status": status.value, "comment": comment}

@@ -1,0 +1,98 @@
+"""HR broadcasts: who a broadcast reaches, and queuing it (or a reminder round) for them.
+
+Sending enqueues one outbox row a person under `broadcast:<id>:<person_id>`; a second Send,
+a repeated `… confirm` or a resend after a crash enqueue the same keys, so nobody gets it twice.
+`/hr broadcast`, its buttons and `okrbot broadcast` all send through here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from commands.types import CommandError
+from digests import words
+from digests.i18n import reader_locale
+from digests.render import render
+from storage.models import Broadcast, Person, Workspace
+from storage.repos import broadcasts, outbox
+
+
+def audience_of(*, session: Session, workspace_id: int, spec: str, now: datetime) -> list[Person]:
+    """The people `spec` names; a CommandError with usage when it names nothing."""
+    try:
+        people = broadcasts.resolve(session=session, workspace_id=workspace_id, spec=spec, now=now)
+    except broadcasts.AudienceError as error:
+        raise CommandError(error.key, {"ref": error.ref}, usage="hr.broadcast") from None
+    if not people:
+        raise CommandError("hr.broadcast.nobody", {"audience": words.audience_phrase(spec)})
+    return people
+
+
+def send(
+    *, session: Session, workspace: Workspace, broadcast: Broadcast, now: datetime, sender: str
+) -> int:
+    """Enqueue the broadcast for its audience (resolved now); how many rows were new."""
+    assert workspace.id is not None
+    assert broadcast.id is not None
+    broadcast_id = broadcast.id
+    people = audience_of(
+        session=session, workspace_id=workspace.id, spec=broadcast.audience, now=now
+    )
+    queued = enqueue(
+        session=session,
+        workspace=workspace,
+        people=people,
+        key=lambda person_id: broadcasts.key(broadcast_id, person_id),
+        kind=broadcasts.KIND,
+        text=broadcast.text,
+        sender=sender,
+        reminder=False,
+    )
+    broadcast.confirmed_at = broadcast.confirmed_at or now
+    broadcast.audience_size = max(broadcast.audience_size, len(people))
+    session.add(broadcast)
+    return queued
+
+
+def enqueue(
+    *,
+    session: Session,
+    workspace: Workspace,
+    people: list[Person],
+    key: Callable[[int], str],
+    kind: str,
+    text: str,
+    sender: str,
+    reminder: bool,
+) -> int:
+    """One outbox row a person under `key(person_id)`, rendered once per locale; how many
+    rows were new."""
+    assert workspace.id is not None
+    payloads: dict[str, str] = {}
+    queued = 0
+    for person in people:
+        assert person.id is not None
+        locale = reader_locale(person, workspace)
+        if locale not in payloads:
+            message = render(
+                "broadcast", locale=locale, text=text, sender=sender, reminder=reminder
+            )
+            payloads[locale] = message.model_dump_json()
+        queued += outbox.enqueue(
+            session=session,
+            workspace_id=workspace.id,
+            person_id=person.id,
+            dedupe_key=key(person.id),
+            kind=kind,
+            payload=payloads[locale],
+        )
+    return queued
+
+
+def people_by_id(session: Session, person_ids: list[int]) -> dict[int, Person]:
+    """The people with these ids, by id (one query)."""
+    found = session.exec(select(Person).where(col(Person.id).in_(person_ids)))
+    return {person.id or 0: person for person in found}
