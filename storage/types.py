@@ -9,6 +9,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
+from storage import clock
+
 
 class UTCDateTime(sa.TypeDecorator[datetime]):
     """A timestamp stored in UTC and always read back as an aware UTC datetime.
@@ -47,8 +49,8 @@ def enum_type(enum_cls: type[Enum]) -> sa.Enum:
 
 
 def utcnow() -> datetime:
-    """The current time as an aware UTC datetime."""
-    return datetime.now(UTC)
+    """The current time as an aware UTC datetime, from the one clock (`storage.clock`)."""
+    return clock.now()
 
 
 def json_safe(value: Any) -> Any:

@@ -27,6 +27,8 @@ from sqlmodel import Session
 from storage import migrate
 from storage.db import make_engine
 
+pytest_plugins = ["tests.suite_clock"]
+
 POSTGRES_URL = os.environ.get(
     "OKRBOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -20,7 +20,7 @@ from bot.delivery.worker import OutboxWorker, WorkerSettings
 from bot.http_app import build_app
 from bot.runtime import Runtime
 from bot.scheduler.service import SchedulerService, count_job_event
-from storage import migrate
+from storage import clock, migrate
 from storage.db import make_engine, session_scope
 from storage.models import Platform
 from tests import factories
@@ -127,7 +127,7 @@ def test_a_signed_slack_slash_command_is_counted(
 def test_outbox_depth_age_sends_failures_and_rate_limit_waits(
     runtime: Runtime, client: httpx.Client
 ) -> None:
-    clock = FakeClock(now=datetime.now(UTC))
+    clock = FakeClock(now=clock.now())
     with session_scope(runtime.engine) as session:
         ws, people = slack_people(session, 4)
         enqueue_each(session, ws, people, clock.now - timedelta(minutes=10))
@@ -181,7 +181,7 @@ def test_scheduler_leader_state_and_jobs(runtime: Runtime, client: httpx.Client)
     assert value(scrape(client), "okrbot_scheduler_leader") == 0
 
     missed = JobExecutionEvent(
-        EVENT_JOB_MISSED, "checkin_prompt@Asia/Shanghai@mon@10:00", "default", datetime.now(UTC)
+        EVENT_JOB_MISSED, "checkin_prompt@Asia/Shanghai@mon@10:00", "default", clock.now()
     )
     count_job_event(runtime)(missed)
     assert value(scrape(client), "okrbot_scheduler_jobs_missed_total", job="checkin_prompt") == 1
