@@ -20,9 +20,10 @@ from bot.delivery.worker import OutboxWorker, WorkerSettings
 from bot.http_app import build_app
 from bot.runtime import Runtime
 from bot.scheduler.service import SchedulerService, count_job_event
-from storage import clock, migrate
+from storage import migrate
 from storage.db import make_engine, session_scope
 from storage.models import Platform
+from storage.types import utcnow
 from tests import factories
 from tests.bot.slack.conftest import SECRET, Served, runtime_for, slack_user
 from tests.bot.slack.stub_slack import StubSlack, stub_slack
@@ -127,7 +128,7 @@ def test_a_signed_slack_slash_command_is_counted(
 def test_outbox_depth_age_sends_failures_and_rate_limit_waits(
     runtime: Runtime, client: httpx.Client
 ) -> None:
-    clock = FakeClock(now=clock.now())
+    clock = FakeClock(now=utcnow())
     with session_scope(runtime.engine) as session:
         ws, people = slack_people(session, 4)
         enqueue_each(session, ws, people, clock.now - timedelta(minutes=10))
@@ -181,7 +182,7 @@ def test_scheduler_leader_state_and_jobs(runtime: Runtime, client: httpx.Client)
     assert value(scrape(client), "okrbot_scheduler_leader") == 0
 
     missed = JobExecutionEvent(
-        EVENT_JOB_MISSED, "checkin_prompt@Asia/Shanghai@mon@10:00", "default", clock.now()
+        EVENT_JOB_MISSED, "checkin_prompt@Asia/Shanghai@mon@10:00", "default", utcnow()
     )
     count_job_event(runtime)(missed)
     assert value(scrape(client), "okrbot_scheduler_jobs_missed_total", job="checkin_prompt") == 1
