@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime
 from typing import Annotated, Any
 
 import typer
@@ -92,20 +91,30 @@ def demo(
     as_email: Annotated[
         str | None, typer.Option("--as", help="Email of a demo person (default: ana@example.com).")
     ] = None,
+    today: Annotated[
+        str | None,
+        typer.Option(
+            "--today",
+            help="Build the demo around this date, YYYY-MM-DD (default: today in the demo "
+            "company's time zone); the chat then runs on that day.",
+        ),
+    ] = None,
     config: ConfigOption = None,
 ) -> None:
     """Create (once) the demo company in the configured database and chat as one of its people."""
     with friendly_errors():
+        from bot.demo_clock import demo_day
         from bot.demo_seed import seed_demo
         from bot.runtime import open_runtime
         from storage import migrate
         from storage.db import session_scope
         from storage.repos import people
 
+        day = demo_day(today)
         runtime = open_runtime(config_path(config), require_current_schema=False)
         migrate.upgrade(runtime.engine)
         with session_scope(runtime.engine) as session:
-            company = seed_demo(session=session, today=datetime.now().astimezone().date())
+            company = seed_demo(session=session, today=day)
             email = as_email or company.default_email
             person = people.get_by_email(
                 session=session, workspace_id=company.workspace_id, email=email
