@@ -82,6 +82,7 @@ def _welcome(engine: Any, *, person_id: int, demo: Any | None) -> str:
             title=person.title or "",
             department=department.name if department else "",
             others=list(demo.try_also) if demo is not None else [],
+            reviewed_cycle=demo.reviewed_cycle if demo is not None else None,
         )
     return render_text(message)
 

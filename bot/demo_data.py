@@ -7,7 +7,6 @@ numbered in the order they appear here, so Ana's objective comes first and becom
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from storage.models import (
     Aggregation,
@@ -190,7 +189,7 @@ OBJECTIVES = (
                 (2, RISK, "Northstar Auto signed; Huaxin EV still in legal review."),
                 (2, RISK, "Legal review at Huaxin EV is slow."),
             )),
-            KrSpec("Grow the quarter's pipeline to ¥8,000,000", ANA, CUR, 2 * M, 8 * M, "¥", history=weekly(
+            KrSpec("Grow the pipeline to ¥8,000,000", ANA, CUR, 2 * M, 8 * M, "¥", history=weekly(
                 2_100_000, (2_600_000, ON, "Two RFQs from Huaxin EV added."), _, 3_200_000,
                 (3_500_000, RISK, "Voltline postponed their next platform; ¥600k pushed out."),
                 4_100_000, (4_500_000, RISK, "Growing, but behind pace."),
@@ -218,7 +217,7 @@ OBJECTIVES = (
                     (240, ON, "质量门禁生效，客诉下降。"),
                 ),
             ),
-            KrSpec("Book ¥30,000,000 revenue this quarter", CEO, CUR, 0, 30 * M, "¥", history=weekly(
+            KrSpec("Book ¥30,000,000 of revenue", CEO, CUR, 0, 30 * M, "¥", history=weekly(
                 2_100_000, _, 6_300_000, _, (10_800_000, ON, "上月收入 ¥9.6M，符合预期。"), _,
                 (14_900_000, RISK, "本月前两周订单偏少。"),
             )),
@@ -462,7 +461,8 @@ PAST_OBJECTIVES = (
                 history=weekly(
                     0, _, (1, ON, "Voltline approved our quality audit."), _, 1, _,
                     (1, RISK, "Northstar wants a second plant visit."), _,
-                    (2, ON, "Northstar approved us."), _, 2, (2, RISK, "Huaxin slips to next quarter."),
+                    (2, ON, "Northstar approved us."), _, 2,
+                    (2, RISK, "Huaxin slips to next quarter."),
                 ),
             ),
             KrSpec("Send 12 quotes to EV makers", ANA, N, 0, 12, "quotes", history=weekly(
@@ -511,6 +511,7 @@ PAST_REVIEWS = (
         manager_comment="进步明显，下季度把数据用起来。",
     ),
 )  # fmt: skip
+
 
 @dataclass(frozen=True)
 class KpiSpec:

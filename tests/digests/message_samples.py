@@ -187,6 +187,7 @@ SAMPLES: dict[str, Callable[[Sample], Data]] = {
         "title": s.u(),
         "department": s.u(),
         "others": [DemoPerson("lina@example.com", s.u(), "vp_sales")],
+        "reviewed_cycle": "2026-Q3",
     },
     "flow_started": lambda s: {"flow": "okr_checkin", "minutes": 120},
     "flow_expired": lambda s: {"flow": "okr_new", "minutes": 45},
