@@ -10,6 +10,12 @@ import typer
 from bot.cli import ConfigOption, WorkspaceOption, app, config_path, fail, friendly_errors
 
 AsOption = Annotated[str, typer.Option("--as", help="Email of the person to chat as.")]
+EchoOption = Annotated[
+    bool,
+    typer.Option(
+        "--echo", help="With piped input, print each command after a '> ' prompt (a transcript)."
+    ),
+]
 
 
 def _person_in(session: Any, *, email: str, workspace_slug: str | None) -> tuple[int, int]:
@@ -44,7 +50,7 @@ def _person_in(session: Any, *, email: str, workspace_slug: str | None) -> tuple
     return workspace.id, person.id
 
 
-def _run_chat(runtime: Any, *, workspace_id: int, person_id: int) -> None:
+def _run_chat(runtime: Any, *, workspace_id: int, person_id: int, echo: bool = False) -> None:
     from bot.console import chat_loop
     from bot.core import Core
 
@@ -55,6 +61,7 @@ def _run_chat(runtime: Any, *, workspace_id: int, person_id: int) -> None:
         stdin=sys.stdin,
         stdout=sys.stdout,
         interactive=sys.stdin.isatty(),
+        echo=echo,
     )
 
 
@@ -100,6 +107,7 @@ def demo(
             "company's time zone); the chat then runs on that day.",
         ),
     ] = None,
+    echo: EchoOption = False,
     config: ConfigOption = None,
 ) -> None:
     """Create (once) the demo company in the configured database and chat as one of its people."""
@@ -128,13 +136,14 @@ def demo(
                 )
             person_id = person.id
         typer.echo(_welcome(runtime.engine, person_id=person_id, demo=company) + "\n")
-        _run_chat(runtime, workspace_id=company.workspace_id, person_id=person_id)
+        _run_chat(runtime, workspace_id=company.workspace_id, person_id=person_id, echo=echo)
 
 
 @app.command("chat")
 def chat(
     as_email: AsOption,
     workspace: WorkspaceOption = None,
+    echo: EchoOption = False,
     config: ConfigOption = None,
 ) -> None:
     """Chat with the bot in the terminal as a person of the configured database.
@@ -150,4 +159,4 @@ def chat(
             workspace_id, person_id = _person_in(session, email=as_email, workspace_slug=workspace)
         if sys.stdin.isatty():
             typer.echo(_welcome(runtime.engine, person_id=person_id, demo=None) + "\n")
-        _run_chat(runtime, workspace_id=workspace_id, person_id=person_id)
+        _run_chat(runtime, workspace_id=workspace_id, person_id=person_id, echo=echo)
