@@ -73,3 +73,14 @@ def following(cycle: CycleWindow, cadence: Cadence, first_month: int = 1) -> Cyc
 def preceding(cycle: CycleWindow, cadence: Cadence, first_month: int = 1) -> CycleWindow:
     """The cycle before `cycle`."""
     return window(cycle.start - timedelta(days=1), cadence, first_month)
+
+
+def moved_on(state: CycleState, start: date, end: date, today: date) -> CycleState:
+    """Where the calendar moves a cycle on `today`: planning → active from its first day,
+    active → review after its last. Review → closed is a person's decision, and nothing ever
+    moves back."""
+    if state is CycleState.PLANNING and start <= today:
+        state = CycleState.ACTIVE
+    if state is CycleState.ACTIVE and end < today:
+        state = CycleState.REVIEW
+    return state

@@ -271,6 +271,7 @@ SAMPLES: dict[str, Callable[[Sample], Data]] = {
         ],
         "manager": True,
     },
+    "cycle_review_started": lambda s: {"name": "2026-Q4", "end": "2026-12-31", "objectives": 7},
     "okr_cycle_changed": lambda s: {
         "name": s.u(),
         "start": "2026-10-01",
