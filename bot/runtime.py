@@ -12,7 +12,6 @@ from commands.settings import Settings, settings_of
 from storage import migrate
 from storage.db import make_engine
 
-
 _opened: list[Engine] = []
 
 

@@ -57,9 +57,7 @@ class Moved:
     after: CycleState
 
 
-def set_up(
-    *, session: Session, workspace_id: int, rule: CadenceRule, today: date
-) -> list[Moved]:
+def set_up(*, session: Session, workspace_id: int, rule: CadenceRule, today: date) -> list[Moved]:
     """Create the cycles `rule` calls for on `today` that do not exist yet, each in the state
     its dates give (the current one active, later ones planning). Existing cycles are kept as
     they are, whatever they are called."""
@@ -161,4 +159,3 @@ def tell_hr(*, session: Session, workspace: Workspace, cycle: Cycle) -> int:
             payload=message.model_dump_json(),
         )
     return queued
-
