@@ -6,13 +6,17 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint install fonts clean
+.PHONY: demo test test-dates lint install fonts clean
 
 demo: $(STAMP)
 	$(BIN)/okrbot demo
 
 test: $(STAMP) fonts lint
 	$(BIN)/pytest -q -n auto
+
+# The suite again on another day: a year boundary in UTC+8 (see README, Development).
+test-dates: $(STAMP) fonts
+	$(BIN)/pytest -q -n auto --today 2027-12-31T23:30+08:00
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -101,6 +101,10 @@ def friendly_errors() -> Iterator[None]:
         yield
     except (ConfigError, SchemaError) as error:
         raise fail(str(error)) from None
+    finally:
+        from bot.runtime import close_all
+
+        close_all()
 
 
 def config_path(override: Path | None) -> Path | None:

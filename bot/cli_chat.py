@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime
 from typing import Annotated, Any
 
 import typer
@@ -11,6 +10,12 @@ import typer
 from bot.cli import ConfigOption, WorkspaceOption, app, config_path, fail, friendly_errors
 
 AsOption = Annotated[str, typer.Option("--as", help="Email of the person to chat as.")]
+EchoOption = Annotated[
+    bool,
+    typer.Option(
+        "--echo", help="With piped input, print each command after a '> ' prompt (a transcript)."
+    ),
+]
 
 
 def _person_in(session: Any, *, email: str, workspace_slug: str | None) -> tuple[int, int]:
@@ -45,7 +50,7 @@ def _person_in(session: Any, *, email: str, workspace_slug: str | None) -> tuple
     return workspace.id, person.id
 
 
-def _run_chat(runtime: Any, *, workspace_id: int, person_id: int) -> None:
+def _run_chat(runtime: Any, *, workspace_id: int, person_id: int, echo: bool = False) -> None:
     from bot.console import chat_loop
     from bot.core import Core
 
@@ -56,6 +61,7 @@ def _run_chat(runtime: Any, *, workspace_id: int, person_id: int) -> None:
         stdin=sys.stdin,
         stdout=sys.stdout,
         interactive=sys.stdin.isatty(),
+        echo=echo,
     )
 
 
@@ -83,6 +89,7 @@ def _welcome(engine: Any, *, person_id: int, demo: Any | None) -> str:
             title=person.title or "",
             department=department.name if department else "",
             others=list(demo.try_also) if demo is not None else [],
+            reviewed_cycle=demo.reviewed_cycle if demo is not None else None,
         )
     return render_text(message)
 
@@ -92,20 +99,31 @@ def demo(
     as_email: Annotated[
         str | None, typer.Option("--as", help="Email of a demo person (default: ana@example.com).")
     ] = None,
+    today: Annotated[
+        str | None,
+        typer.Option(
+            "--today",
+            help="Build the demo around this date, YYYY-MM-DD (default: today in the demo "
+            "company's time zone); the chat then runs on that day.",
+        ),
+    ] = None,
+    echo: EchoOption = False,
     config: ConfigOption = None,
 ) -> None:
     """Create (once) the demo company in the configured database and chat as one of its people."""
     with friendly_errors():
+        from bot.demo_clock import demo_day
         from bot.demo_seed import seed_demo
         from bot.runtime import open_runtime
         from storage import migrate
         from storage.db import session_scope
         from storage.repos import people
 
+        day = demo_day(today)
         runtime = open_runtime(config_path(config), require_current_schema=False)
         migrate.upgrade(runtime.engine)
         with session_scope(runtime.engine) as session:
-            company = seed_demo(session=session, today=datetime.now().astimezone().date())
+            company = seed_demo(session=session, today=day)
             email = as_email or company.default_email
             person = people.get_by_email(
                 session=session, workspace_id=company.workspace_id, email=email
@@ -118,13 +136,14 @@ def demo(
                 )
             person_id = person.id
         typer.echo(_welcome(runtime.engine, person_id=person_id, demo=company) + "\n")
-        _run_chat(runtime, workspace_id=company.workspace_id, person_id=person_id)
+        _run_chat(runtime, workspace_id=company.workspace_id, person_id=person_id, echo=echo)
 
 
 @app.command("chat")
 def chat(
     as_email: AsOption,
     workspace: WorkspaceOption = None,
+    echo: EchoOption = False,
     config: ConfigOption = None,
 ) -> None:
     """Chat with the bot in the terminal as a person of the configured database.
@@ -140,4 +159,4 @@ def chat(
             workspace_id, person_id = _person_in(session, email=as_email, workspace_slug=workspace)
         if sys.stdin.isatty():
             typer.echo(_welcome(runtime.engine, person_id=person_id, demo=None) + "\n")
-        _run_chat(runtime, workspace_id=workspace_id, person_id=person_id)
+        _run_chat(runtime, workspace_id=workspace_id, person_id=person_id, echo=echo)

@@ -56,6 +56,7 @@ def import_people_command(
       2  nothing loaded: manager cycle, unreadable file, or config/schema problem
     """
     with friendly_errors():
+        from bot.company_setup import apply_config
         from bot.runtime import open_runtime
         from storage.db import session_scope
         from storage.models import Platform
@@ -78,6 +79,9 @@ def import_people_command(
                 language=company.language,
             )
             assert ws.id is not None
+            if slug == company.workspace:
+                # The company's workspace gets app.yaml's cycles and KPIs from its first day.
+                apply_config(session=session, workspace=ws, config=runtime.config)
             try:
                 report = import_people(
                     session=session, workspace_id=ws.id, path=file, on_progress=progress

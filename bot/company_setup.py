@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from bot.config import AppConfig
+from bot.config import AppConfig, CycleCadenceConfig, CycleConfig
+from commands.operations import cycle_moves
+from storage import clock
 from storage.db import session_scope
 from storage.models import Cycle, KpiDefinition, Platform, Workspace
 from storage.models.enums import CycleState
@@ -47,14 +51,20 @@ def apply_to_company_workspace(*, engine: Engine, config: AppConfig) -> None:
         pass
 
 
-def apply_config(*, session: Session, workspace: Workspace, config: AppConfig) -> None:
-    """Upsert the configured cycles (by name) and KPI definitions (by code). Never deletes:
-    a cycle or KPI removed from app.yaml keeps its history in the database."""
+def cadence_rule(config: CycleCadenceConfig) -> cycle_moves.CadenceRule:
+    """app.yaml's `cycles: {cadence: …}` as the rule the calendar follows."""
+    return cycle_moves.CadenceRule(config.cadence, config.first_month, config.plan_ahead)
+
+
+def _apply_dated_cycles(
+    *, session: Session, workspace: Workspace, wanted_cycles: list[CycleConfig]
+) -> None:
+    """Upsert dated cycles by name; their state only moves forward."""
     assert workspace.id is not None
     cycles = {
         c.name: c for c in session.exec(select(Cycle).where(Cycle.workspace_id == workspace.id))
     }
-    for wanted in config.cycles:
+    for wanted in wanted_cycles:
         cycle = cycles.get(wanted.name) or Cycle(
             workspace_id=workspace.id,
             name=wanted.name,
@@ -68,6 +78,22 @@ def apply_config(*, session: Session, workspace: Workspace, config: AppConfig) -
         if _STATE_ORDER.index(wanted.state) > _STATE_ORDER.index(cycle.state):
             cycle.state = wanted.state
         session.add(cycle)
+
+
+def apply_config(*, session: Session, workspace: Workspace, config: AppConfig) -> None:
+    """Upsert the configured cycles (by name) and KPI definitions (by code). Never deletes:
+    a cycle or KPI removed from app.yaml keeps its history in the database."""
+    assert workspace.id is not None
+    if isinstance(config.cycles, CycleCadenceConfig):
+        today = clock.today(ZoneInfo(workspace.timezone or config.company.timezone))
+        cycle_moves.set_up(
+            session=session,
+            workspace_id=workspace.id,
+            rule=cadence_rule(config.cycles),
+            today=today,
+        )
+    else:
+        _apply_dated_cycles(session=session, workspace=workspace, wanted_cycles=config.cycles)
     kpis = {
         k.code: k
         for k in session.exec(

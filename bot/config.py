@@ -5,13 +5,23 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from storage import cycle_names
+from storage.cycle_calendar import Cadence
 from storage.db import DEFAULT_DATABASE_URL
 from storage.models.enums import Aggregation, CycleState, Frequency, KpiDirection
 
@@ -50,6 +60,17 @@ class CompanyConfig(_Section):
 
 class DatabaseConfig(_Section):
     url: str = DEFAULT_DATABASE_URL
+
+
+class CycleCadenceConfig(_Section):
+    """Cycles by the calendar: every quarter (half, year) of the company year, named and moved
+    on by okrbot (`2027-Q1`, `2027-H1`, `2027`), so app.yaml is right in any year."""
+
+    cadence: Cadence
+    first_month: int = Field(default=1, ge=1, le=12, description="the company year's first month")
+    plan_ahead: int = Field(
+        default=1, ge=0, le=4, description="cycles set up for planning before they start"
+    )
 
 
 class CycleConfig(_Section):
@@ -238,12 +259,21 @@ class RetentionConfig(_Section):
     )
 
 
+def _cycles_kind(value: Any) -> str:
+    """`cycles:` is a list of dated cycles or a mapping naming a cadence."""
+    return "[cadence]" if isinstance(value, dict | CycleCadenceConfig) else "[dated]"
+
+
 class AppConfig(_Section):
     """The whole of app.yaml."""
 
     company: CompanyConfig = Field(default_factory=CompanyConfig)
     database: DatabaseConfig = Field(default_factory=DatabaseConfig)
-    cycles: list[CycleConfig] = Field(default_factory=list)
+    cycles: Annotated[
+        Annotated[list[CycleConfig], Tag("[dated]")]
+        | Annotated[CycleCadenceConfig, Tag("[cadence]")],
+        Discriminator(_cycles_kind),
+    ] = Field(default_factory=list)
     checkins: CheckinConfig = Field(default_factory=CheckinConfig)
     kpis: list[KpiConfig] = Field(default_factory=list)
     pay_bands: list[PayBandConfig] = Field(default_factory=list)
@@ -302,8 +332,10 @@ def parse_config(text: str, *, source: str = "app.yaml") -> AppConfig:
         root = yaml.compose(text, Loader=_Loader)  # node positions, only needed to explain
         lines = [f"{source}: {error.error_count()} problem(s):"]
         for problem in error.errors():
-            key = ".".join(str(part) for part in problem["loc"])
-            line = _line_of(root, problem["loc"])
+            # `[dated]` / `[cadence]` name which form of a key was meant; not a key themselves.
+            loc = tuple(p for p in problem["loc"] if not str(p).startswith("["))
+            key = ".".join(str(part) for part in loc)
+            line = _line_of(root, loc)
             where = f"line {line}: " if line else ""
             lines.append(f"  {where}{key}: {_describe(problem)}")
         raise ConfigError("\n".join(lines)) from error

@@ -25,11 +25,13 @@ def chat_loop(
     stdout: TextIO,
     interactive: bool,
     prompt: str = "> ",
+    echo: bool = False,
 ) -> int:
     """Answer lines until end of input (or `quit`); returns how many commands were answered.
 
     Interactive: a prompt before each line. Piped: one command per line, each reply printed
-    and followed by a blank line; empty lines and `#` comments are skipped.
+    and followed by a blank line; empty lines and `#` comments are skipped. `echo` prints each
+    piped command after the prompt first, so the output reads like the terminal session.
     """
     answered = 0
     for delivered in deliver_pending(core, workspace_id=workspace_id, person_id=person_id):
@@ -46,6 +48,8 @@ def chat_loop(
         text = line.strip()
         if not text or text.startswith("#"):
             continue
+        if echo and not interactive:
+            stdout.write(f"{prompt}{text}\n")
         if text.lower() in QUIT_WORDS:
             return answered
         reply = core.handle(

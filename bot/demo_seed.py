@@ -1,8 +1,9 @@
 """The demo company: people, OKRs with weeks of check-ins and cascaded KPIs in workspace `demo`.
 
 Seeding is idempotent (a workspace that already has people is returned as it is) and
-deterministic: the rows depend only on `today`, which decides how much history has happened.
-The company itself is described in `bot.demo_data`.
+deterministic: the rows depend only on `today`, around which every date is laid out
+(`bot.demo_calendar`), so the demo tells the same stories on any day. The company itself is
+described in `bot.demo_data`.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
 
 from bot import demo_data as data
 from bot import demo_events
+from bot.demo_calendar import DemoCalendar, recorded_on
 from storage.models import (
     CheckIn,
     CheckInSource,
@@ -27,10 +29,12 @@ from storage.models import (
     Department,
     Frequency,
     KeyResult,
+    KeyResultScore,
     KpiDefinition,
     KpiReading,
     KpiTarget,
     Objective,
+    ObjectiveReview,
     ObjectiveStatus,
     Person,
     Platform,
@@ -60,15 +64,16 @@ class DemoCompany:
     default_email: str
     try_also: tuple[DemoPerson, ...]
     created: bool = False  # True when this call seeded it
+    reviewed_cycle: str | None = None  # the closed quarter whose review (复盘) is to look at
 
 
 def seed_demo(*, session: Session, today: date) -> DemoCompany:
     """Create the demo company in the caller's transaction, or return it when already there."""
     workspace = workspaces.get_by_slug(session=session, slug=data.WORKSPACE_SLUG)
     if workspace is not None and workspace.id is not None and _has_people(session, workspace.id):
-        return _company(workspace.id, created=False)
+        return _company(session, workspace.id, created=False)
     workspace_id = _Seeder(session=session, today=today).run(workspace)
-    return _company(workspace_id, created=True)
+    return _company(session, workspace_id, created=True)
 
 
 def _has_people(session: Session, workspace_id: int) -> bool:
@@ -76,19 +81,20 @@ def _has_people(session: Session, workspace_id: int) -> bool:
     return session.exec(query).first() is not None
 
 
-def _company(workspace_id: int, *, created: bool) -> DemoCompany:
+def _company(session: Session, workspace_id: int, *, created: bool) -> DemoCompany:
     names = {p.email: p.name for p in data.PEOPLE}
     try_also = tuple(DemoPerson(email, names[email], role) for email, role in data.TRY_ALSO)
-    return DemoCompany(workspace_id, data.DEFAULT_EMAIL, try_also, created)
+    closed = session.exec(
+        select(Cycle.name)
+        .where(Cycle.workspace_id == workspace_id, Cycle.state == CycleState.CLOSED)
+        .order_by(col(Cycle.end_date).desc())
+    ).first()
+    return DemoCompany(workspace_id, data.DEFAULT_EMAIL, try_also, created, closed)
 
 
 def _local(day: date, hour: int, minute: int, timezone: str) -> datetime:
     """A wall-clock time somewhere, as an aware UTC datetime."""
     return datetime.combine(day, time(hour, minute), tzinfo=ZoneInfo(timezone)).astimezone(UTC)
-
-
-def _next_month(year: int, month: int) -> tuple[int, int]:
-    return (year + 1, 1) if month == 12 else (year, month + 1)
 
 
 class _Seeder:
@@ -97,9 +103,10 @@ class _Seeder:
     def __init__(self, *, session: Session, today: date) -> None:
         self.session = session
         self.today = today
+        self.calendar = DemoCalendar(today)
         self.rng = random.Random(SEED)
-        # Anything planned for after today is dated at the start of today (UTC) instead.
-        self.latest = datetime.combine(today, time.min, tzinfo=UTC)
+        # Anything planned for after today is dated at the start of today instead.
+        self.latest = _local(today, 0, 0, data.COMPANY_TIMEZONE)
         self.workspace_id = 0
         self.workspace: Workspace | None = None
         self.people: dict[str, Person] = {}
@@ -111,6 +118,7 @@ class _Seeder:
         self._workspace(workspace)
         self._org()
         self._okrs()
+        self._past_okrs()
         self._kpis()
         self.session.flush()
         return self.workspace_id
@@ -146,21 +154,26 @@ class _Seeder:
                 external_id=data.WORKSPACE_SLUG,
                 timezone=data.COMPANY_TIMEZONE,
                 language="en",
-                created_at=self._at(data.FOUNDED, 9),
+                created_at=self._at(self.calendar.founded, 9),
             )
             self._add([workspace])
         assert workspace.id is not None
         self.workspace, self.workspace_id = workspace, workspace.id
         self.cycles = {c.name: c for c in self._existing(Cycle)}
-        for spec in data.CYCLES:
-            cycle = self.cycles.get(spec.name) or Cycle(
+        calendar = self.calendar
+        for window, state in (
+            (calendar.previous, CycleState.CLOSED),
+            (calendar.current, CycleState.ACTIVE),
+            (calendar.next, CycleState.PLANNING),
+        ):
+            cycle = self.cycles.get(window.name) or Cycle(
                 workspace_id=self.workspace_id,
-                name=spec.name,
-                start_date=spec.start,
-                end_date=spec.end,
+                name=window.name,
+                start_date=window.start,
+                end_date=window.end,
             )
-            cycle.state = CycleState.ACTIVE if spec.active else CycleState.CLOSED
-            self.cycles[spec.name] = cycle
+            cycle.state = state
+            self.cycles[window.name] = cycle
         self.session.add_all(self.cycles.values())
 
     def _org(self) -> None:
@@ -170,7 +183,7 @@ class _Seeder:
                 workspace_id=self.workspace_id, name=department.name
             )
         self._add(self.departments.values())
-        joined = self._at(data.FOUNDED, 10)
+        joined = self._at(self.calendar.founded, 10)
         for spec in data.PEOPLE:
             self.people[spec.email] = Person(
                 workspace_id=self.workspace_id,
@@ -195,14 +208,69 @@ class _Seeder:
                 row.parent_id = self.departments[department.parent].id
 
     def _okrs(self) -> None:
-        cycle_id = self.cycles[data.OKR_CYCLE].id
+        """The current quarter's objectives, their KRs and the weeks of check-ins so far."""
+        first = self.calendar.review(0)
+        reviews = [self.calendar.review(week) for week in range(data.SHOWN_WEEKS)]
+        objectives = self._objectives(data.OBJECTIVES, self.calendar.current.name, first, reviews)
+        for spec in data.OBJECTIVES:
+            if spec.status is ObjectiveStatus.PENDING:
+                self._submit(objectives[spec.key], spec.owner)
+
+    def _past_okrs(self) -> None:
+        """The previous quarter, closed: its objectives scored and reviewed (复盘)."""
+        reviews = self.calendar.past_reviews()
+        first = reviews[0]
+        objectives = self._objectives(
+            data.PAST_OBJECTIVES, self.calendar.previous.name, first, reviews
+        )
+        owners = {spec.key: spec.owner for spec in data.PAST_OBJECTIVES}
+        for review in data.PAST_REVIEWS:
+            objective = objectives[review.objective]
+            assert objective.id is not None
+            scored = self._at(self.calendar.previous.end + timedelta(days=5), 11)
+            krs = okrs.key_results_by_objective(
+                session=self.session, workspace_id=self.workspace_id, objective_ids=[objective.id]
+            )[objective.id]
+            for kr, (owner_score, manager_score) in zip(krs, review.scores, strict=True):
+                assert kr.id is not None
+                self.session.add(
+                    KeyResultScore(
+                        workspace_id=self.workspace_id,
+                        key_result_id=kr.id,
+                        owner_score=owner_score,
+                        manager_score=manager_score,
+                        updated_at=scored,
+                    )
+                )
+            self.session.add(
+                ObjectiveReview(
+                    workspace_id=self.workspace_id,
+                    objective_id=objective.id,
+                    worked=review.worked,
+                    did_not=review.did_not,
+                    next_steps=review.next_steps,
+                    manager_comment=review.manager_comment,
+                    updated_at=scored,
+                )
+            )
+            assert owners[review.objective] in self.people
+
+    def _objectives(
+        self,
+        specs: tuple[data.ObjectiveSpec, ...],
+        cycle_name: str,
+        first_review: date,
+        reviews: list[date],
+    ) -> dict[str, Objective]:
+        """Objectives of one cycle with their KRs and check-ins (history[i] on reviews[i])."""
+        cycle_id = self.cycles[cycle_name].id
         assert cycle_id is not None
         first = okrs.next_number(
             session=self.session, workspace_id=self.workspace_id, model=Objective
         )
         objectives: dict[str, Objective] = {}
-        for offset, spec in enumerate(data.OBJECTIVES):
-            created = self._at(spec.created, 10, offset)
+        for offset, spec in enumerate(specs):
+            created = self._at(first_review + timedelta(days=spec.created), 10, offset)
             objectives[spec.key] = Objective(
                 workspace_id=self.workspace_id,
                 number=first + offset,
@@ -219,7 +287,7 @@ class _Seeder:
                 updated_at=created,
             )
         self._add(objectives.values())
-        for spec in data.OBJECTIVES:
+        for spec in specs:
             objective = objectives[spec.key]
             if spec.parent is not None:
                 objective.parent_id = objectives[spec.parent].id
@@ -228,7 +296,7 @@ class _Seeder:
             session=self.session, workspace_id=self.workspace_id, model=KeyResult
         )
         planned: list[tuple[data.KrSpec, KeyResult]] = []
-        for spec in data.OBJECTIVES:
+        for spec in specs:
             objective = objectives[spec.key]
             assert objective.id is not None
             for kr in spec.key_results:
@@ -250,10 +318,8 @@ class _Seeder:
                 )
                 planned.append((kr, row))
         self._add(row for _, row in planned)
-        self.session.add_all([c for kr, row in planned for c in self._check_ins(kr, row)])
-        for spec in data.OBJECTIVES:
-            if spec.status is ObjectiveStatus.PENDING:
-                self._submit(objectives[spec.key], spec.owner)
+        self.session.add_all([c for kr, row in planned for c in self._check_ins(kr, row, reviews)])
+        return objectives
 
     def _submit(self, objective: Objective, owner: str) -> None:
         """A pending objective was submitted to its owner's manager when it was written."""
@@ -279,19 +345,18 @@ class _Seeder:
         )
         row.created_at = objective.created_at
 
-    def _check_ins(self, spec: data.KrSpec, key_result: KeyResult) -> list[CheckIn]:
-        """The weekly check-ins up to today; the KR ends at the last one's value and confidence."""
+    def _check_ins(
+        self, spec: data.KrSpec, key_result: KeyResult, reviews: list[date]
+    ) -> list[CheckIn]:
+        """The weekly check-ins (history[i] on reviews[i]); the KR ends at the last one's value
+        and confidence."""
         assert key_result.id is not None
         owner = self.people[spec.owner]
         rows: list[CheckIn] = []
         previous = key_result.current_value
-        for week, step in enumerate(spec.history):
-            if step is None:
-                continue
-            day = data.FIRST_REVIEW + timedelta(weeks=week)
-            # Drawn before the cut-off, so a check-in gets the same time whatever `today` is.
+        for day, step in zip(reviews, spec.history, strict=False):
             minutes = self.rng.randrange(180)
-            if day > self.today:
+            if step is None:
                 continue
             zone = owner.timezone or data.COMPANY_TIMEZONE
             rows.append(
@@ -304,7 +369,9 @@ class _Seeder:
                     confidence=step.confidence,
                     note=step.note,
                     source=CheckInSource.CHAT,
-                    created_at=_local(day, 15, 0, zone) + timedelta(minutes=minutes),
+                    created_at=min(
+                        _local(day, 15, 0, zone) + timedelta(minutes=minutes), self.latest
+                    ),
                 )
             )
             previous = step.value
@@ -334,33 +401,40 @@ class _Seeder:
 
     def _kpis(self) -> None:
         kpis = self._kpi_library()
-        targets: dict[str, KpiTarget] = {}
-        while len(targets) < len(data.TARGETS):
-            # One level of the cascade at a time: a child needs its parent's id.
-            level = [
-                t
-                for t in data.TARGETS
-                if t.key not in targets and (t.parent is None or t.parent in targets)
-            ]
-            assert level, "a KPI target's parent is missing from demo_data.TARGETS"
-            for spec in level:
-                kpi_id = kpis[spec.kpi].id
-                assert kpi_id is not None
-                targets[spec.key] = KpiTarget(
-                    workspace_id=self.workspace_id,
-                    kpi_id=kpi_id,
-                    scope=spec.scope,
-                    department_id=self._department_id(spec.department),
-                    person_id=None if spec.person is None else self._id(spec.person),
-                    period=spec.period,
-                    target=spec.target,
-                    warning=spec.warning,
-                    critical=spec.critical,
-                    parent_id=None if spec.parent is None else targets[spec.parent].id,
-                )
-            self._add(targets[t.key] for t in level)
+        months = self.calendar.reading_months()
+        years = sorted({year for year, _ in months} | {self.today.year})
+        # A yearly target of each scope for every year the readings touch.
+        targets: dict[tuple[str, int], KpiTarget] = {}
+        for year in years:
+            done: set[str] = set()
+            while len(done) < len(data.TARGETS):
+                # One level of the cascade at a time: a child needs its parent's id.
+                level = [
+                    t
+                    for t in data.TARGETS
+                    if t.key not in done and (t.parent is None or t.parent in done)
+                ]
+                assert level, "a KPI target's parent is missing from demo_data.TARGETS"
+                for spec in level:
+                    kpi_id = kpis[spec.kpi].id
+                    assert kpi_id is not None
+                    parent = None if spec.parent is None else targets[(spec.parent, year)].id
+                    targets[(spec.key, year)] = KpiTarget(
+                        workspace_id=self.workspace_id,
+                        kpi_id=kpi_id,
+                        scope=spec.scope,
+                        department_id=self._department_id(spec.department),
+                        person_id=None if spec.person is None else self._id(spec.person),
+                        period=str(year),
+                        target=spec.target,
+                        warning=spec.warning,
+                        critical=spec.critical,
+                        parent_id=parent,
+                    )
+                self._add(targets[(t.key, year)] for t in level)
+                done |= {t.key for t in level}
         for spec in data.TARGETS:
-            readings = self._readings(spec, targets[spec.key])
+            readings = self._readings(spec, targets[(spec.key, years[0])], months)
             if spec.key in data.ALERTED_TARGETS:
                 assert self.workspace is not None
                 demo_events.record_readings(
@@ -369,17 +443,14 @@ class _Seeder:
             else:
                 self.session.add_all(readings)
 
-    def _readings(self, spec: data.TargetSpec, target: KpiTarget) -> list[KpiReading]:
+    def _readings(
+        self, spec: data.TargetSpec, target: KpiTarget, months: list[tuple[int, int]]
+    ) -> list[KpiReading]:
         """Monthly readings of one target's scope, each recorded on the 2nd of the next month."""
         rows: list[KpiReading] = []
-        year, month = data.FIRST_READING_MONTH
-        for value in spec.readings:
+        for (year, month), value in zip(months, spec.readings, strict=True):
             period = f"{year}-{month:02d}"
-            year, month = _next_month(year, month)
-            recorded = date(year, month, 2)
             minutes = self.rng.randrange(120)
-            if recorded > self.today:
-                continue
             rows.append(
                 KpiReading(
                     workspace_id=self.workspace_id,
@@ -392,8 +463,11 @@ class _Seeder:
                     source=ReadingSource.IMPORT,
                     client_id=f"demo:{spec.key}:{period}",
                     recorded_by_id=self._id(spec.recorded_by),
-                    created_at=_local(recorded, 9, 0, data.COMPANY_TIMEZONE)
-                    + timedelta(minutes=minutes),
+                    created_at=min(
+                        _local(recorded_on(year, month), 9, 0, data.COMPANY_TIMEZONE)
+                        + timedelta(minutes=minutes),
+                        self.latest,
+                    ),
                 )
             )
         return rows

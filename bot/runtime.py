@@ -12,6 +12,15 @@ from commands.settings import Settings, settings_of
 from storage import migrate
 from storage.db import make_engine
 
+_opened: list[Engine] = []
+
+
+def close_all() -> None:
+    """Dispose of the engines commands opened (each command's end; in-process callers such as
+    tests run many commands in one process)."""
+    while _opened:
+        _opened.pop().dispose()
+
 
 @dataclass(frozen=True)
 class Runtime:
@@ -31,6 +40,7 @@ def open_runtime(config_path: Path | None, *, require_current_schema: bool = Tru
     """
     config = load_config(config_path)
     engine = make_engine(config.database_url)
+    _opened.append(engine)
     if require_current_schema:
         migrate.ensure_current(engine)
         from bot.company_setup import apply_to_company_workspace

@@ -73,10 +73,10 @@ def period_label(word: str) -> str:
 
 def cycle_label(word: str) -> str:
     """A cycle name in Chinese as okrbot names cycles: `2026年第4季度` → `2026-q4`,
-    `2026年上半年` → `2026-h1`, `2026年` → `2026-y`, `2026年11月` → `2026-11`."""
+    `2026年上半年` → `2026-h1`, `2026年` → `2026`, `2026年11月` → `2026-11`."""
     if m := _HALF.match(word):
         return f"{m[1]}-h{1 if m[2] == '上' else 2}"
     if m := _YEAR.match(word):
-        return f"{m[1]}-y"
+        return m[1]
     label = period_label(word)
     return label.lower() if label != word else word

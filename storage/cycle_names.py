@@ -1,4 +1,5 @@
-"""What OKR cycles are called: a year and its part — `2026-Q4`, `2026-H1`, `2026-11`, `2026-Y`.
+"""What OKR cycles are called: a year and its part — `2026-Q4`, `2026-H1`, `2026-11` — or a
+year, `2026` (also written `2026-Y`).
 
 One rule for app.yaml, `/okr cycle open NAME`, `/okr carry … CYCLE` and the cycle word of
 `/okr review`.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-PATTERN = r"^\d{4}-(Q[1-4]|H[12]|\d{2}|Y)$"  # as stored (app.yaml validates against it)
+PATTERN = r"^\d{4}(-(Q[1-4]|H[12]|\d{2}|Y))?$"  # as stored (app.yaml validates against it)
 _NAME = re.compile(PATTERN, re.IGNORECASE)
 _YEAR_FIRST = re.compile(r"^\d{4}(?:[-_.]\S+)?$")
 

@@ -14,6 +14,7 @@ from sqlmodel import select
 from bot.config import AppConfig
 from bot.scheduler.checkins import checkin_prompts, escalations, nudges
 from bot.scheduler.context import JobRun
+from bot.scheduler.cycles_job import cycle_triggers, move_cycles
 from bot.scheduler.digest_jobs import hr_digests, manager_digests
 from bot.scheduler.flow_expiry_job import expire_flows, expiry_triggers
 from bot.scheduler.kpi_pull_job import kpi_pulls, pull_triggers
@@ -68,6 +69,7 @@ JOBS: dict[str, JobSpec] = {
         JobSpec("flow_expiry", expire_flows, lambda c: [], expiry_triggers, "idle flow(s) closed"),
         JobSpec("kpi_pull", kpi_pulls, lambda c: [], pull_triggers, "new KPI reading(s)"),
         JobSpec("retention", retention, lambda c: [], retention_triggers, "row(s) expired"),
+        JobSpec("cycles", move_cycles, lambda c: [], cycle_triggers, "cycle(s) set up or moved on"),
         JobSpec(
             "read_receipts",
             read_receipts,

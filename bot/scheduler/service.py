@@ -18,6 +18,7 @@ from apscheduler.events import (
     JobExecutionEvent,
 )
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot import metrics
@@ -113,12 +114,13 @@ class SchedulerService:
             sweep(self.runtime)
 
         install_jobs(scheduler, self.runtime)
+        # APScheduler fires on the machine's time; what is due is decided inside each job from
+        # okrbot's clock (`JobRun.now`), so the sweep also catches up a clock moved by a test.
         scheduler.add_job(
-            refresh_and_sweep,
-            IntervalTrigger(minutes=config.sweep_minutes),
-            id="sweep",
-            next_run_time=utcnow(),  # catch up at once after a restart or takeover
+            refresh_and_sweep, IntervalTrigger(minutes=config.sweep_minutes), id="sweep"
         )
+        # ... and at once after a restart or takeover (a date trigger with no date fires now).
+        scheduler.add_job(refresh_and_sweep, DateTrigger(), id="sweep@now")
         scheduler.add_listener(count_job_event(self.runtime), JOB_EVENTS)
         scheduler.start()
         self.scheduler = scheduler

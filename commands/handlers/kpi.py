@@ -95,7 +95,10 @@ def _known_kpi(ctx: Context, code: str, usage: str) -> KpiDefinition:
 def kpi_show(command: KpiShow, ctx: Context) -> Message:
     """A KPI's definition and its cascade of targets with the latest values."""
     kpi = _known_kpi(ctx, command.code, "kpi.show")
-    targets = kpis.targets(session=ctx.session, workspace_id=ctx.workspace_id, kpi_id=kpi.id or 0)
+    targets = _in_force(
+        kpis.targets(session=ctx.session, workspace_id=ctx.workspace_id, kpi_id=kpi.id or 0),
+        periods.current(kpi.frequency, ctx.today),
+    )
     children: dict[int | None, list[KpiTarget]] = {}
     for target in targets:
         children.setdefault(target.parent_id, []).append(target)
@@ -135,6 +138,17 @@ def kpi_show(command: KpiShow, ctx: Context) -> Message:
             scope=_scope_label(ctx, chart_target) if chart_target else "",
         ),
     )
+
+
+def _in_force(targets: list[KpiTarget], period: str) -> list[KpiTarget]:
+    """The targets set for a period containing `period` (this month, say); when none is, those
+    of the latest period targets were set for — never last year's and this year's mixed."""
+    valid = [t for t in targets if periods.is_valid(t.period)]
+    current = [t for t in valid if periods.contains(t.period, period)]
+    if current or not valid:
+        return current
+    latest = max(periods.bounds(t.period)[1] for t in valid)
+    return [t for t in valid if periods.bounds(t.period)[1] == latest]
 
 
 def _recordable_targets(ctx: Context, kpi: KpiDefinition) -> list[KpiTarget]:

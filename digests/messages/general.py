@@ -67,6 +67,7 @@ def console_welcome(
     title: str = "",
     department: str = "",
     others: Sequence[Any] = (),
+    reviewed_cycle: str | None = None,
     **_: object,
 ) -> None:
     you_are = m.t("console.you_are", name=name, email=email)
@@ -78,6 +79,8 @@ def console_welcome(
     m.section(m.t("console.try"))
     for key in ("list", "update", "show", "kpi", "help"):
         m.context(m.t(f"console.example.{key}"))
+    if reviewed_cycle:
+        m.context(m.t("console.example.review", cycle=reviewed_cycle))
     if others:
         m.section(m.t("console.others"))
         for other in others:

@@ -250,6 +250,15 @@ def _carried_row(m: Draft, c: View) -> Rich:
     return m.t(key, source=c["from"], copy=c["to"], title=c["title"], krs=c["krs"])
 
 
+@message("cycle_review_started")
+def cycle_review_started(m: Draft, *, name: str, end: str, objectives: int, **_: object) -> None:
+    """To HR: the calendar moved a cycle into review; owners were invited to score."""
+    m.say(m.t("cycles.review_started.summary", name=name))
+    m.header(m.t("cycles.review_started.header", name=name))
+    m.section(m.t("cycles.review_started.body", name=name, end=end, objectives=objectives))
+    m.context(m.t("cycles.review_started.hint", name=name))
+
+
 @message("okr_cycle_changed")
 def okr_cycle_changed(
     m: Draft,

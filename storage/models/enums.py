@@ -10,6 +10,7 @@ class Platform(StrEnum):
     API = "api"
     CLI = "cli"
     IMPORT = "import"  # file imports and SQL pulls, as an audit source
+    SCHEDULER = "scheduler"  # scheduled jobs (cycles moved on by the calendar), as an audit source
 
 
 class Role(StrEnum):

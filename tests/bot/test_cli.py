@@ -10,8 +10,13 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+
+from bot import demo_data
+from bot.demo_calendar import DemoCalendar
+from storage import clock
 
 OKRBOT = shutil.which("okrbot", path=str(Path(sys.executable).parent))
 
@@ -127,11 +132,11 @@ def test_a_one_command_chat_loads_only_what_it_needs(tmp_path: Path) -> None:
 def test_after_the_demo_commands_find_its_workspace_without_flags(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'okrbot.db'}"
     assert run(["demo"], url=url, cwd=tmp_path).returncode == 0
-    exported = run(
-        ["export", "okrs", "--cycle", "2026-Q4", "--format", "csv"], url=url, cwd=tmp_path
-    )
+    # The demo's active quarter is the one containing the suite's day (in the company's zone).
+    cycle = DemoCalendar(clock.today(ZoneInfo(demo_data.COMPANY_TIMEZONE))).current.name
+    exported = run(["export", "okrs", "--cycle", cycle, "--format", "csv"], url=url, cwd=tmp_path)
     assert exported.returncode == 0, exported.stderr
-    assert (tmp_path / "okrs-2026-Q4.csv").read_text(encoding="utf-8-sig").startswith("cycle,")
+    assert (tmp_path / f"okrs-{cycle}.csv").read_text(encoding="utf-8-sig").startswith("cycle,")
     wrong = run(["audit", "--workspace", "nope"], url=url, cwd=tmp_path)
     assert wrong.returncode == 2
     assert "There is no workspace “nope”; choose one with --workspace: demo." in wrong.stderr

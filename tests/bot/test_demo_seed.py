@@ -1,31 +1,36 @@
-"""The demo company: numbering, idempotence, alignment, history and the KPI cascade."""
+"""The demo company: numbering, idempotence, alignment, history and the KPI cascade — and every
+story the greeting promises, on any day (a quarter's first and last day, a leap day, a year end)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, col, select
 
+from bot.demo_calendar import DemoCalendar
 from bot.demo_seed import DemoCompany, seed_demo
-from digests.insights import org_health
 from digests.message import Actions, Form, Message
 from storage.db import make_engine
 from storage.models import (
+    AlertState,
     ApprovalRequest,
     ApprovalStatus,
     CheckIn,
+    Cycle,
+    CycleState,
     Department,
     Direction,
     KeyResult,
+    KeyResultScore,
     KpiAlert,
     KpiReading,
     KpiScope,
-    KpiTarget,
     Metric,
     Objective,
+    ObjectiveReview,
     ObjectiveStatus,
     OutboxMessage,
     OutboxStatus,
@@ -38,6 +43,16 @@ from storage.repos import kpis, okrs, people
 from storage.types import UTCDateTime
 
 TODAY = date(2026, 11, 23)
+# A quarter's first and last day, a Friday, a leap day, a year's last day, a mid-year day.
+DAYS = [
+    date(2027, 1, 1),
+    date(2026, 12, 31),
+    date(2027, 2, 15),
+    date(2027, 4, 2),
+    date(2028, 2, 29),
+    date(2028, 6, 30),
+    date(2027, 12, 31),
+]
 
 
 def seed(session: Session, today: date = TODAY) -> DemoCompany:
@@ -58,11 +73,16 @@ def kr_percent(kr: KeyResult) -> float:
     return percent(progress(numbers))
 
 
+def by_email(session: Session, company: DemoCompany, email: str) -> Person:
+    person = people.get_by_email(session=session, workspace_id=company.workspace_id, email=email)
+    assert person is not None
+    return person
+
+
 def test_ana_owns_o1_with_kr1_and_kr2(session: Session) -> None:
     company = seed(session)
     ws = company.workspace_id
-    ana = people.get_by_email(session=session, workspace_id=ws, email=company.default_email)
-    assert ana is not None
+    ana = by_email(session, company, company.default_email)
     assert (ana.name, ana.locale, ana.timezone) == ("Ana Lima", "en", "Europe/Lisbon")
     o1 = okrs.objective_by_number(session=session, workspace_id=ws, number=1)
     assert o1 is not None
@@ -92,7 +112,7 @@ def test_ana_owns_o1_with_kr1_and_kr2(session: Session) -> None:
 def test_seeding_again_changes_nothing(session: Session) -> None:
     first = seed(session)
     before = row_counts(session)
-    again = seed(session)
+    again = seed(session, TODAY + timedelta(days=40))
     assert row_counts(session) == before
     assert (first.created, again.created) == (True, False)
     assert again.workspace_id == first.workspace_id
@@ -103,11 +123,7 @@ def test_seeding_again_changes_nothing(session: Session) -> None:
 def test_try_also_people_exist(session: Session) -> None:
     company = seed(session)
     for entry in company.try_also:
-        person = people.get_by_email(
-            session=session, workspace_id=company.workspace_id, email=entry.email
-        )
-        assert person is not None
-        assert person.name == entry.name
+        assert by_email(session, company, entry.email).name == entry.name
 
 
 def test_every_personal_objective_reaches_the_company_objective(session: Session) -> None:
@@ -143,7 +159,7 @@ def test_current_values_follow_the_last_check_in(session: Session) -> None:
         assert kr.current_value == (rows[-1].value if rows else kr.start_value)
         values = [kr.start_value] + [r.value for r in rows]
         assert [r.previous_value for r in rows] == values[:-1]
-        assert all(r.created_at.date() <= TODAY for r in rows)
+        assert all(r.created_at.date() < TODAY for r in rows)
 
 
 def test_a_decrease_kr_stands_at_52_5_percent(session: Session) -> None:
@@ -198,6 +214,17 @@ def test_loss_rate_cascades_company_workshop_operators(session: Session) -> None
         assert [r.period for r in readings][:2] == ["2026-10", "2026-09"]
 
 
+def test_a_year_boundary_gives_each_year_its_own_targets(session: Session) -> None:
+    company = seed(session, date(2027, 2, 15))
+    loss = kpis.by_code(session=session, workspace_id=company.workspace_id, code="LOSS_RATE")
+    assert loss is not None
+    targets = kpis.targets(session=session, workspace_id=company.workspace_id, kpi_id=loss.id)
+    roots = sorted(t.period for t in targets if t.parent_id is None)
+    assert roots == ["2026", "2027"]
+    by_id = {t.id: t for t in targets}
+    assert all(by_id[t.parent_id].period == t.period for t in targets if t.parent_id)
+
+
 def test_sales_targets_split_across_three_reps(session: Session) -> None:
     company = seed(session)
     ws = company.workspace_id
@@ -209,9 +236,7 @@ def test_sales_targets_split_across_three_reps(session: Session) -> None:
         if t.scope is KpiScope.PERSON
     ]
     assert sum(t.target for t in reps) == 1_000_000
-    ana = people.get_by_email(session=session, workspace_id=ws, email="ana@example.com")
-    assert ana is not None
-    assert ana.id in {t.person_id for t in reps}
+    assert by_email(session, company, "ana@example.com").id in {t.person_id for t in reps}
 
 
 def test_every_timestamp_is_aware_utc(session: Session) -> None:
@@ -229,21 +254,6 @@ def test_every_timestamp_is_aware_utc(session: Session) -> None:
     assert checked > 200
 
 
-@pytest.mark.parametrize("today", [date(2026, 11, 23), date(2026, 10, 2)])
-def test_seeds_for_any_today(session: Session, today: date) -> None:
-    company = seed(session, today)
-    ws = company.workspace_id
-    o1 = okrs.objective_by_number(session=session, workspace_id=ws, number=1)
-    assert o1 is not None
-    check_ins = list(session.exec(select(CheckIn).where(CheckIn.workspace_id == ws)))
-    readings = list(session.exec(select(KpiReading).where(KpiReading.workspace_id == ws)))
-    assert all(c.created_at.date() <= today for c in check_ins)
-    assert all(r.created_at.date() <= today for r in readings)
-    if today < date(2026, 10, 9):  # before the first weekly review
-        assert check_ins == []
-        assert max(r.period for r in readings) == "2026-09"
-
-
 def _seed_fresh(path: Path, today: date) -> list[tuple[object, ...]]:
     """Seed a new SQLite file; the check-ins as (KR id, value, time, note)."""
     engine = make_engine(f"sqlite:///{path}")
@@ -252,36 +262,18 @@ def _seed_fresh(path: Path, today: date) -> list[tuple[object, ...]]:
         with Session(engine) as session:
             seed(session, today)
             rows = session.exec(select(CheckIn).order_by(col(CheckIn.id))).all()
-            targets = session.exec(select(KpiTarget)).all()
-            assert len(targets) == 11
             return [(c.key_result_id, c.value, c.created_at, c.note) for c in rows]
     finally:
         engine.dispose()
 
 
-@pytest.mark.parametrize(
-    "today",
-    [
-        date(2026, 1, 1),
-        date(2026, 7, 15),
-        date(2026, 12, 31),
-        date(2027, 6, 30),
-        date(2027, 12, 31),
-    ],
-)
-def test_any_date_in_2026_or_2027_seeds_the_same_way_twice(tmp_path: Path, today: date) -> None:
+@pytest.mark.parametrize("today", [date(2026, 1, 1), date(2027, 6, 30), date(2028, 2, 29)])
+def test_a_day_seeds_the_same_way_twice(tmp_path: Path, today: date) -> None:
     first = _seed_fresh(tmp_path / "first.db", today)
     assert first == _seed_fresh(tmp_path / "second.db", today)
 
 
-def test_history_grows_with_today(tmp_path: Path) -> None:
-    early = _seed_fresh(tmp_path / "early.db", date(2026, 11, 23))
-    late = _seed_fresh(tmp_path / "late.db", date(2027, 1, 10))
-    assert len(late) > len(early)
-    assert set(early) <= set(late)
-
-
-def test_objectives_are_numbered_in_creation_order(session: Session) -> None:
+def test_objectives_are_numbered_in_creation_order_within_a_cycle(session: Session) -> None:
     company = seed(session)
     objectives = list(
         session.exec(
@@ -291,8 +283,9 @@ def test_objectives_are_numbered_in_creation_order(session: Session) -> None:
         )
     )
     assert [o.number for o in objectives] == list(range(1, len(objectives) + 1))
-    created = [o.created_at for o in objectives]
-    assert created == sorted(created)
+    for cycle_id in {o.cycle_id for o in objectives}:
+        created = [o.created_at for o in objectives if o.cycle_id == cycle_id]
+        assert created == sorted(created)
     numbers = session.exec(select(KeyResult.number).order_by(col(KeyResult.id))).all()
     assert list(numbers) == list(range(1, len(numbers) + 1))
 
@@ -314,17 +307,51 @@ def _buttons(row: OutboxMessage) -> list[str]:
     ]
 
 
-def test_o15_waits_for_li_na_once_with_her_request_queued(session: Session) -> None:
-    company = seed(session)
-    seed(session)
+@pytest.mark.parametrize("today", DAYS)
+def test_the_cycles_are_the_quarters_around_the_day(session: Session, today: date) -> None:
+    company = seed(session, today)
+    cycles = session.exec(
+        select(Cycle).where(Cycle.workspace_id == company.workspace_id).order_by(Cycle.start_date)
+    ).all()
+    calendar = DemoCalendar(today)
+    assert [(c.name, c.state) for c in cycles] == [
+        (calendar.previous.name, CycleState.CLOSED),
+        (calendar.current.name, CycleState.ACTIVE),
+        (calendar.next.name, CycleState.PLANNING),
+    ]
+    assert cycles[1].start_date <= today <= cycles[1].end_date
+    assert cycles[0].end_date + timedelta(days=1) == cycles[1].start_date
+    assert company.reviewed_cycle == calendar.previous.name
+
+
+@pytest.mark.parametrize("today", DAYS)
+def test_ana_has_weeks_of_check_ins_and_her_suggested_update_moves_kr1(
+    session: Session, today: date
+) -> None:
+    company = seed(session, today)
+    ws = company.workspace_id
+    kr1 = okrs.key_result_by_number(session=session, workspace_id=ws, number=1)
+    assert kr1 is not None
+    assert (kr1.current_value, kr1.target_value) == (2, 5)  # the greeting suggests 3
+    history = okrs.check_ins(session=session, workspace_id=ws, key_result_id=kr1.id)
+    assert len(history) >= 5
+    assert all(c.created_at.date() < today for c in history)
+    assert today - history[-1].created_at.date() <= timedelta(days=8)
+    check_ins = session.exec(select(CheckIn).where(CheckIn.workspace_id == ws)).all()
+    assert len({c.created_at.date() for c in check_ins}) >= 5 * 2  # weeks × people's zones
+
+
+@pytest.mark.parametrize("today", DAYS)
+def test_o15_waits_for_li_na_with_her_request_queued(session: Session, today: date) -> None:
+    company = seed(session, today)
+    seed(session, today)
     ws = company.workspace_id
     o15 = okrs.objective_by_number(session=session, workspace_id=ws, number=15)
-    tao = people.get_by_email(session=session, workspace_id=ws, email="tao.huang@example.com")
-    li_na = people.get_by_email(session=session, workspace_id=ws, email="li.na@example.com")
+    tao = by_email(session, company, "tao.huang@example.com")
+    li_na = by_email(session, company, "li.na@example.com")
     assert o15 is not None
-    assert tao is not None
-    assert li_na is not None
     assert (o15.status, o15.owner_person_id) == (ObjectiveStatus.PENDING, tao.id)
+    assert o15.created_at.date() < today
     requests = list(session.exec(select(ApprovalRequest).where(ApprovalRequest.workspace_id == ws)))
     assert [(r.objective_id, r.requester_id, r.approver_id, r.status) for r in requests] == [
         (o15.id, tao.id, li_na.id, ApprovalStatus.PENDING)
@@ -337,25 +364,35 @@ def test_o15_waits_for_li_na_once_with_her_request_queued(session: Session) -> N
     assert queued[0].due_at == o15.created_at
     assert "O-15" in queued[0].payload
     assert _buttons(queued[0]) == ["Approve", "Request changes", "Reject"]
-    now = datetime.combine(TODAY, datetime.min.time(), tzinfo=UTC)
-    assert org_health.turnaround(session=session, workspace_id=ws, now=now).pending == 1
 
 
-def test_hao_loss_rate_warning_is_one_alert_to_him_and_jun(session: Session) -> None:
-    company = seed(session)
-    seed(session)
+@pytest.mark.parametrize("today", DAYS)
+def test_hao_loss_rate_is_over_the_warning_line_now(session: Session, today: date) -> None:
+    company = seed(session, today)
+    seed(session, today)
     ws = company.workspace_id
-    hao = people.get_by_email(session=session, workspace_id=ws, email="hao.wang@example.com")
-    jun = people.get_by_email(session=session, workspace_id=ws, email="jun.liu@example.com")
+    hao = by_email(session, company, "hao.wang@example.com")
+    jun = by_email(session, company, "jun.liu@example.com")
     loss = kpis.by_code(session=session, workspace_id=ws, code="LOSS_RATE")
-    assert hao is not None
-    assert jun is not None
     assert loss is not None
+    latest_month = DemoCalendar(today).reading_months()[-1]
+    period = f"{latest_month[0]}-{latest_month[1]:02d}"
     alerts = list(session.exec(select(KpiAlert).where(KpiAlert.workspace_id == ws)))
     assert [
         (a.kpi_id, a.scope, a.person_id, a.owner_id, a.level, a.period, a.value, a.threshold)
         for a in alerts
-    ] == [(loss.id, KpiScope.PERSON, hao.id, hao.id, "warning", "2026-10", 4.5, 4)]
+    ] == [(loss.id, KpiScope.PERSON, hao.id, hao.id, "warning", period, 4.5, 4)]
+    assert alerts[0].state is AlertState.OPEN
+    readings = kpis.readings_for_scope(
+        session=session,
+        workspace_id=ws,
+        kpi_id=loss.id,
+        scope=KpiScope.PERSON,
+        department_id=None,
+        person_id=hao.id,
+    )
+    assert readings[0].period == period  # the newest reading is the one over the line
+    assert readings[0].created_at.date() <= today
     reading = session.get(KpiReading, alerts[0].reading_id)
     assert reading is not None
     assert alerts[0].created_at == reading.created_at
@@ -366,23 +403,30 @@ def test_hao_loss_rate_warning_is_one_alert_to_him_and_jun(session: Session) -> 
     ]
     assert _buttons(queued[0]) == ["确认", "指派"]  # Hao and Jun read Chinese
     assert _buttons(queued[1]) == ["确认", "指派", "发送反馈"]  # the manager may send feedback
-    since = datetime.combine(TODAY, datetime.min.time(), tzinfo=UTC) - timedelta(weeks=4)
-    raised, open_now = org_health.alert_counts(session=session, workspace_id=ws, since=since)
-    assert (raised, open_now) == ({"warning": 1}, 1)
 
 
-def test_hao_alert_recovers_once_his_november_reading_is_in(session: Session) -> None:
-    company = seed(session, date(2026, 12, 10))
-    alerts = list(
-        session.exec(select(KpiAlert).where(KpiAlert.workspace_id == company.workspace_id))
+@pytest.mark.parametrize("today", DAYS)
+def test_the_past_quarter_is_scored_and_reviewed(session: Session, today: date) -> None:
+    company = seed(session, today)
+    ws = company.workspace_id
+    past = okrs.cycle_by_name(
+        session=session, workspace_id=ws, name=DemoCalendar(today).previous.name
     )
-    assert [(a.period, a.state.value) for a in alerts] == [("2026-10", "recovered")]
-    assert alerts[0].recovered_at is not None
-    assert alerts[0].recovered_at.date() == date(2026, 12, 2)
-    assert len(_outbox(session, company.workspace_id, "kpi_recovery")) == 2
-
-
-def test_no_alert_before_october_is_recorded(session: Session) -> None:
-    company = seed(session, date(2026, 10, 20))
-    query = select(KpiAlert).where(KpiAlert.workspace_id == company.workspace_id)
-    assert list(session.exec(query)) == []
+    assert past is not None
+    objectives = session.exec(select(Objective).where(Objective.cycle_id == past.id)).all()
+    assert len(objectives) >= 3
+    krs = session.exec(
+        select(KeyResult).where(col(KeyResult.objective_id).in_([o.id for o in objectives]))
+    ).all()
+    for kr in krs:
+        history = okrs.check_ins(session=session, workspace_id=ws, key_result_id=kr.id)
+        assert len(history) >= 6
+        assert all(past.start_date <= c.created_at.date() <= past.end_date for c in history)
+    scores = session.exec(
+        select(KeyResultScore).where(col(KeyResultScore.key_result_id).in_([k.id for k in krs]))
+    ).all()
+    assert len(scores) >= 3
+    assert all(s.owner_score is not None and s.manager_score is not None for s in scores)
+    reviews = session.exec(select(ObjectiveReview).where(ObjectiveReview.workspace_id == ws)).all()
+    assert len(reviews) == 2
+    assert all(r.worked and r.manager_comment for r in reviews)

@@ -187,6 +187,7 @@ SAMPLES: dict[str, Callable[[Sample], Data]] = {
         "title": s.u(),
         "department": s.u(),
         "others": [DemoPerson("lina@example.com", s.u(), "vp_sales")],
+        "reviewed_cycle": "2026-Q3",
     },
     "flow_started": lambda s: {"flow": "okr_checkin", "minutes": 120},
     "flow_expired": lambda s: {"flow": "okr_new", "minutes": 45},
@@ -270,6 +271,7 @@ SAMPLES: dict[str, Callable[[Sample], Data]] = {
         ],
         "manager": True,
     },
+    "cycle_review_started": lambda s: {"name": "2026-Q4", "end": "2026-12-31", "objectives": 7},
     "okr_cycle_changed": lambda s: {
         "name": s.u(),
         "start": "2026-10-01",
