@@ -26,7 +26,7 @@ from bot.config import AppConfig  # noqa: E402
 from bot.core import Core, Inbound  # noqa: E402
 from bot.scheduler.context import JobRun  # noqa: E402
 from bot.scheduler.registry import JOBS  # noqa: E402
-from storage import migrate  # noqa: E402
+from storage import clock, migrate  # noqa: E402
 from storage.db import make_engine, session_scope  # noqa: E402
 from storage.models import (  # noqa: E402
     Cycle,
@@ -118,7 +118,8 @@ def main() -> None:
     url = args.db or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"
     wid, person_id = seed(url, args.krs, args.idle)
     engine = make_engine(url)
-    core = Core(engine, clock=lambda: NOW)
+    clock.set_clock(clock.ManualClock(NOW))  # the bench runs on its own day
+    core = Core(engine)
     statements = 0
 
     def count(*_: object) -> None:

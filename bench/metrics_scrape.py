@@ -15,7 +15,6 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,6 +29,7 @@ from bot.metrics import for_engine  # noqa: E402
 from storage import migrate  # noqa: E402
 from storage.db import make_engine, session_scope  # noqa: E402
 from storage.models import OutboxMessage, Person, Platform, Workspace  # noqa: E402
+from storage.types import utcnow  # noqa: E402
 
 DEFAULT_PG = os.environ.get(
     "OKRBOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -38,7 +38,7 @@ DEFAULT_PG = os.environ.get(
 
 def seed_backlog(engine: Engine, total: int) -> None:
     """Grow the pending outbox of one Slack workspace to `total` rows."""
-    now = datetime.now(UTC)
+    now = utcnow()
     with session_scope(engine) as session:
         workspace = session.exec(select(Workspace)).first()
         if workspace is None:

@@ -11,6 +11,7 @@ from storage.db import session_scope
 from storage.models import OutboxMessage, Platform
 from storage.outbox_targets import channel_of
 from storage.repos import outbox
+from storage.types import utcnow
 
 INBOX_MARK = "📬"
 QUIT_WORDS = {"quit", "exit", "/quit", "/exit", "退出"}
@@ -69,7 +70,7 @@ def deliver_pending(core: Core, *, workspace_id: int, person_id: int) -> list[Me
     sent (messages for other people wait for their own chat or platform)."""
     with session_scope(core.engine) as session:
         due = outbox.pending_for_person(
-            session=session, workspace_id=workspace_id, person_id=person_id, now=core.clock()
+            session=session, workspace_id=workspace_id, person_id=person_id, now=utcnow()
         )
         for message in due:
             outbox.mark_sent(session=session, message=message, platform_ref="console")

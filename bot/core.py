@@ -12,7 +12,6 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
@@ -89,13 +88,11 @@ class Core:
         self,
         engine: Engine,
         *,
-        clock: Callable[[], datetime] = utcnow,
         middlewares: Sequence[Middleware] = (),
         wiring: Wiring | None = None,
         settings: Settings | None = None,
     ) -> None:
         self.engine = engine
-        self.clock = clock
         self.middlewares = list(middlewares)
         self.wiring = wiring or default_wiring()
         self.settings = settings or Settings()
@@ -155,7 +152,7 @@ class Core:
                     person=person,
                     locale=locale,
                     platform=inbound.platform,
-                    now=self.clock(),
+                    now=utcnow(),
                     settings=self.settings,
                 )
                 if inbound.action is not None:
@@ -197,7 +194,7 @@ class Core:
                     workspace_id=inbound.workspace_id,
                     person_id=inbound.person_id,
                 )
-                live = run is not None and run.expires_at > self.clock()
+                live = run is not None and run.expires_at > utcnow()
                 return locale, run.flow if live and run is not None else None
         except Exception:
             return "en", None

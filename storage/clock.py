@@ -3,7 +3,11 @@
 Production reads the system time. A test, the demo or a rehearsal can move the clock for the
 whole process: in-process with `use(...)`, or for a command started from outside with
 `$OKRBOT_NOW` (an ISO 8601 instant, e.g. `2027-12-31T23:30+08:00`): the process's clock then
-starts at that instant and runs on from it. Nothing else in okrbot reads the system time.
+starts at that instant and runs on from it. Nothing else in okrbot reads the system time, but
+for two things that are about the wire, not the calendar: the freshness of signed platform
+requests (Slack's, checked by bolt, and Feishu's replay window), which the platforms stamp with
+the real time, and the scheduler's firing (APScheduler), whose jobs decide what is due from this
+clock.
 """
 
 from __future__ import annotations

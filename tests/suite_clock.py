@@ -76,3 +76,11 @@ def manual_clock() -> Iterator[clock.ManualClock]:
 def weeks_from_now(weeks: int) -> datetime:
     """The suite's moment shifted by whole weeks."""
     return suite_now() + timedelta(weeks=weeks)
+
+
+def at(moment: datetime) -> clock.ManualClock:
+    """From now until the test ends, okrbot's clock stands at `moment` (move it with the
+    returned clock's `set`/`advance`)."""
+    frozen = clock.ManualClock(moment)
+    clock.set_clock(frozen)
+    return frozen

@@ -36,6 +36,7 @@ from storage.models import (
     Workspace,
 )
 from storage.repos import audit, kpi_tokens
+from storage.types import utcnow
 from tests import factories
 from tests.support.http_server import serve_asgi
 
@@ -150,7 +151,7 @@ def test_objective_creation_and_approval_decisions_are_audited(
         person=ana,
         locale="en",
         platform=Platform.SLACK,
-        now=datetime.now(UTC),
+        now=utcnow(),
     )
     kr = {"title": "Hire 3", "start": 0, "target": 3, "metric": "number", "direction": "increase"}
     draft = {"title": "Open Lisbon", "krs": [kr]}
@@ -241,7 +242,7 @@ def test_okrbot_audit_text_and_json(
 ) -> None:
     say(engine, company, company.ana, "/okr update KR-1 2")
     say(engine, company, company.grace, "/okr prompts wed 09:30")
-    yesterday = (datetime.now(UTC) - timedelta(days=1)).date().isoformat()
+    yesterday = (utcnow() - timedelta(days=1)).date().isoformat()
 
     text = run(["audit", "--workspace", "acme"], database_url, tmp_path)
     assert text.returncode == 0, text.stderr

@@ -35,6 +35,7 @@ from storage.models import (
     Workspace,
 )
 from tests import factories
+from tests.suite_clock import at
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -141,7 +142,8 @@ def company(session: Session) -> Company:
 
 def say(engine: Engine, who: Person, text: str) -> str:
     assert who.id is not None
-    core = Core(engine, clock=lambda: NOW)
+    at(NOW)
+    core = Core(engine)
     reply = core.handle(Inbound(Platform.CONSOLE, who.workspace_id, who.id, text))
     return render_text(reply)
 
@@ -302,7 +304,8 @@ def test_a_person_id_from_another_workspace_is_refused(engine: Engine, company: 
         session.commit()
     assert company.ana.id is not None
     assert other.id is not None
-    core = Core(engine, clock=lambda: NOW)
+    at(NOW)
+    core = Core(engine)
     reply = core.handle(Inbound(Platform.CONSOLE, other.id, company.ana.id, "/okr"))
     assert reply.is_error
     assert "I don't know you yet in this workspace" in render_text(reply)
@@ -315,7 +318,8 @@ def test_an_unexpected_failure_becomes_a_polite_message(
         raise RuntimeError("boom")
 
     assert company.ana.id is not None
-    core = Core(engine, clock=lambda: NOW, middlewares=[broken])  # type: ignore[list-item]
+    at(NOW)
+    core = Core(engine, middlewares=[broken])  # type: ignore[list-item]
     reply = core.handle(
         Inbound(Platform.CONSOLE, company.workspace.id or 0, company.ana.id, "/okr")
     )
@@ -337,7 +341,8 @@ def test_an_unexpected_failure_is_answered_in_the_workspace_language(engine: Eng
     def broken(inbound: Inbound, next_handler: object) -> object:
         raise RuntimeError("boom")
 
-    core = Core(engine, clock=lambda: NOW, middlewares=[broken])  # type: ignore[list-item]
+    at(NOW)
+    core = Core(engine, middlewares=[broken])  # type: ignore[list-item]
     reply = core.handle(Inbound(Platform.CONSOLE, workspace.id, person.id, "/okr"))
     assert reply.is_error
     assert "抱歉，我这边出错了" in render_text(reply)
@@ -346,7 +351,8 @@ def test_an_unexpected_failure_is_answered_in_the_workspace_language(engine: Eng
 def test_an_unknown_button_gets_a_polite_reply(engine: Engine, company: Company) -> None:
     from commands.actions import Action
 
-    core = Core(engine, clock=lambda: NOW)
+    at(NOW)
+    core = Core(engine)
     reply = core.handle(
         Inbound(
             Platform.CONSOLE,

@@ -25,6 +25,7 @@ from storage.models import CheckIn, FlowRun, Platform
 from storage.repos import flows as runs
 from tests.flows import conftest as flow_conftest
 from tests.flows.conftest import NOW, Team, ask
+from tests.suite_clock import at
 
 
 @pytest.fixture
@@ -69,7 +70,8 @@ def test_a_key_wired_twice_is_refused() -> None:
 
 def test_an_unknown_button_is_answered_politely(engine: Engine, team: Team) -> None:
     assert team.ana.id is not None
-    reply = Core(engine, clock=lambda: NOW).handle(
+    at(NOW)
+    reply = Core(engine).handle(
         Inbound(Platform.CONSOLE, team.workspace.id or 0, team.ana.id, action=Action("nope.x"))
     )
     assert reply.is_error

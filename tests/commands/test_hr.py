@@ -26,6 +26,7 @@ from storage.models import (
 )
 from storage.repos import broadcasts
 from tests import factories
+from tests.suite_clock import at
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)  # a Wednesday
 
@@ -78,7 +79,8 @@ def org(session: Session) -> Org:
 
 def say(engine: Engine, who: Person, text: str = "", action: Action | None = None) -> str:
     assert who.id is not None
-    core = Core(engine, clock=lambda: NOW)
+    at(NOW)
+    core = Core(engine)
     return render_text(
         core.handle(Inbound(Platform.CONSOLE, who.workspace_id, who.id, text, action=action))
     )

@@ -25,6 +25,7 @@ from storage.models import (
     Workspace,
 )
 from tests import factories
+from tests.suite_clock import at as clock_at
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -101,7 +102,8 @@ def reply(
     settings: Settings | None = None,
 ) -> Message:
     assert who.id is not None
-    bot = Core(engine, clock=lambda: at, settings=settings)
+    clock_at(at)
+    bot = Core(engine, settings=settings)
     return bot.handle(Inbound(platform, who.workspace_id, who.id, text, action=action))
 
 

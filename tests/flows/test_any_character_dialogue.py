@@ -29,6 +29,7 @@ from storage.models import (
 from storage.people_import import import_people
 from tests import factories
 from tests.flows.conftest import NOW, Team, ask, inbox, inbox_messages, reply
+from tests.suite_clock import at
 
 INTERNAL = "something went wrong on my side"
 
@@ -198,7 +199,8 @@ def test_an_internal_failure_at_the_end_of_a_flow_keeps_the_answers(
 
 def test_any_platform_gets_the_same_text(engine: Engine, team: Team, kr: KeyResult) -> None:
     assert team.ana.id is not None
-    core = Core(engine, clock=lambda: NOW)
+    at(NOW)
+    core = Core(engine)
     for platform in (Platform.SLACK, Platform.FEISHU):
         answer = core.handle(
             Inbound(platform, team.workspace.id or 0, team.ana.id, "/okr update KR-1 4 nice 👍🏽")

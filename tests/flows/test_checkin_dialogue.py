@@ -27,6 +27,7 @@ from storage.models import (
 )
 from tests import factories
 from tests.flows.conftest import NOW, Team, ask, reply
+from tests.suite_clock import at
 
 
 @dataclass
@@ -143,13 +144,15 @@ def test_a_restart_mid_flow_continues_where_it_was(
     engine: Engine, database_url: str, team: Team, krs: Krs
 ) -> None:
     assert team.ana.id is not None
-    first = Core(engine, clock=lambda: NOW)
+    at(NOW)
+    first = Core(engine)
     first.handle(Inbound(Platform.CONSOLE, team.workspace.id or 0, team.ana.id, "/okr checkin"))
     first.handle(Inbound(Platform.CONSOLE, team.workspace.id or 0, team.ana.id, "5"))
     engine.dispose()  # the process goes away; a new one connects
     restarted = make_engine(database_url)
     try:
-        second = Core(restarted, clock=lambda: NOW + timedelta(minutes=5))
+        at(NOW + timedelta(minutes=5))
+        second = Core(restarted)
         answer = second.handle(
             Inbound(Platform.CONSOLE, team.workspace.id or 0, team.ana.id, "on-track")
         )

@@ -18,8 +18,10 @@ from bot.scheduler.context import JobRun
 from bot.scheduler.registry import JOBS, next_runs
 from commands.settings import settings_of
 from storage.models import Cycle, FlowRun, OutboxMessage, Platform
+from storage.types import utcnow
 from tests import factories
 from tests.flows.conftest import NOW, Team, ask, inbox
+from tests.suite_clock import at
 
 
 @pytest.fixture
@@ -114,10 +116,11 @@ def test_jobs_list_and_run_show_the_expiry_job(
     listed = cli.invoke(app, ["jobs", "list"])
     assert listed.exit_code == 0, listed.output
     assert any(row.startswith("flow_expiry") for row in listed.output.splitlines())
-    # Started two hours ago by the real clock: past the 60 minutes app.yaml allows.
+    # Started two hours ago: past the 60 minutes app.yaml allows.
     settings = settings_of(parse_config("flows:\n  idle_timeout_minutes: 60\n"))
-    two_hours_ago = datetime.now(UTC) - timedelta(hours=2)
-    ask(engine, team.ana, "/okr checkin", at=two_hours_ago, settings=settings)
+    now = utcnow()
+    ask(engine, team.ana, "/okr checkin", at=now - timedelta(hours=2), settings=settings)
+    at(now)
     ran = cli.invoke(app, ["jobs", "run", "flow_expiry"])
     assert ran.exit_code == 0, ran.output
     assert ran.output.strip() == "flow_expiry: 1 idle flow(s) closed."

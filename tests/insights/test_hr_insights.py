@@ -11,11 +11,13 @@ from bot.core import Core, Inbound
 from bot.text import render_text
 from storage.models import Person, Platform
 from tests.insights.conftest import NOW, Company
+from tests.suite_clock import at
 
 
 def say(engine: Engine, who: Person, text: str) -> str:
     assert who.id is not None
-    core = Core(engine, clock=lambda: NOW)
+    at(NOW)
+    core = Core(engine)
     return render_text(core.handle(Inbound(Platform.CONSOLE, who.workspace_id, who.id, text)))
 
 

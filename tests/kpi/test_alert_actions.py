@@ -31,6 +31,7 @@ from storage.models import (
 )
 from tests.kpi.conftest import KpiCompany
 from tests.scheduler import test_manager_digest_sections as digest_sections
+from tests.suite_clock import at
 
 NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)  # 17:00 in Shanghai
 
@@ -47,7 +48,8 @@ class Clicker:
     """Clicks a button (or submits its form) as someone, through the real core."""
 
     def __init__(self, engine: Engine, kc: KpiCompany) -> None:
-        self.core = Core(engine, clock=lambda: NOW)
+        at(NOW)
+        self.core = Core(engine)
         self.workspace_id = kc.workspace.id
 
     def __call__(self, person_id: int | None, action_id: str, value: str, **form: str) -> Message:
@@ -279,7 +281,8 @@ def test_typed_ack_and_assign_for_chats_without_buttons(
 ) -> None:
     alert = raise_alert(session, kc)
     ref = str(alert.id)
-    core = Core(engine, clock=lambda: NOW)
+    at(NOW)
+    core = Core(engine)
     workspace_id = kc.workspace.id
     assert workspace_id is not None
 

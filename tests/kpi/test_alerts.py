@@ -13,6 +13,7 @@ from commands.actions import Action
 from commands.operations.kpi_intake import ingest
 from storage.models import AlertState, KpiAlert, OutboxMessage, Platform, ReadingSource
 from tests.kpi.conftest import KpiCompany
+from tests.suite_clock import at
 
 NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
 
@@ -66,7 +67,8 @@ def test_buttons_acknowledge_assign_and_feedback(
 ) -> None:
     _feed(session, kc, "2026-11", 5.5)
     alert = session.exec(select(KpiAlert)).one()
-    core = Core(engine, clock=lambda: NOW)
+    at(NOW)
+    core = Core(engine)
 
     def click(person_id: int, action_id: str, **form: str) -> str:
         action = Action(action_id, str(alert.id), form)

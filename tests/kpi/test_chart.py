@@ -16,6 +16,7 @@ from digests.charts.kpi_trend import TrendPoint, draw_trend
 from digests.message import Image
 from storage.models import Platform, ReadingSource
 from tests.kpi.conftest import KpiCompany
+from tests.suite_clock import at
 
 LABELS = {"actual": "实际", "target": "目标", "warning": "warning", "critical": "critical"}
 
@@ -60,7 +61,8 @@ def test_kpi_show_returns_the_chart(
         source=ReadingSource.API,
     )
     session.commit()
-    core = Core(engine, clock=lambda: datetime(2026, 12, 5, tzinfo=UTC))
+    at(datetime(2026, 12, 5, tzinfo=UTC))
+    core = Core(engine)
     reply = core.handle(
         Inbound(Platform.CONSOLE, kc.workspace.id, kc.hao.id, "/kpi show LOSS_RATE")
     )

@@ -12,12 +12,14 @@ from bot.text import render_text
 from commands.operations.kpi_intake import ingest
 from storage.models import Person, Platform, ReadingSource
 from tests.kpi.conftest import KpiCompany
+from tests.suite_clock import at
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
 def say(engine: Engine, kc: KpiCompany, person: Person, text: str) -> str:
-    core = Core(engine, clock=lambda: NOW)
+    at(NOW)
+    core = Core(engine)
     return render_text(core.handle(Inbound(Platform.CONSOLE, kc.workspace.id, person.id, text)))
 
 

@@ -42,6 +42,7 @@ from storage.models import (
     Visibility,
 )
 from tests import factories
+from tests.suite_clock import at
 
 FRIDAY = datetime(2026, 10, 30, 16, 0, tzinfo=UTC)
 MONDAY = datetime(2026, 10, 26, 10, 0, tzinfo=UTC)
@@ -167,7 +168,8 @@ def buttons(message: Message) -> list[tuple[str, str, str]]:
 def click(
     engine: Engine, team: Team, person_id: int, action_id: str, value: str, **form: str
 ) -> Message:
-    core = Core(engine, clock=lambda: FRIDAY)
+    at(FRIDAY)
+    core = Core(engine)
     inbound = Inbound(
         Platform.CONSOLE, team.workspace_id, person_id, action=Action(action_id, value, form)
     )

@@ -12,13 +12,15 @@ from bot.core import Core, Inbound
 from bot.text import render_text
 from storage.models import Platform, SchedulePreference
 from tests.scheduler.test_checkins import run, setup
+from tests.suite_clock import at
 
 TYPED_AT = datetime(2026, 10, 20, 9, 0, tzinfo=UTC)
 MONDAY_10_SHANGHAI = datetime(2026, 10, 26, 2, 0, tzinfo=UTC)
 
 
 def say(engine: Engine, person_id: int, text: str) -> str:
-    core = Core(engine, clock=lambda: TYPED_AT)
+    at(TYPED_AT)
+    core = Core(engine)
     return render_text(core.handle(Inbound(Platform.CONSOLE, 1, person_id, text)))
 
 
