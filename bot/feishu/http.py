@@ -49,7 +49,13 @@ def routes(runtime: Runtime, core: Core) -> list[BaseRoute]:
     """POST /feishu/events (events and card callbacks)."""
     found = adapter(runtime, core)
     window = float(runtime.config.feishu.replay_window_seconds)
-    return [Route(EVENTS_PATH, endpoint(found.dispatcher, window=window), methods=["POST"])]
+    events = endpoint(
+        found.dispatcher,
+        window=window,
+        encrypt_key=found.credentials.encrypt_key,
+        verification_token=found.credentials.verification_token,
+    )
+    return [Route(EVENTS_PATH, events, methods=["POST"])]
 
 
 def background(runtime: Runtime, core: Core) -> list[LongConnectionService]:

@@ -44,7 +44,8 @@ def test_adjustment_approved_through_slack(
     served.interactive(approve)
     approved = served.stub.wait_for("chat.update", count=2)[-1]
     assert "Approved KR-1" in json.dumps(approved.params["blocks"])
-    served.interactive(approve)
+    # A second click (a double click: its own action_ts) finds it decided.
+    served.interactive(click("U_LARA", "okr.approve", str(request.id), text_input("comment", "OK")))
     again = served.stub.wait_for("chat.update", count=3)[-1]
     assert "already decided" in json.dumps(again.params["blocks"])
     with Session(engine) as fresh:
