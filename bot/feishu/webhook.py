@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Callable
@@ -20,8 +21,24 @@ REFUSED = b'{"msg":"invalid request"}'
 IGNORED = b'{"msg":"ignored"}'
 
 
+def replay_key(opened: verify.Opened, body: bytes, signature: str | None) -> str | None:
+    """What makes this push unique, to drop exact replays: its signature (a new timestamp and
+    nonce each time), else the body of a push that carries no event id (old card callbacks)."""
+    if signature:
+        return f"sig:{signature[:120]}"
+    header = opened.event.get("header")
+    if isinstance(header, dict) and header.get("event_id"):
+        return None  # the bot claims the event id itself
+    return f"body:{hashlib.sha256(body).hexdigest()}"
+
+
 def endpoint(
-    dispatcher: Any, *, window: float, encrypt_key: str, verification_token: str
+    dispatcher: Any,
+    *,
+    window: float,
+    encrypt_key: str,
+    verification_token: str,
+    claim: Callable[[str], bool],
 ) -> Callable[[Request], Any]:
     """The Starlette endpoint: the request is checked and opened first (`verify.open_request`),
     then its plaintext goes to `dispatcher` (an EventDispatcherHandler that decrypts nothing).
@@ -42,6 +59,10 @@ def endpoint(
             return Response(content=REFUSED, status_code=401, media_type="application/json")
         if opened.challenge is not None:
             return JSONResponse({"challenge": opened.challenge})
+        key = replay_key(opened, body, request.headers.get(verify.SIGNATURE))
+        if key is not None and not await run_in_threadpool(claim, key):
+            log.info("feishu: dropped a replayed request", extra={"bytes": len(body)})
+            return Response(content=IGNORED, status_code=200, media_type="application/json")
         raw = lark.RawRequest()
         raw.uri = request.url.path
         raw.body = json.dumps(opened.event).encode()
