@@ -111,7 +111,7 @@ def test_approval_through_slack(engine: Engine, team_served: Served) -> None:
 
     served.interactive(click("U_BOB", "okr.approve", str(request.id), {}))
     refused = served.stub.wait_for("chat.update", count=2)[-1]
-    assert "Only Ana Lima's manager" in json.dumps(refused.params["blocks"])
+    assert "no longer exists" in json.dumps(refused.params["blocks"])  # Bob may not see it
 
     served.interactive(
         click("U_LARA", "okr.approve", str(request.id), text_input("comment", "Go for it"))
