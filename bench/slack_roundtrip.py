@@ -23,6 +23,7 @@ from pathlib import Path
 from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.signature import SignatureVerifier
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from starlette.applications import Starlette
 
@@ -97,12 +98,12 @@ def seed(url: str) -> None:
     engine.dispose()
 
 
-def bare_app(api_url: str) -> Starlette:
+def bare_app(api_url: str, engine: Engine) -> Starlette:
     """A bolt App on the same stack whose only listener acks."""
     app = App(client=WebClient(base_url=api_url, token="xoxb-bench"), signing_secret=SECRET,
               process_before_response=True)  # fmt: skip
     app.command("/okr")(lambda ack: ack())
-    return Starlette(routes=starlette_routes(app))
+    return Starlette(routes=starlette_routes(app, engine=engine, signing_secret=SECRET))
 
 
 def post_command(target: str, n: int, response_url: str) -> float:
@@ -174,10 +175,12 @@ def main() -> None:
         ours, answers = build_app(runtime, Core(engine), credentials)
         results: dict[str, list[float]] = {}
         response_url = f"{stub.base_url}/response/"
-        with serve_asgi(Starlette(routes=starlette_routes(ours))) as base:
+        with serve_asgi(
+            Starlette(routes=starlette_routes(ours, engine=engine, signing_secret=SECRET))
+        ) as base:
             results["okrbot"] = in_child(base, args.requests, response_url, args.pause)
             results["okrbot reply"] = reply_timings(base, args.requests, stub)
-        with serve_asgi(bare_app(stub.api_url)) as base:
+        with serve_asgi(bare_app(stub.api_url, engine)) as base:
             results["bare bolt"] = in_child(base, args.requests, response_url, args.pause)
         answers.close()
         assert not stub.of("users.info"), "identities were seeded: no users.info expected"

@@ -92,6 +92,70 @@ def token_create(
             typer.echo(token)
 
 
+@token_app.command("list")
+def token_list(workspace: WorkspaceOption = None, config: ConfigOption = None) -> None:
+    """The workspace's API tokens: name, prefix, created, revoked (never the token)."""
+    with friendly_errors():
+        from storage.db import session_scope
+        from storage.repos import kpi_tokens
+
+        with opened(config) as runtime, session_scope(runtime.engine) as session:
+            ws = workspace_for(session, runtime, workspace)
+            rows = kpi_tokens.listed(session=session, workspace_id=ws.id or 0)
+            if not rows:
+                typer.echo(t("kpi.cli.no_tokens", workspace=ws.slug))
+            for row in rows:
+                revoked = row.revoked_at.isoformat() if row.revoked_at else "-"
+                typer.echo(
+                    f"{row.name:<24} {row.prefix:<14} {row.created_at.isoformat()}  {revoked}"
+                )
+
+
+@token_app.command("revoke")
+def token_revoke(
+    name_or_prefix: Annotated[
+        str, typer.Argument(metavar="NAME|PREFIX", help="The token's name or its first characters.")
+    ],
+    workspace: WorkspaceOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Revoke a KPI API token at once (by its name or the prefix `okrbot kpi token list` shows);
+    audit-logged."""
+    with friendly_errors():
+        from storage.db import session_scope
+        from storage.models import Platform
+        from storage.repos import audit, kpi_tokens
+        from storage.types import utcnow
+
+        with opened(config) as runtime, session_scope(runtime.engine) as session:
+            ws = workspace_for(session, runtime, workspace)
+            count = kpi_tokens.revoke(
+                session=session,
+                workspace_id=ws.id or 0,
+                name_or_prefix=name_or_prefix,
+                now=utcnow(),
+            )
+            if not count:
+                raise fail(
+                    t("kpi.cli.no_such_token", token=name_or_prefix, workspace=ws.slug),
+                    EXIT_REFUSED,
+                )
+            audit.record(
+                session=session,
+                workspace_id=ws.id or 0,
+                actor_id=None,
+                platform=Platform.CLI,
+                action="kpi_token_revoke",
+                entity_type="kpi_api_token",
+                entity_id=None,
+                entity_ref=name_or_prefix[:64],
+                after={"count": count},
+            )
+            typer.echo(
+                t("kpi.cli.token_revoked", count=count, token=name_or_prefix, workspace=ws.slug)
+            )
+
+
 @import_app.command("kpi")
 def import_kpi(
     file: Annotated[

@@ -208,6 +208,26 @@ class KpiAlertsConfig(_Section):
     channel: str | None = Field(default=None, description="channel that gets alert summaries")
 
 
+class HttpConfig(_Section):
+    """What one HTTP request to `okrbot serve` may cost (Slack and Feishu send small bodies)."""
+
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024, description="413 above this")
+    body_timeout_seconds: float = Field(
+        default=10, gt=0, le=300, description="408 when a body takes longer to arrive"
+    )
+
+
+class KpiApiConfig(_Section):
+    """`POST /api/v1/kpi/readings`: its own body limit and per-token rate limits."""
+
+    max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    requests_per_minute: int = Field(default=120, ge=1, description="per token, per replica")
+    burst: int = Field(default=20, ge=1)
+    failed_auth_per_minute: int = Field(
+        default=10, ge=1, description="wrong or revoked tokens per client address, per replica"
+    )
+
+
 class KpiAssessmentConfig(_Section):
     cap: float = Field(default=150, gt=0, description="completion rate cap, in percent")
 
@@ -280,6 +300,8 @@ class AppConfig(_Section):
     kpi_sources: list[KpiSourceConfig] = Field(default_factory=list)
     kpi_alerts: KpiAlertsConfig = Field(default_factory=KpiAlertsConfig)
     kpi_assessment: KpiAssessmentConfig = Field(default_factory=KpiAssessmentConfig)
+    kpi_api: KpiApiConfig = Field(default_factory=KpiApiConfig)
+    http: HttpConfig = Field(default_factory=HttpConfig)
     slack: SlackConfig = Field(default_factory=SlackConfig)
     feishu: FeishuConfig = Field(default_factory=FeishuConfig)
     digests: DigestsConfig = Field(default_factory=DigestsConfig)

@@ -21,6 +21,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.core import Core
+from bot.http_limits import LimitRequests
 from bot.http_observe import ObserveRequests
 from bot.metrics import CONTENT_TYPE, for_engine
 from bot.readiness import readiness
@@ -74,6 +75,13 @@ def build_app(runtime: Runtime, core: Core) -> Starlette:
             routes.extend(route for route in hook(runtime, core) if isinstance(route, BaseRoute))
     app = Starlette(routes=routes)
     paths = {route.path for route in routes if isinstance(route, Route)}
+    http = runtime.config.http
+    app.add_middleware(
+        LimitRequests,
+        default=http.max_body_bytes,
+        limits={"/api/": runtime.config.kpi_api.max_body_bytes},
+        timeout=http.body_timeout_seconds,
+    )
     app.add_middleware(ObserveRequests, metrics=for_engine(runtime.engine), routes=paths)
     return app
 

@@ -9,6 +9,7 @@ an error, so a client may safely resend.
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -18,13 +19,29 @@ from starlette.routing import BaseRoute, Route
 
 from bot.core import Core
 from bot.runtime import Runtime
+from bot.throttle import Throttle
+from storage.repos.kpi_tokens import digest as kpi_tokens_digest
 
 MAX_BATCH = 5000
-MAX_BODY_BYTES = 5 * 1024 * 1024
 
 
 def _error(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
     return JSONResponse({"error": code, "message": message, **extra}, status_code=status)
+
+
+def _slow_down(wait: int) -> JSONResponse:
+    response = _error(429, "rate_limited", f"too many requests; retry after {wait} s")
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
+def _parse(body: bytes) -> Any:
+    """The JSON body; numbers kept exact (a 5,000-digit value is refused later, not parsed into
+    an integer Python will not convert). ValueError for anything that is not JSON."""
+    try:
+        return json.loads(body, parse_int=Decimal, parse_float=Decimal)
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:
+        raise ValueError("not JSON") from error
 
 
 def _bearer(request: Request) -> str | None:
@@ -82,19 +99,31 @@ def _store(runtime: Runtime, workspace_id: int, readings: list[Any]) -> JSONResp
 def routes(runtime: Runtime, core: Core) -> list[BaseRoute]:
     """The KPI API routes (always mounted: they need no chat platform)."""
 
+    limits = runtime.config.kpi_api
+    per_token = Throttle(per_minute=limits.requests_per_minute, burst=limits.burst)
+    failures = Throttle(
+        per_minute=limits.failed_auth_per_minute, burst=limits.failed_auth_per_minute
+    )
+
     async def post_readings(request: Request) -> JSONResponse:
+        client = request.client.host if request.client else "?"
         token = _bearer(request)
         if token is None:
             return _error(401, "unauthorized", "send Authorization: Bearer <token>")
         workspace_id = await run_in_threadpool(_workspace_of, runtime, token)
         if workspace_id is None:
+            # Guessing tokens costs a client its turn: a few misses a minute, then 429.
+            wait = failures.wait(client)
+            if wait:
+                return _slow_down(wait)
             return _error(401, "unauthorized", "unknown or revoked token")
+        wait = per_token.wait(kpi_tokens_digest(token))
+        if wait:
+            return _slow_down(wait)
         body = await request.body()
-        if len(body) > MAX_BODY_BYTES:
-            return _error(413, "too_large", f"the body is over {MAX_BODY_BYTES} bytes")
         try:
-            data = json.loads(body)
-        except (json.JSONDecodeError, UnicodeDecodeError):
+            data = _parse(body)
+        except ValueError:
             return _error(400, "bad_json", "the body is not JSON")
         readings = data.get("readings") if isinstance(data, dict) else data
         if not isinstance(readings, list):

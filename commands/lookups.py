@@ -68,12 +68,9 @@ def key_result(ctx: Context, number: int, usage: str | None = None) -> tuple[Key
     return found, parent
 
 
-def key_result_by_id(
-    ctx: Context, key_result_id: Ref, *, visible: bool = True
-) -> tuple[KeyResult, Objective]:
-    """A KR named by its row id (a button's value, a flow run, a proposal); `error.unknown_kr`.
-    `visible=False` skips the visibility check, for an action whose own refusal says who may
-    act."""
+def key_result_by_id(ctx: Context, key_result_id: Ref) -> tuple[KeyResult, Objective]:
+    """A KR named by its row id (a button's value, a flow run, a proposal), if the speaker may
+    see it; else `error.unknown_kr`."""
     row_id = parse_id(key_result_id)
     found = ctx.session.get(KeyResult, row_id) if row_id else None
     parent = ctx.session.get(Objective, found.objective_id) if found else None
@@ -81,35 +78,35 @@ def key_result_by_id(
         found is None
         or parent is None
         or found.workspace_id != ctx.workspace_id
-        or (visible and not ctx.access.can_view_key_result(found, parent))
+        or not ctx.access.can_view_key_result(found, parent)
     ):
         raise CommandError("error.unknown_kr", {"ref": str(key_result_id)})
     return found, parent
 
 
-def approval(ctx: Context, value: Ref, *, visible: bool = True) -> ApprovalRequest:
+def approval(ctx: Context, value: Ref) -> ApprovalRequest:
     """The approval request a button names, if the speaker may see it; else
-    `flows.approval.unknown`. `visible=False` skips the visibility check, for an action whose
-    own refusal says who may act."""
+    `flows.approval.unknown`."""
     row_id = parse_id(value)
     found = ctx.session.get(ApprovalRequest, row_id) if row_id else None
-    if found is None or found.workspace_id != ctx.workspace_id:
-        raise CommandError("flows.approval.unknown")
-    if visible and not ctx.access.can_view_approval(found):
+    if (
+        found is None
+        or found.workspace_id != ctx.workspace_id
+        or not ctx.access.can_view_approval(found)
+    ):
         raise CommandError("flows.approval.unknown")
     return found
 
 
-def alert(ctx: Context, value: Ref, usage: str | None = None, *, visible: bool = True) -> KpiAlert:
+def alert(ctx: Context, value: Ref, usage: str | None = None) -> KpiAlert:
     """The KPI alert a button or `/kpi ack N` names, if the speaker may see it; else
-    `kpi.alert.unknown`. `visible=False` skips the visibility check, for an action whose own
-    refusal says who may act."""
+    `kpi.alert.unknown`."""
     row_id = parse_id(value)
     found = ctx.session.get(KpiAlert, row_id) if row_id else None
     if (
         found is None
         or found.workspace_id != ctx.workspace_id
-        or (visible and not ctx.access.can_view_alert(found))
+        or not ctx.access.can_view_alert(found)
     ):
         raise CommandError("kpi.alert.unknown", {"ref": str(value)}, usage=usage)
     return found

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from commands.types import CommandError, Value, ValueKind
+from storage import number_bounds
 
 _NUMBER = re.compile(
     r"""^(?P<sign>[-+])?
@@ -35,12 +36,17 @@ def parse_value(text: str) -> Value:
     match = _NUMBER.match(lowered)
     if match is None or (currency and match["currency"]):
         raise CommandError("error.bad_value", {"value": token})
-    amount = float(match["digits"].replace(",", ""))
+    digits = number_bounds.exact(match["digits"].replace(",", ""))
+    if digits is None or not number_bounds.within_bounds(digits):
+        raise CommandError("error.value_out_of_range", {"value": token})
+    amount = float(digits)
     suffix = (match["suffix"] or "").lower()
     if suffix in _MULTIPLIERS:
         amount *= _MULTIPLIERS[suffix]
     if match["sign"] == "-":
         amount = -amount
+    if abs(amount) >= number_bounds.LIMIT:
+        raise CommandError("error.value_out_of_range", {"value": token})
     currency = currency or match["currency"]
     if suffix == "%":
         if currency:

@@ -6,15 +6,15 @@ A reading arrives as a mapping of `id` (client id), `kpi` (code), `scope`, `peri
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as _field
+from decimal import Decimal
 from typing import Any
 
 from sqlmodel import Session, col, select
 
-from storage import periods
+from storage import number_bounds, periods
 from storage.dialect_insert import insert_for
 from storage.models import (
     Department,
@@ -109,23 +109,24 @@ def parse_scope(text: str, lookup: _Lookup) -> tuple[KpiScope, int | None, int |
 
 def _value(raw: Any) -> float:
     if isinstance(raw, bool) or raw is None:
-        raise _Bad("value", "bad_value", value=str(raw))
-    if isinstance(raw, str):
-        raw = raw.strip().replace(",", "").removesuffix("%")
-    try:
-        number = float(raw)
-    except (TypeError, ValueError):
-        raise _Bad("value", "bad_value", value=str(raw)) from None
-    if not math.isfinite(number):
-        raise _Bad("value", "bad_value", value=str(raw))
-    return number
+        raise _Bad("value", "bad_value", value=str(raw)[:40])
+    if isinstance(raw, float):
+        number = number_bounds.of_float(raw)
+    else:
+        text = str(raw).strip().replace(",", "").removesuffix("%")
+        number = number_bounds.exact(text) if len(text) <= 64 else None
+    if number is None:
+        raise _Bad("value", "bad_value", value=str(raw)[:40])
+    if not number_bounds.within_bounds(number):
+        raise _Bad("value", "out_of_range", value=str(raw)[:40])
+    return float(number)
 
 
 def _text(row: Mapping[str, Any], name: str) -> str:
     raw = row.get(name)
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         raise _Bad(name, "missing")
-    if not isinstance(raw, str | int | float) or isinstance(raw, bool):
+    if not isinstance(raw, str | int | float | Decimal) or isinstance(raw, bool):
         raise _Bad(name, "not_text")
     return str(raw).strip()
 

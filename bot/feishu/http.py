@@ -11,6 +11,7 @@ from typing import Any
 from starlette.routing import BaseRoute, Route
 
 from bot.core import Core
+from bot.dedupe import claim_event
 from bot.feishu.api import FeishuApi, build_client
 from bot.feishu.bot import FeishuBot
 from bot.feishu.credentials import FeishuCredentials, credentials_from_env
@@ -18,6 +19,7 @@ from bot.feishu.dispatcher import build_dispatcher
 from bot.feishu.long_connection import LongConnectionService
 from bot.feishu.webhook import endpoint
 from bot.runtime import Runtime
+from storage.models import Platform
 
 EVENTS_PATH = "/feishu/events"
 
@@ -49,7 +51,14 @@ def routes(runtime: Runtime, core: Core) -> list[BaseRoute]:
     """POST /feishu/events (events and card callbacks)."""
     found = adapter(runtime, core)
     window = float(runtime.config.feishu.replay_window_seconds)
-    return [Route(EVENTS_PATH, endpoint(found.dispatcher, window=window), methods=["POST"])]
+    events = endpoint(
+        found.dispatcher,
+        window=window,
+        encrypt_key=found.credentials.encrypt_key,
+        verification_token=found.credentials.verification_token,
+        claim=lambda key: claim_event(runtime.engine, platform=Platform.FEISHU, event_id=key),
+    )
+    return [Route(EVENTS_PATH, events, methods=["POST"])]
 
 
 def background(runtime: Runtime, core: Core) -> list[LongConnectionService]:

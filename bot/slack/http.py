@@ -5,24 +5,31 @@ bolt's sync App runs in Starlette's thread pool, so a slow handler never blocks 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+from slack_sdk.signature import SignatureVerifier
+from sqlalchemy.engine import Engine
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.core import Core
+from bot.dedupe import claim_event
 from bot.runtime import Runtime
 from bot.slack.app import build_app
 from bot.slack.credentials import SlackCredentials, credentials_from_env
 from bot.slack.deferred import DeferringExecutor
 from bot.slack.oauth import INSTALL_PATH, REDIRECT_PATH
 from bot.slack.socket_mode import SocketModeService
+from storage.models import Platform
+
+log = logging.getLogger("okrbot.slack")
 
 _APPS: dict[tuple[int, int], tuple[App, SlackCredentials]] = {}
 
@@ -37,8 +44,15 @@ def slack_app(runtime: Runtime, core: Core) -> tuple[App, SlackCredentials]:
     return _APPS[key]
 
 
-def starlette_routes(app: App) -> list[BaseRoute]:
-    """POST /slack/events, GET /slack/install, GET /slack/oauth_redirect for this App."""
+def starlette_routes(app: App, *, engine: Engine, signing_secret: str) -> list[BaseRoute]:
+    """POST /slack/events, GET /slack/install, GET /slack/oauth_redirect for this App.
+
+    A request to /slack/events is checked before bolt parses anything: a malformed timestamp or
+    a bad signature is refused (401, its size and reason logged, never its body), and the exact
+    bytes of a signed request are handled once — a replayed slash command or click is
+    acknowledged and dropped, across replicas.
+    """
+    verifier = SignatureVerifier(signing_secret)
 
     executor = app.listener_runner.listener_executor
     deferring = executor if isinstance(executor, DeferringExecutor) else None
@@ -50,7 +64,21 @@ def starlette_routes(app: App) -> list[BaseRoute]:
             return app.dispatch(bolt_request), held
 
     async def events(request: Request) -> Response:
-        bolt_request = to_bolt_request(request, await request.body())
+        body = await request.body()
+        stamp = request.headers.get("X-Slack-Request-Timestamp", "")
+        signature = request.headers.get("X-Slack-Signature", "")
+        if not (stamp.isdigit() and len(stamp) <= 12) or not verifier.is_valid(
+            body, stamp, signature
+        ):
+            log.info("slack: request refused", extra={"reason": "signature", "bytes": len(body)})
+            return JSONResponse({"error": "invalid request"}, status_code=401)
+        claimed = await run_in_threadpool(
+            claim_event, engine, platform=Platform.SLACK, event_id=f"sig:{signature[:120]}"
+        )
+        if not claimed:
+            log.info("slack: dropped a replayed request", extra={"bytes": len(body)})
+            return Response(status_code=200)
+        bolt_request = to_bolt_request(request, body)
         bolt_response, held = await run_in_threadpool(dispatch, bolt_request)
         response = to_starlette_response(bolt_response)
         # Lazy work (the answer behind an ack) starts once the ack has been sent.
@@ -88,7 +116,9 @@ def _start_all(held: list[Callable[[], None]]) -> None:
 def routes(runtime: Runtime, core: Core) -> list[BaseRoute]:
     """Slack's HTTP routes; none without a signing secret (Socket Mode only)."""
     app, credentials = slack_app(runtime, core)
-    return starlette_routes(app) if credentials.signing_secret else []
+    if not credentials.signing_secret:
+        return []
+    return starlette_routes(app, engine=runtime.engine, signing_secret=credentials.signing_secret)
 
 
 def background(runtime: Runtime, core: Core) -> list[SocketModeService]:

@@ -7,6 +7,7 @@ from commands import lookups
 from commands.actions import Action
 from commands.context import Context
 from commands.handlers import kpi_feedback
+from commands.types import CommandError
 from digests.message import Message
 from storage.models import Person
 
@@ -15,8 +16,9 @@ ACTION = "kpi_feedback.kr"
 
 def kr_feedback(action: Action, ctx: Context) -> Message:
     """No text yet: the form; with text: send it to the KR's owner (their manager or HR only)."""
-    # kpi_feedback.send refuses with who may send (the owner's managers, HR), as before.
-    kr, _ = lookups.key_result_by_id(ctx, action.value, visible=False)
+    kr, _ = lookups.key_result_by_id(ctx, action.value)
+    if not (ctx.access.manages(kr.owner_id) or ctx.access.sees_all()):
+        raise CommandError("kpi.feedback.not_your_report", usage="kpi.feedback")
     text = action.form.get("text", "").strip()
     if text:
         return kpi_feedback.send(

@@ -24,8 +24,8 @@ def okr_decide(command: OkrDecide, ctx: Context) -> Message:
 
 
 def _clicked(action: Action, ctx: Context, decision: str) -> Message:
-    # decide() refuses with who may decide, as before: no visibility check here.
-    request = lookups.approval(ctx, action.value, visible=False)
+    # Only those who may see the request learn it exists; decide() then says who may decide.
+    request = lookups.approval(ctx, action.value)
     return approvals.decide(ctx, request, decision, action.form.get("comment"))
 
 

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from commands.operations.kpi_intake import explain, ingest
+from storage import sql_statements
 from storage.db import make_engine, session_scope
 from storage.models import ReadingSource
 from storage.repos import workspaces
@@ -31,9 +32,24 @@ class PullResult:
     error: str | None = None
 
 
+class PullRefused(ValueError):
+    """A query okrbot will not run: more than one statement."""
+
+
 def fetch(url: str, query: str) -> list[dict[str, Any]]:
-    """Run `query` in a read-only transaction; rows as scope/period/value mappings."""
+    """Run `query` — exactly one statement — on a connection that cannot write; rows as
+    scope/period/value mappings.
+
+    The documented set-up is a read-only database role; okrbot also refuses several statements
+    (`COMMIT; CREATE …; SELECT …` would end a read-only transaction) and makes every transaction
+    of its connection read-only (PostgreSQL `default_transaction_read_only`, SQLite
+    `query_only`), so a statement cannot write even when the role could.
+    """
+    if len(sql_statements.statements(query)) != 1:
+        raise PullRefused("the query must be exactly one SQL statement")
     engine = make_engine(url, poolclass=sa.pool.NullPool)
+    if engine.dialect.name == "postgresql":
+        sa.event.listen(engine, "connect", _read_only_session)
     try:
         with engine.connect() as connection:
             if engine.dialect.name == "sqlite":
@@ -54,6 +70,15 @@ def fetch(url: str, query: str) -> list[dict[str, Any]]:
             return rows
     finally:
         engine.dispose()
+
+
+def _read_only_session(dbapi_connection: Any, _record: Any) -> None:
+    """Every transaction of this PostgreSQL connection is read-only, even one begun after a
+    COMMIT (set outside a transaction, so no rollback undoes it)."""
+    dbapi_connection.autocommit = True
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+    dbapi_connection.autocommit = False
 
 
 def pull_sources(
@@ -80,6 +105,9 @@ def pull_sources(
             continue
         try:
             rows = fetch(url, source.query)
+        except PullRefused as error:
+            result.error = str(error)
+            continue
         except sa.exc.SQLAlchemyError as error:
             result.error = str(error.__cause__ or error).splitlines()[0]
             continue

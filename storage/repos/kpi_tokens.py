@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime
 
 from sqlmodel import Session, col, select
 
@@ -35,3 +36,27 @@ def workspace_of(*, session: Session, token: str) -> int | None:
     )
     row = session.exec(query).first()
     return row.workspace_id if row is not None else None
+
+
+def listed(*, session: Session, workspace_id: int) -> list[KpiApiToken]:
+    """The workspace's tokens, newest first (revoked ones too)."""
+    query = (
+        select(KpiApiToken)
+        .where(KpiApiToken.workspace_id == workspace_id)
+        .order_by(col(KpiApiToken.id).desc())
+    )
+    return list(session.exec(query))
+
+
+def revoke(*, session: Session, workspace_id: int, name_or_prefix: str, now: datetime) -> int:
+    """Revoke the live tokens of the workspace with this name or prefix; how many."""
+    found = [
+        row
+        for row in listed(session=session, workspace_id=workspace_id)
+        if row.revoked_at is None and name_or_prefix in (row.name, row.prefix)
+    ]
+    for row in found:
+        row.revoked_at = now
+        session.add(row)
+    session.flush()
+    return len(found)

@@ -129,8 +129,7 @@ def test_hidden_and_missing_things_get_the_same_answer(session: Session) -> None
     assert lookups.approval(as_boss, str(request.id)).id == request.id
     assert lookups.broadcast(ctx(session, ws, hr), f"#{broadcast.id}").id == broadcast.id
     assert lookups.flow_run(as_ana, token).id == run.id
-    # visible=False: scoped to the workspace only (the caller's refusal says who may act)
-    assert lookups.approval(as_eve, str(request.id), visible=False).id == request.id
+    assert refusal(lambda: lookups.approval(as_eve, str(request.id)))[0] == "flows.approval.unknown"
 
 
 def test_ids_never_cross_workspaces(session: Session) -> None:
@@ -151,6 +150,6 @@ def test_ids_never_cross_workspaces(session: Session) -> None:
     session.commit()
     as_ana = ctx(session, acme, ana)  # an admin, but of another workspace
     with pytest.raises(CommandError):
-        lookups.key_result_by_id(as_ana, str(kr.id), visible=False)
+        lookups.key_result_by_id(as_ana, str(kr.id))
     with pytest.raises(CommandError):
-        lookups.approval(as_ana, str(request.id), visible=False)
+        lookups.approval(as_ana, str(request.id))

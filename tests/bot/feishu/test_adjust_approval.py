@@ -47,7 +47,7 @@ def test_adjustment_through_feishu(
     (form,) = [e for e in card["body"]["elements"] if e["tag"] == "form"]
     assert [e["tag"] for e in form["elements"]] == ["input", "button", "button", "button"]
 
-    assert "只有 Ana Lima 的上级" in clicked(feishu, "ou_bob", "okr.approve", str(request.id))
+    assert "这个审批请求已不存在" in clicked(feishu, "ou_bob", "okr.approve", str(request.id))
     sent_back = clicked(feishu, "ou_lara", "okr.changes", str(request.id), comment="7 is enough")
     assert "Sent KR-1" in sent_back
     (notice,) = inbox(engine, company.ana)

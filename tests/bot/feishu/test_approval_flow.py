@@ -65,7 +65,7 @@ def test_approval_through_feishu(engine: Engine, feishu: Feishu, company: Compan
     assert {e.get("form_action_type") for e in form["elements"][1:]} == {"submit"}
 
     refused = clicked(feishu, "ou_bob", "okr.approve", str(request.id))
-    assert "只有 Ana Lima 的上级" in refused
+    assert "这个审批请求已不存在" in refused
 
     sent_back = clicked(feishu, "ou_lara", "okr.changes", str(request.id), comment="至少 6 家")
     assert "Sent O-1" in sent_back

@@ -158,9 +158,10 @@ def test_an_old_timestamp_is_outside_the_replay_window(feishu: Feishu) -> None:
     assert check_ins(feishu.engine) == []
 
 
-def test_a_body_that_does_not_decrypt_is_a_bad_request(feishu: Feishu) -> None:
+def test_a_body_that_does_not_decrypt_is_refused_like_any_other(feishu: Feishu) -> None:
     response = httpx.post(feishu.events_url, content=b'{"encrypt": "bm90IGVuY3J5cHRlZA=="}')
-    assert response.status_code == 400
+    assert response.status_code == 401
+    assert response.json() == {"msg": "invalid request"}
 
 
 def test_the_url_verification_challenge_is_answered(feishu: Feishu) -> None:

@@ -157,7 +157,8 @@ def serve_slack(
             credentials or SlackCredentials(signing_secret=SECRET, bot_token="xoxb-test"),
             budget=budget,
         )
-        with serve_asgi(Starlette(routes=starlette_routes(app))) as url:
+        routes = starlette_routes(app, engine=engine, signing_secret=SECRET)
+        with serve_asgi(Starlette(routes=routes)) as url:
             yield Served(url, stub, answers)
         answers.close()
 

@@ -1,0 +1,3 @@
+"""Fixtures shared with the feature tests whose paths the attacks take."""
+
+from tests.kpi.conftest import kc  # noqa: F401  (a company with KPI targets)
