@@ -52,6 +52,7 @@ from commands.types import (
     OkrShow,
     OkrTeam,
     OkrUpdate,
+    OkrUpdateMany,
 )
 from digests.message import Message
 from flows import engine as flow_engine
@@ -90,6 +91,7 @@ COMMANDS: dict[type[Any], Ref] = {
     OkrList: _h("okr:okr_list"),
     OkrShow: _h("okr:okr_show"),
     OkrUpdate: _h("okr:okr_update"),
+    OkrUpdateMany: _h("okr:okr_update_many"),
     OkrTeam: _h("team:okr_team"),
     Help: _h("help:help_message"),
     KpiList: _h("kpi:kpi_list"),
@@ -122,6 +124,8 @@ ACTIONS: dict[str, Ref] = {
     "okr.reject": _h("okr_decisions:on_reject"),
     "checkin.open": _h("checkin:open_checkin"),
     "checkin.submit": _h("checkin:submit_checkin"),
+    "checkin.form": _h("checkin_form:open_form"),
+    "checkin.submit_all": _h("checkin_form:submit_form"),
     "kpi_alert.ack": _h("kpi_actions:acknowledge"),
     "kpi_alert.assign": _h("kpi_actions:assign"),
     "kpi_feedback.send": _h("kpi_actions:send_feedback"),

@@ -19,6 +19,7 @@ from commands import grammar_kpi_alert as kpi_alert_grammar
 from commands import grammar_lifecycle as lifecycle
 from commands import grammar_review as review
 from commands import grammar_schedule as schedule
+from commands.grammar_update import parse_update_line
 from commands.grammar_words import period_label
 from commands.refs import KR_ONLY_REF, KR_REF, OBJECTIVE_REF
 from commands.types import (
@@ -41,7 +42,6 @@ from commands.types import (
     OkrNew,
     OkrShow,
     OkrTeam,
-    OkrUpdate,
 )
 from commands.values import parse_value
 from digests.i18n import Phrase
@@ -134,19 +134,10 @@ def _parse_okr_list(args: Args) -> Command:
 
 
 def _parse_okr_update(args: Args) -> Command:
-    usage = "okr.update"
-    tokens = args.tokens
-    number = _kr_number(tokens[0] if tokens else None, usage)
-    if len(tokens) < 2:
-        raise CommandError("error.missing_value", {"ref": f"KR-{number}"}, usage=usage)
-    try:
-        value = parse_value(tokens[1].norm)
-    except CommandError as error:
-        error.usage = usage
-        raise
-    confidence = CONFIDENCE_ALIASES.get(tokens[2].norm) if len(tokens) > 2 else None
-    note_start = 3 if confidence is not None else 2
-    return OkrUpdate(number, value, confidence, args.rest_from(note_start))
+    """One KR or several (grammar_update): confidence words anywhere, notes as typed."""
+    if not args.tokens:
+        raise CommandError("error.missing_kr_ref", usage="okr.update")
+    return parse_update_line(args.original[args.tokens[0].start :])
 
 
 def _parse_okr_show(args: Args) -> Command:

@@ -41,6 +41,14 @@ class OkrUpdate:
 
 
 @dataclass(frozen=True)
+class OkrUpdateMany:
+    """Several KRs in one line (`KR-1 4, KR-2 6.2m at-risk; KR-3 2.5`): recorded together or
+    not at all."""
+
+    updates: tuple[OkrUpdate, ...]
+
+
+@dataclass(frozen=True)
 class OkrShow:
     objective_number: int
 
@@ -256,6 +264,7 @@ class OkrAdjust:
 Command = (
     OkrList
     | OkrUpdate
+    | OkrUpdateMany
     | OkrShow
     | OkrTeam
     | Help
