@@ -45,6 +45,19 @@ def _kr(s: Sample, n: int = 1, confidence: str = "at_risk") -> Data:
     }
 
 
+def _form_kr(s: Sample, n: int = 1) -> Data:
+    return {
+        "ref": f"KR-{n}",
+        "number": n,
+        "title": s.u(),
+        "current": f"3 {s.u()}",
+        "target": f"5 {s.u()}",
+        "initial": "3",
+        "percent": 60.0,
+        "confidence": "at_risk",
+    }
+
+
 def _objective(s: Sample, n: int = 1, status: str = "pending") -> Data:
     return {
         "ref": f"O-{n}",
@@ -288,8 +301,17 @@ SAMPLES: dict[str, Callable[[Sample], Data]] = {
     },
     "checkin_prompt": lambda s: {
         "name": s.u(),
-        "krs": [_kr(s, 1), _kr(s, 2)],
+        "krs": [_form_kr(s, 1), _form_kr(s, 2)],
         "forecasts": [_forecast(s)],
+        "style": "form",
+        "form": {"value": "1 2|3|0|17", "page": 1, "pages": 2},
+    },
+    "checkin_all_form": lambda s: {
+        "krs": [_form_kr(s, 1), _form_kr(s, 2)],
+        "value": "1 2||0|17",
+        "page": 2,
+        "pages": 3,
+        "note": s.u(),
     },
     "checkin_prompt_nudge": lambda s: {"name": s.u()},
     "checkin_prompt_escalation": lambda s: {"name": s.u(), "missed": 3},
@@ -303,10 +325,19 @@ SAMPLES: dict[str, Callable[[Sample], Data]] = {
         "confidences": ["on_track", "at_risk", "off_track"],
     },
     "checkin_guided_prompt": lambda s: {
-        "question": s.t("guided.ask_note", ref="KR-1"),
-        "hint": s.t("guided.note_hint"),
+        "question": s.t(
+            "guided.ask_answer",
+            ref="KR-1",
+            title=s.u(),
+            current="3",
+            target="5",
+            confidence=s.t("okr.confidence.at_risk"),
+            n=1,
+            total=3,
+        ),
+        "hint": s.t("guided.answer_hint"),
         "token": "7:2",
-        "choices": [{"label": s.t("guided.button.no_note"), "answer": "-"}],
+        "choices": [{"label": s.t("guided.button.same"), "answer": "same"}],
     },
     "checkin_guided_summary": lambda s: {
         "krs": [
@@ -314,6 +345,8 @@ SAMPLES: dict[str, Callable[[Sample], Data]] = {
             {**_kr(s, 2), "changed": False, "old": "5", "new": "5", "note": None},
         ],
         "objectives": [{"ref": "O-1", "title": s.u(), "old": 30.0, "new": 40.0}],
+        "skipped": ["KR-3"],
+        "earlier": 15,
     },
     "adjust_confirm": lambda s: {
         "ref": "KR-3",
