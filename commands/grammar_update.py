@@ -44,13 +44,15 @@ SKIP_WORDS = frozenset({"skip", "pass", "跳过", "略过", "-"})
 
 _JOINERS = str.maketrans("", "", " -_")
 _DASHES = str.maketrans(dict.fromkeys("‐‑‒–—−－", "-"))
-_EDGE_PUNCTUATION = ",;:.!?，；：。！？、"
+_EDGE_PUNCTUATION = ",;:.!?，；：。！？、()（）[]【】\"'“”‘’"
 _CJK_PUNCTUATION = re.compile(r"[，；：。！？、]")
 _SEPARATOR = re.compile(r"[,;，；]")
 _EXPLICIT_REF = re.compile(r"\s*(?:kr[-‐‑‒–—−－]?\s?|[#＃])[0-9０-９]{1,9}(?=\s|$)", re.IGNORECASE)
 # After `,` a bare KR number needs a space first (`1,000` is a number); after ; ， ； not.
 _BARE_REF_AFTER_COMMA = re.compile(r"\s+([0-9０-９]{1,9})\s+(\S+)")
 _BARE_REF = re.compile(r"\s*([0-9０-９]{1,9})\s+(\S+)")
+# `; KR-x 5`: meant as a KR, but no KR ref: refused rather than kept as a note.
+_BROKEN_REF = re.compile(r"\s*(kr[-‐‑‒–—−－]?\S*)", re.IGNORECASE)
 
 
 def _norm(text: str) -> str:
@@ -104,7 +106,7 @@ def _phrase_at(words: list[Word], index: int) -> tuple[Confidence, int] | None:
 
 
 def _typed(text: str, words: list[Word]) -> str:
-    return text[words[0].start : words[-1].end]
+    return text[words[0].start : words[-1].end].strip(_EDGE_PUNCTUATION)
 
 
 def _confidences(text: str, words: list[Word]) -> tuple[list[tuple[Confidence, str]], set[int]]:
@@ -200,6 +202,9 @@ def _split_points(text: str) -> list[int]:
         if _EXPLICIT_REF.match(after):
             points.append(match.start())
             continue
+        broken = _BROKEN_REF.match(after)
+        if broken is not None and re.match(r"kr(?:[-‐‑‒–—−－]|\d)", broken[1], re.IGNORECASE):
+            raise CommandError("error.bad_kr_ref", {"ref": broken[1]}, usage=USAGE)
         pattern = _BARE_REF_AFTER_COMMA if match.group() == "," else _BARE_REF
         bare = pattern.match(after)
         if bare is not None and _is_value(bare[2]):
