@@ -18,6 +18,7 @@ from commands import grammar_insights as insights
 from commands import grammar_kpi_alert as kpi_alert_grammar
 from commands import grammar_lifecycle as lifecycle
 from commands import grammar_review as review
+from commands import grammar_rework as rework
 from commands import grammar_schedule as schedule
 from commands.grammar_update import parse_update_line
 from commands.grammar_words import period_label
@@ -37,7 +38,6 @@ from commands.types import (
     KpiShow,
     KpiTree,
     OkrDecide,
-    OkrEdit,
     OkrList,
     OkrNew,
     OkrShow,
@@ -175,12 +175,6 @@ def _objective_number(args: Args, usage: str) -> int:
     if match is None:
         raise CommandError("error.bad_objective_ref", {"ref": args.tokens[0].norm}, usage=usage)
     return int(match[1])
-
-
-def _parse_okr_edit(args: Args) -> Command:
-    if len(args.tokens) > 1:
-        raise CommandError("error.too_many_args", usage="okr.edit")
-    return OkrEdit(_objective_number(args, "okr.edit"))
 
 
 def _parse_decision(decision: str) -> Parser:
@@ -380,7 +374,8 @@ VERBS: list[Verb] = [
     Verb("okr", ("team", "reports", "团队", "下属"), "okr.team", lambda args: OkrTeam()),
     Verb("okr", ("help", "h", "?", "帮助"), "okr.help", _parse_help("okr")),
     Verb("okr", ("new", "create", "新建", "创建"), "okr.new", _parse_okr_new),
-    Verb("okr", ("edit", "rework", "修改", "编辑"), "okr.edit", _parse_okr_edit),
+    Verb("okr", ("edit", "rework", "修改", "编辑"), "okr.edit", rework.parse_edit),
+    Verb("okr", ("submit", "resubmit", "提交", "重新提交"), "okr.submit", rework.parse_submit),
     Verb("okr", ("approve", "批准", "同意"), "okr.approve", _parse_decision("approve")),
     Verb(
         "okr",

@@ -91,6 +91,24 @@ class OkrEdit:
 
 
 @dataclass(frozen=True)
+class OkrEditField:
+    """Change one field of a draft: the objective's title (`kr_number` None) or a KR's title,
+    target, start, unit or weight; `value` as typed."""
+
+    objective_number: int
+    kr_number: int | None
+    field: str
+    value: str
+
+
+@dataclass(frozen=True)
+class OkrSubmit:
+    """Send a draft (again) for approval."""
+
+    objective_number: int
+
+
+@dataclass(frozen=True)
 class OkrDecide:
     decision: str
     objective_number: int | None
@@ -279,6 +297,8 @@ Command = (
     | KpiDefine
     | OkrNew
     | OkrEdit
+    | OkrEditField
+    | OkrSubmit
     | OkrDecide
     | FlowCancel
     | OkrPause

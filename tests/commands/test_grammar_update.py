@@ -121,7 +121,7 @@ def test_an_ambiguous_line_is_refused_with_the_reason(
 def test_commas_that_start_no_new_kr(text: str, notes: list[str | None]) -> None:
     command = parse(text)
     updates = command.updates if isinstance(command, OkrUpdateMany) else (command,)
-    assert [u.note for u in updates] == notes  # type: ignore[union-attr]
+    assert [u.note for u in updates] == notes
     first = updates[0]
     assert isinstance(first, OkrUpdate)
     if "¥" in text:

@@ -389,6 +389,14 @@ SAMPLES: dict[str, Callable[[Sample], Data]] = {
         "comment": s.u(),
     },
     "flow_submitted": lambda s: {"ref": "O-7", "title": s.u(), "manager": s.u()},
+    "okr_edited": lambda s: {
+        "ref": "KR-33",
+        "field": "target",
+        "old": "¥3,000,000",
+        "new": "¥4,000,000",
+        "objective": "O-7",
+        "status": "changes_requested",
+    },
     "flow_approval_request": lambda s: {
         "request_id": 12,
         "kind": "adjustment",
@@ -398,6 +406,13 @@ SAMPLES: dict[str, Callable[[Sample], Data]] = {
         "changes": [_change(s)],
         "reason": s.u(),
         "adjusted": {"ref": "KR-2", "title": s.u()},
+        "resubmitted": True,
+        "since": [
+            {"ref": "O-6", "field": "title", "old": s.u(), "new": s.u()},
+            {"ref": "KR-2", "field": "target", "old": "¥3,000,000", "new": "¥4,000,000"},
+            {"ref": "KR-3", "field": "added", "old": "", "new": s.u()},
+            {"ref": "KR-4", "field": "removed", "old": s.u(), "new": ""},
+        ],
     },
     "flow_decided": lambda s: {
         "ref": "O-6",
