@@ -127,6 +127,7 @@ ACTIONS: dict[str, Ref] = {
     "okr.changes": _h("okr_decisions:on_changes"),
     "okr.reject": _h("okr_decisions:on_reject"),
     "okr.submit": _h("okr_rework:on_submit_click"),
+    "team.nudge": _h("team:nudge"),
     "checkin.open": _h("checkin:open_checkin"),
     "checkin.submit": _h("checkin:submit_checkin"),
     "checkin.form": _h("checkin_form:open_form"),

@@ -132,6 +132,18 @@ def checkin_prompt_nudge(m: Draft, *, name: str, **_: object) -> None:
     m.context(m.t("schedule.nudge.pause"))
 
 
+@message("team_nudge")
+def team_nudge(m: Draft, *, manager: str, name: str, refs: Sequence[str], **_: object) -> None:
+    """A manager's reminder (the *Nudge* of `/okr team`), with the one-form check-in."""
+    m.say(m.t("team.nudge.summary", manager=manager))
+    m.section(m.t("team.nudge.text", manager=manager, refs=", ".join(refs)))
+    joined = " ".join(refs)
+    m.actions(
+        button("checkin.form", m.t("checkin_form.button"), joined, "primary"),
+        button("checkin.start", m.t("guided.start_button"), joined),
+    )
+
+
 @message("checkin_prompt_escalation")
 def checkin_prompt_escalation(m: Draft, *, name: str, missed: int, **_: object) -> None:
     m.say(m.t("schedule.escalation.summary", name=name))
