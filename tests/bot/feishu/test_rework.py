@@ -81,3 +81,28 @@ def test_rework_is_two_steps_and_approval_one_click(
     with Session(engine) as session:
         assert session.exec(select(Objective)).one().status is ObjectiveStatus.APPROVED
         assert session.exec(select(KeyResult)).one().target_value == 6
+
+
+def test_an_objective_with_three_krs_is_one_form(
+    engine: Engine, feishu: Feishu, company: Company
+) -> None:
+    assert post(feishu, events.message("/okr new", open_id="ou_ana")).status_code == 200
+    (sent,) = feishu.stub.sends(1)
+    form = the_form(json.loads(sent.body["content"]))
+    names = [e.get("name") for e in form["elements"] if e["tag"] in ("input", "select_static")]
+    assert names == ["title", "parent", "kr1", "kr2", "kr3", "kr4", "kr5"]
+    lines = {
+        "title": "Win the EV segment",
+        "kr1": "Sign EV accounts | 0 5 家",
+        "kr2": "Open depots | 0 2",
+        "kr3": "Cut churn | 10% 5%",
+    }
+    done = post(feishu, submitted(form, lines))  # the one submit
+    assert "is with Lara Lead for approval" in json.dumps(done.json()["card"]["data"])
+    with Session(engine) as session:
+        krs = session.exec(select(KeyResult).order_by(KeyResult.number)).all()
+        assert [(k.title, k.start_value, k.target_value) for k in krs] == [
+            ("Sign EV accounts", 0, 5),
+            ("Open depots", 0, 2),
+            ("Cut churn", 10, 5),
+        ]
