@@ -262,3 +262,17 @@ def test_the_home_tab_has_one_check_in_button_that_opens_the_modal(
     served.stub.wait_for("views.publish", count=2)  # the Home tab shows the new value
     with Session(engine) as check:
         assert [c.value for c in check.exec(select(CheckIn))] == [4]
+
+
+def test_the_same_submission_twice_records_once(
+    engine: Engine, served: Served, company: Company, session: Session
+) -> None:
+    add_krs(session, company, ["Open two depots"])
+    served.interactive(clicked({"action_id": "checkin.form", "value": "KR-1 KR-2"}))
+    view = opened_modal(served)
+    submission = filled(view, {"kr1_value": "3", "kr2_value": "1"})
+    served.interactive(submission)
+    _, again = served.interactive(submission)  # a retry, a double click
+    assert "got a newer check-in after this form was made" in again
+    with Session(engine) as check:
+        assert sorted(c.value for c in check.exec(select(CheckIn))) == [1, 3]
