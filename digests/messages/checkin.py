@@ -129,6 +129,7 @@ def checkin_all_form(
 def checkin_prompt_nudge(m: Draft, *, name: str, **_: object) -> None:
     m.say(m.t("schedule.nudge.summary"))
     m.section(m.t("schedule.nudge.text", name=name))
+    m.actions(button("checkin.form", m.t("checkin_form.button"), "all", "primary"))
     m.context(m.t("schedule.nudge.pause"))
 
 
