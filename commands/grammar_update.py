@@ -173,7 +173,11 @@ def parse_parts(text: str, *, ref: str, allow_same: bool = False) -> Parts:
     first = rest[0]
     value_text = _bare(words[first])
     value: Value | None
-    if allow_same and value_text in SAME_WORDS:
+    second = rest[1] if len(rest) > 1 and rest[1] == first + 1 else None
+    if allow_same and second is not None and value_text + _bare(words[second]) in SAME_WORDS:
+        value, first = None, second  # `no change`: two words
+        taken.add(rest[0])
+    elif allow_same and value_text in SAME_WORDS:
         value = None
     else:
         try:

@@ -150,6 +150,18 @@ def test_an_answer_not_understood_is_asked_again_and_nothing_is_written(
     assert rows[0].current_value == 2
 
 
+@pytest.mark.parametrize("same", ["same", "Same at-risk", "no change", "unchanged", "不变", "同上"])
+def test_same_keeps_the_value(engine: Engine, team: Team, krs: Krs, same: str) -> None:
+    ask(engine, team.ana, "/okr checkin")
+    ask(engine, team.ana, same)
+    ask(engine, team.ana, "skip")
+    ask(engine, team.ana, "skip")
+    (checkin,), _ = stored(engine)
+    assert (checkin.value, checkin.previous_value) == (2, 2)
+    at_risk = "at-risk" in same
+    assert checkin.confidence is (Confidence.AT_RISK if at_risk else Confidence.ON_TRACK)
+
+
 def test_chinese_answers_and_replies(
     engine: Engine, session: Session, team: Team, krs: Krs
 ) -> None:
