@@ -157,7 +157,7 @@ def main() -> None:
     opened, open_ms, open_sql = timed(
         Inbound(Platform.SLACK, wid, person_id, action=Action("checkin.form", ""))
     )
-    submits, pages = 0, []
+    submits, pages = 0, list[tuple[float, int]]()
     while True:
         form = next(b for b in opened.blocks if isinstance(b, Form))
         values = {i.name: "61" if i.name.endswith("_value") else i.initial for i in form.inputs}
