@@ -1,8 +1,10 @@
-"""The guided check-in and the flow expiry job, timed.
+"""The check-in paths and the flow expiry job, timed.
 
-A person with K key results walks through `/okr checkin` (1 + 3K requests through the real
-core); then N people each leave a flow idle and the `flow_expiry` job closes them all (and a
-second run finds nothing). Prints milliseconds and SQL statements per answer, and the job's time.
+A person with K key results checks in three ways through the real core: the guided
+`/okr checkin` (1 + K requests, one line per KR), one `/okr update` line naming every KR, and
+the one-form check-in (open the form, submit it: a page of up to 15 KRs per submit); then N
+people each leave a flow idle and the `flow_expiry` job closes them all (and a second run finds
+nothing). Prints milliseconds and SQL statements per request, and the job's time.
 
 Run: .venv/bin/python bench/checkin_flow.py [--krs 5] [--idle 2000] [--db URL]
 """
@@ -26,6 +28,9 @@ from bot.config import AppConfig  # noqa: E402
 from bot.core import Core, Inbound  # noqa: E402
 from bot.scheduler.context import JobRun  # noqa: E402
 from bot.scheduler.registry import JOBS  # noqa: E402
+from bot.text import render_text  # noqa: E402
+from commands.actions import Action  # noqa: E402
+from digests.message import Form, Message  # noqa: E402
 from storage import clock, migrate  # noqa: E402
 from storage.db import make_engine, session_scope  # noqa: E402
 from storage.models import (  # noqa: E402
@@ -127,21 +132,45 @@ def main() -> None:
         statements += 1
 
     sa.event.listen(engine, "before_cursor_execute", count)
-    answers = ["/okr checkin"] + ["42", "at risk", "supplier late"] * args.krs
-    times, sqls = [], []
-    for text in answers:
+
+    def timed(inbound: Inbound) -> tuple[Message, float, int]:
+        nonlocal statements
         statements = 0
         started = time.perf_counter()
-        reply = core.handle(Inbound(Platform.CONSOLE, wid, person_id, text))
-        times.append((time.perf_counter() - started) * 1000)
-        sqls.append(statements)
-    assert "Check-in recorded" in reply.summary or reply.blocks, reply
+        reply = core.handle(inbound)
+        return reply, (time.perf_counter() - started) * 1000, statements
+
+    answers = ["/okr checkin"] + [f"{40 + n % 50} at risk supplier late" for n in range(args.krs)]
+    runs = [timed(Inbound(Platform.CONSOLE, wid, person_id, text)) for text in answers]
+    reply, times, sqls = runs[-1][0], [r[1] for r in runs], [r[2] for r in runs]
+    assert "Check-in recorded" in render_text(reply), render_text(reply)
     print(f"database: {url.split('://')[0]}")
     print(
         f"guided check-in over {args.krs} KRs: {len(answers)} requests, "
         f"median {statistics.median(times):.1f} ms, max {max(times):.1f} ms, "
         f"last (records all) {times[-1]:.1f} ms; SQL per answer median "
         f"{statistics.median(sqls):.0f}, last {sqls[-1]}"
+    )
+    line = "/okr update " + ", ".join(f"KR-{n + 1} {50 + n % 40}" for n in range(args.krs))
+    reply, ms, sql = timed(Inbound(Platform.CONSOLE, wid, person_id, line))
+    assert "Check-in recorded" in render_text(reply), render_text(reply)
+    print(f"one /okr update line over {args.krs} KRs: {ms:.1f} ms, {sql} SQL statements")
+    opened, open_ms, open_sql = timed(
+        Inbound(Platform.SLACK, wid, person_id, action=Action("checkin.form", ""))
+    )
+    submits, pages = 0, list[tuple[float, int]]()
+    while True:
+        form = next(b for b in opened.blocks if isinstance(b, Form))
+        values = {i.name: "61" if i.name.endswith("_value") else i.initial for i in form.inputs}
+        submit = Action("checkin.submit_all", form.buttons[0].value, values)
+        opened, ms, sql = timed(Inbound(Platform.SLACK, wid, person_id, action=submit))
+        submits, pages = submits + 1, [*pages, (ms, sql)]
+        if not any(isinstance(b, Form) for b in opened.blocks):
+            break
+    assert "Check-in recorded" in render_text(opened), render_text(opened)
+    print(
+        f"one-form check-in over {args.krs} KRs: open {open_ms:.1f} ms ({open_sql} SQL), "
+        f"{submits} submit(s): " + ", ".join(f"{ms:.1f} ms ({sql} SQL)" for ms, sql in pages)
     )
     later = NOW + timedelta(days=2)
     for label in ("first run", "second run"):

@@ -55,6 +55,8 @@ def render_text(message: Message) -> str:
                 lines.append(f"[{alt}: {path}]")
             case Form(inputs=inputs, buttons=buttons):
                 for field in inputs:
+                    if field.heading:
+                        lines.append(field.heading)
                     labels = {o.value: o.label for o in field.options}
                     shown = labels.get(field.initial) or field.initial or field.placeholder
                     lines.append(f"{field.label}: [{shown}]")

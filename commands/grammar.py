@@ -18,7 +18,9 @@ from commands import grammar_insights as insights
 from commands import grammar_kpi_alert as kpi_alert_grammar
 from commands import grammar_lifecycle as lifecycle
 from commands import grammar_review as review
+from commands import grammar_rework as rework
 from commands import grammar_schedule as schedule
+from commands.grammar_update import parse_update_line
 from commands.grammar_words import period_label
 from commands.refs import KR_ONLY_REF, KR_REF, OBJECTIVE_REF
 from commands.types import (
@@ -36,12 +38,10 @@ from commands.types import (
     KpiShow,
     KpiTree,
     OkrDecide,
-    OkrEdit,
     OkrList,
     OkrNew,
     OkrShow,
     OkrTeam,
-    OkrUpdate,
 )
 from commands.values import parse_value
 from digests.i18n import Phrase
@@ -134,19 +134,10 @@ def _parse_okr_list(args: Args) -> Command:
 
 
 def _parse_okr_update(args: Args) -> Command:
-    usage = "okr.update"
-    tokens = args.tokens
-    number = _kr_number(tokens[0] if tokens else None, usage)
-    if len(tokens) < 2:
-        raise CommandError("error.missing_value", {"ref": f"KR-{number}"}, usage=usage)
-    try:
-        value = parse_value(tokens[1].norm)
-    except CommandError as error:
-        error.usage = usage
-        raise
-    confidence = CONFIDENCE_ALIASES.get(tokens[2].norm) if len(tokens) > 2 else None
-    note_start = 3 if confidence is not None else 2
-    return OkrUpdate(number, value, confidence, args.rest_from(note_start))
+    """One KR or several (grammar_update): confidence words anywhere, notes as typed."""
+    if not args.tokens:
+        raise CommandError("error.missing_kr_ref", usage="okr.update")
+    return parse_update_line(args.original[args.tokens[0].start :])
 
 
 def _parse_okr_show(args: Args) -> Command:
@@ -184,12 +175,6 @@ def _objective_number(args: Args, usage: str) -> int:
     if match is None:
         raise CommandError("error.bad_objective_ref", {"ref": args.tokens[0].norm}, usage=usage)
     return int(match[1])
-
-
-def _parse_okr_edit(args: Args) -> Command:
-    if len(args.tokens) > 1:
-        raise CommandError("error.too_many_args", usage="okr.edit")
-    return OkrEdit(_objective_number(args, "okr.edit"))
 
 
 def _parse_decision(decision: str) -> Parser:
@@ -389,7 +374,8 @@ VERBS: list[Verb] = [
     Verb("okr", ("team", "reports", "团队", "下属"), "okr.team", lambda args: OkrTeam()),
     Verb("okr", ("help", "h", "?", "帮助"), "okr.help", _parse_help("okr")),
     Verb("okr", ("new", "create", "新建", "创建"), "okr.new", _parse_okr_new),
-    Verb("okr", ("edit", "rework", "修改", "编辑"), "okr.edit", _parse_okr_edit),
+    Verb("okr", ("edit", "rework", "修改", "编辑"), "okr.edit", rework.parse_edit),
+    Verb("okr", ("submit", "resubmit", "提交", "重新提交"), "okr.submit", rework.parse_submit),
     Verb("okr", ("approve", "批准", "同意"), "okr.approve", _parse_decision("approve")),
     Verb(
         "okr",

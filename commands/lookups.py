@@ -19,6 +19,7 @@ from storage.models import (
     KpiAlert,
     KpiFeedback,
     Objective,
+    Person,
 )
 from storage.repos import okrs
 
@@ -149,4 +150,14 @@ def flow_run(ctx: Context, value: str) -> FlowRun:
         raise CommandError("flows.stale")
     if found.expires_at <= ctx.now:
         raise CommandError("flows.expired_click")
+    return found
+
+
+def person(ctx: Context, value: Ref, *, unknown: str = "error.unknown_person") -> Person:
+    """An active person of the speaker's workspace a button names by row id; else `unknown`.
+    What the speaker may do to them is the caller's own check."""
+    row_id = parse_id(value)
+    found = ctx.session.get(Person, row_id) if row_id else None
+    if found is None or found.workspace_id != ctx.workspace_id or not found.active:
+        raise CommandError(unknown, {"person": str(value)})
     return found

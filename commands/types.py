@@ -41,6 +41,14 @@ class OkrUpdate:
 
 
 @dataclass(frozen=True)
+class OkrUpdateMany:
+    """Several KRs in one line (`KR-1 4, KR-2 6.2m at-risk; KR-3 2.5`): recorded together or
+    not at all."""
+
+    updates: tuple[OkrUpdate, ...]
+
+
+@dataclass(frozen=True)
 class OkrShow:
     objective_number: int
 
@@ -79,6 +87,24 @@ class OkrNew:
 
 @dataclass(frozen=True)
 class OkrEdit:
+    objective_number: int
+
+
+@dataclass(frozen=True)
+class OkrEditField:
+    """Change one field of a draft: the objective's title (`kr_number` None) or a KR's title,
+    target, start, unit or weight; `value` as typed."""
+
+    objective_number: int
+    kr_number: int | None
+    field: str
+    value: str
+
+
+@dataclass(frozen=True)
+class OkrSubmit:
+    """Send a draft (again) for approval."""
+
     objective_number: int
 
 
@@ -256,6 +282,7 @@ class OkrAdjust:
 Command = (
     OkrList
     | OkrUpdate
+    | OkrUpdateMany
     | OkrShow
     | OkrTeam
     | Help
@@ -270,6 +297,8 @@ Command = (
     | KpiDefine
     | OkrNew
     | OkrEdit
+    | OkrEditField
+    | OkrSubmit
     | OkrDecide
     | FlowCancel
     | OkrPause

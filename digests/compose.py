@@ -146,11 +146,14 @@ def field(
     optional: bool = False,
     options: Sequence[tuple[str, Text]] = (),
     max_length: int | None = None,
+    heading: Text = "",
 ) -> Input:
-    """One input of a form; `options` (value, label) make it a choice."""
+    """One input of a form; `options` (value, label) make it a choice; `heading` is shown
+    above it."""
     return Input(
         name=name,
         label=str(label),
+        heading=str(heading),
         placeholder=str(placeholder),
         initial="" if initial is None else str(initial),
         multiline=multiline,

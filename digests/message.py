@@ -123,10 +123,12 @@ class Option(_Block):
 
 class Input(_Block):
     """One field of a form; its answer reaches the handler as `Action.form[name]`.
-    `max_length` is the longest answer accepted (the platform's input enforces it too)."""
+    `max_length` is the longest answer accepted (the platform's input enforces it too);
+    `heading`, when set, is shown above the field (what a group of fields is about)."""
 
     name: str
     label: Line
+    heading: Para = ""
     placeholder: Line = ""
     initial: Para = ""
     multiline: bool = False

@@ -1,10 +1,12 @@
 """The guided check-in (`/okr checkin`, 打卡, or the check-in prompt's "Start check-in" button):
-each of the person's active KRs in turn — new value (or no change), confidence, optional
-note — then everything is recorded at once through the check-in operation (the write path of
-`/okr update`), and a summary says what was recorded.
+one question per due KR, answered in one line — the value, then a confidence and a note if
+there are any (`4 at-risk legal slow`), `same` for no change, `skip` to leave the KR out — so
+three KRs take four messages. Everything is recorded at the end through the check-in batch
+(the write path of `/okr update`), and a summary says what was recorded.
 
 Answers are collected in the flow run and written only at the end, in one transaction: a
-cancelled or expired check-in leaves nothing half-written, and a bad answer changes nothing.
+cancelled or expired check-in leaves nothing half-written, and an answer that is not
+understood is asked again with the reason and changes nothing.
 """
 
 from __future__ import annotations
@@ -14,19 +16,16 @@ from typing import Any
 from commands import refs
 from commands.actions import Action
 from commands.context import Context
-from commands.grammar import CONFIDENCE_ALIASES, normalise
-from commands.operations import checkins
+from commands.grammar_update import SKIP_WORDS, parse_parts
+from commands.operations import checkin_batch, checkins
 from commands.types import CommandError, OkrCheckin
-from commands.values import parse_value
-from commands.views import format_kr_value, kr_numbers, objective_percent
-from commands.words import NO_CHANGE_WORDS, SKIP_WORDS
+from commands.views import format_kr_value
 from digests.message import Message
 from flows import engine
 from flows.engine import Begin, Flow, State, Step
-from storage.models import KeyResult, Objective, Platform
+from storage.models import KeyResult, Platform
 from storage.models.enums import Confidence
-from storage.progress import percent, progress
-from storage.repos import okrs, schedule
+from storage.repos import schedule
 from storage.text_limits import NOTE_MAX
 
 FLOW_NAME = "okr_checkin"
@@ -47,167 +46,81 @@ def _key_result(ctx: Context, data: dict[str, Any]) -> KeyResult:
     return kr
 
 
-def _position(data: dict[str, Any]) -> dict[str, int]:
-    return {"n": int(data["index"]) + 1, "total": len(data["krs"])}
-
-
-def _ask(
-    ctx: Context, data: dict[str, Any], question: str, hint: str, choices: list[tuple[str, str]]
-) -> Message:
-    """A question; on Slack and Feishu with buttons for the usual answers (label, answer)."""
-    shown = [{"label": ctx.t(label), "answer": answer} for label, answer in choices]
-    return ctx.render(
-        "checkin_guided_prompt",
-        question=question,
-        hint=hint,
-        token=data.get("_token", ""),
-        choices=shown if ctx.platform in BUTTON_PLATFORMS and data.get("_token") else [],
-    )
-
-
-def prompt_value(ctx: Context, data: dict[str, Any]) -> Message:
+def prompt_answer(ctx: Context, data: dict[str, Any]) -> Message:
+    """`2/3 · KR-4 Cut quote turnaround — now 3.5 days, target 2 days, on track.`"""
     kr = _key_result(ctx, data)
     question = ctx.t(
-        "guided.ask_value",
+        "guided.ask_answer",
         ref=f"KR-{kr.number}",
         title=kr.title,
         current=format_kr_value(kr, kr.current_value),
         target=format_kr_value(kr, kr.target_value),
-        **_position(data),
+        confidence=ctx.t(f"okr.confidence.{kr.confidence.value}"),
+        n=int(data["index"]) + 1,
+        total=len(data["krs"]),
     )
-    return _ask(
-        ctx, data, question, ctx.t("guided.value_hint"), [("guided.button.no_change", "skip")]
+    token = data.get("_token", "")
+    buttons = ctx.platform in BUTTON_PLATFORMS and token
+    choices = [("guided.button.same", "same"), ("guided.button.skip", "skip")]
+    return ctx.render(
+        "checkin_guided_prompt",
+        question=question,
+        hint=ctx.t("guided.answer_hint"),
+        token=token,
+        choices=[{"label": ctx.t(label), "answer": a} for label, a in choices] if buttons else [],
     )
 
 
-def _without_unit(kr: KeyResult, text: str) -> str:
-    """`3 accounts` for a KR counted in accounts is `3`."""
-    number, _, rest = text.strip().partition(" ")
-    unit = normalise(kr.unit or "").strip()
-    return number if rest.strip() and rest.strip() == unit else text
-
-
-def handle_value(ctx: Context, data: dict[str, Any], text: str) -> Step:
-    kr = _key_result(ctx, data)
+def _answer(ctx: Context, kr: KeyResult, text: str) -> dict[str, Any]:
+    """One line read as this KR's check-in, or CommandError saying why it is not one."""
     ref = f"KR-{kr.number}"
-    if normalise(text) in NO_CHANGE_WORDS:
-        return Step("confidence", {**data, "value": None})
+    if text.strip().lower() in SKIP_WORDS:
+        return {"number": kr.number, "skip": True}
+    parts = parse_parts(text, ref=ref, allow_same=True)
+    value = None if parts.value is None else checkins.check_value_kind(kr, parts.value)
+    note = checkins.without_unit(kr, parts.note)
+    if note and len(note) > NOTE_MAX:
+        raise CommandError("guided.note_too_long", {"max": NOTE_MAX, "length": len(note)})
+    confidence = parts.confidence.value if parts.confidence else None
+    return {"number": kr.number, "value": value, "confidence": confidence, "note": note}
+
+
+def handle_answer(ctx: Context, data: dict[str, Any], text: str) -> Step:
+    kr = _key_result(ctx, data)
     try:
-        value = checkins.check_value_kind(kr, parse_value(_without_unit(kr, normalise(text))))
+        answer = _answer(ctx, kr, text)
     except CommandError as error:
         reason = ctx.t(error.key, **error.params)
-        raise CommandError("guided.retry_value", {"reason": reason, "ref": ref}) from error
-    return Step("confidence", {**data, "value": value})
-
-
-def prompt_confidence(ctx: Context, data: dict[str, Any]) -> Message:
-    kr = _key_result(ctx, data)
-    question = ctx.t(
-        "guided.ask_confidence",
-        ref=f"KR-{kr.number}",
-        current=ctx.t(f"okr.confidence.{kr.confidence.value}"),
-    )
-    choices = [(f"checkin.confidence.{c.value}", c.value.replace("_", "-")) for c in Confidence]
-    choices.append(("guided.button.keep", "keep"))
-    return _ask(ctx, data, question, ctx.t("guided.confidence_hint"), choices)
-
-
-def handle_confidence(ctx: Context, data: dict[str, Any], text: str) -> Step:
-    word = normalise(text).strip()
-    if word in NO_CHANGE_WORDS:
-        return Step("note", {**data, "confidence": None})
-    confidence = CONFIDENCE_ALIASES.get(word.replace(" ", "-"))
-    if confidence is None:
-        raise CommandError("guided.bad_confidence", {"text": text})
-    return Step("note", {**data, "confidence": confidence.value})
-
-
-def prompt_note(ctx: Context, data: dict[str, Any]) -> Message:
-    kr = _key_result(ctx, data)
-    question = ctx.t("guided.ask_note", ref=f"KR-{kr.number}")
-    return _ask(ctx, data, question, ctx.t("guided.note_hint"), [("guided.button.no_note", "-")])
-
-
-def handle_note(ctx: Context, data: dict[str, Any], text: str) -> Step:
-    note: str | None = text.strip()
-    if normalise(text).strip() in SKIP_WORDS or not note:
-        note = None
-    elif len(note) > NOTE_MAX:
-        raise CommandError("guided.note_too_long", {"max": NOTE_MAX, "length": len(note)})
-    kr = _key_result(ctx, data)
-    answer = {
-        "id": kr.id,
-        "value": data.get("value"),
-        "confidence": data.get("confidence"),
-        "note": note,
-    }
-    rest = {k: v for k, v in data.items() if k not in ("value", "confidence")}
-    following = {**rest, "answers": [*data.get("answers", []), answer]}
+        retry = CommandError("guided.retry_answer", {"reason": reason, "ref": f"KR-{kr.number}"})
+        raise retry from error
+    following = {**data, "answers": [*data.get("answers", []), answer]}
     following["index"] = int(data["index"]) + 1
     if following["index"] < len(data["krs"]):
         return Step("value", following)
     return Step(None, following, record(ctx, following["answers"]))
 
 
-def _objectives(ctx: Context, krs: list[KeyResult]) -> dict[int, tuple[Objective, float]]:
-    """The objectives these KRs belong to, with their progress now."""
-    ids = sorted({kr.objective_id for kr in krs})
-    siblings = okrs.key_results_by_objective(
-        session=ctx.session, workspace_id=ctx.workspace_id, objective_ids=ids
-    )
-    found: dict[int, tuple[Objective, float]] = {}
-    for objective_id in ids:
-        objective = ctx.session.get(Objective, objective_id)
-        if objective is not None:
-            found[objective_id] = (objective, objective_percent(siblings.get(objective_id, [])))
-    return found
-
-
 def record(ctx: Context, answers: list[dict[str, Any]]) -> Message:
-    """Record every answer (the check-in operation of `/okr update`), and summarise."""
-    krs = [kr for a in answers if (kr := ctx.session.get(KeyResult, a["id"])) is not None]
-    before = _objectives(ctx, krs)
-    lines = []
-    for answer, kr in zip(answers, krs, strict=False):
-        old_value, old_percent = kr.current_value, percent(progress(kr_numbers(kr)))
-        chosen = answer["confidence"]
-        checkins.record(
-            ctx,
-            kr.number,
-            None if answer["value"] is None else float(answer["value"]),
-            Confidence(chosen) if chosen else None,
-            answer["note"],
+    """Record every answer but the skipped ones (the check-in batch), and summarise."""
+    skipped = [f"KR-{a['number']}" for a in answers if a.get("skip")]
+    entries = [
+        checkin_batch.Entry(
+            int(a["number"]),
+            None if a["value"] is None else float(a["value"]),
+            Confidence(a["confidence"]) if a.get("confidence") else None,
+            a.get("note"),
         )
-        lines.append(
-            {
-                "ref": f"KR-{kr.number}",
-                "title": kr.title,
-                "changed": answer["value"] is not None,
-                "old": format_kr_value(kr, old_value),
-                "new": format_kr_value(kr, kr.current_value),
-                "old_percent": old_percent,
-                "percent": percent(progress(kr_numbers(kr))),
-                "confidence": kr.confidence.value,
-                "note": answer["note"],
-            }
-        )
-    after = _objectives(ctx, krs)
-    objectives = [
-        {
-            "ref": f"O-{objective.number}",
-            "title": objective.title,
-            "old": before[key][1],
-            "new": after[key][1],
-        }
-        for key, (objective, _) in after.items()
-        if key in before
+        for a in answers
+        if not a.get("skip")
     ]
-    return ctx.render("checkin_guided_summary", krs=lines, objectives=objectives)
+    if not entries:
+        return ctx.render("flow_note", text=ctx.t("guided.all_skipped"))
+    return checkin_batch.record_all(ctx, entries, skipped=skipped)
 
 
-def active_key_results(ctx: Context) -> list[KeyResult]:
-    """The requester's KRs in active cycles on open objectives (those the prompt asks about)."""
-    found = schedule.active_key_results(
+def due_key_results(ctx: Context) -> list[KeyResult]:
+    """The requester's KRs a check-in asks about (storage.repos.schedule.due_key_results)."""
+    found = schedule.due_key_results(
         session=ctx.session, workspace_id=ctx.workspace_id, owner_ids=[ctx.person_id]
     )
     return found.get(ctx.person_id, [])
@@ -215,7 +128,7 @@ def active_key_results(ctx: Context) -> list[KeyResult]:
 
 def _start(ctx: Context, only: set[int] | None = None) -> Begin | Message:
     """Walk through the requester's active KRs (only those numbered, if any of them is)."""
-    krs = active_key_results(ctx)
+    krs = due_key_results(ctx)
     chosen = [kr for kr in krs if only is None or kr.number in only] or krs
     if not chosen:
         return ctx.render("flow_note", text=ctx.t("guided.nothing"))
@@ -235,8 +148,8 @@ def on_start_click(action: Action, ctx: Context) -> Begin | Message:
 
 
 def on_answer_click(action: Action, ctx: Context) -> Message:
-    """A button of a check-in question (No change, a confidence, No note): the same as typing
-    its answer, for the run and step it was shown at (a second click is refused)."""
+    """A button of a check-in question (Same, Skip): the same as typing its answer, for the
+    run and step it was shown at (a second click is refused)."""
     token, _, answer = action.value.partition("|")
     run = engine.run_of_token(ctx, token)
     waiting = engine.current(ctx)
@@ -251,11 +164,7 @@ def on_answer_click(action: Action, ctx: Context) -> Message:
 CHECKIN = Flow(
     name=FLOW_NAME,
     start="value",
-    states={
-        "value": State(prompt_value, handle_value),
-        "confidence": State(prompt_confidence, handle_confidence),
-        "note": State(prompt_note, handle_note),
-    },
+    states={"value": State(prompt_answer, handle_answer)},
     commands={OkrCheckin: okr_checkin},
     actions={START_ACTION: on_start_click, ANSWER_ACTION: on_answer_click},
 )

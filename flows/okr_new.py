@@ -10,17 +10,15 @@ from commands import lookups
 from commands.actions import Action
 from commands.context import Context
 from commands.limits import checked_title
-from commands.operations import approvals, drafts
+from commands.operations import approvals, draft_edit, drafts
 from commands.types import CommandError, OkrEdit, OkrNew
 from commands.words import DONE_WORDS, KEEP_WORDS, NO_PARENT_WORDS, SUBMIT_WORDS
-from digests.i18n import Phrase
 from digests.message import Message
 from flows import engine, okr_form
 from flows.engine import Begin, Flow, State, Step
-from storage.models import Objective, ObjectiveStatus, OwnerType, Platform
+from storage.models import Objective, OwnerType, Platform
 
 FORM_PLATFORMS = {Platform.SLACK, Platform.FEISHU}
-REOPENABLE = {ObjectiveStatus.DRAFT, ObjectiveStatus.CHANGES_REQUESTED, ObjectiveStatus.REJECTED}
 
 
 def ask(ctx: Context, key: str, hint: str | None = None, **params: Any) -> Message:
@@ -168,13 +166,7 @@ def okr_new(command: OkrNew, ctx: Context) -> Begin:
 
 def okr_edit(command: OkrEdit, ctx: Context) -> Begin:
     """Reopen one's draft (after "request changes") with the manager's comment shown."""
-    objective = lookups.objective(ctx, command.objective_number, "okr.edit")
-    ref = f"O-{objective.number}"
-    if objective.owner_person_id != ctx.person_id and objective.created_by_id != ctx.person_id:
-        raise CommandError("flows.edit.not_yours", {"ref": ref})
-    if objective.status not in REOPENABLE:
-        status = Phrase.of(f"okr.status.{objective.status.value}")
-        raise CommandError("flows.edit.not_open", {"ref": ref, "status": status})
+    objective = draft_edit.reworkable(ctx, command.objective_number)
     data = drafts.draft_of(ctx, objective)
     data["comment"] = approvals.latest_comment(ctx, objective)
     data["old_krs"], data["krs"] = data["krs"], []

@@ -14,17 +14,24 @@ from bot.config import AppConfig
 from bot.core import Core, Inbound
 from bot.dedupe import claim_event
 from bot.feishu.api import FeishuApi
-from bot.feishu.card import Card, render_card
+from bot.feishu.card import Card, clip, render_card
 from bot.feishu.inbound import Incoming, from_card_action, from_menu, from_message
 from bot.feishu.tenancy import FEISHU_LANGUAGE, identify
 from bot.identity import Speaker
+from bot.text import render_text
 from digests.i18n import translate
 from digests.message import Message, Section
 from storage.models import Platform
 
 log = logging.getLogger("okrbot.feishu")
 
-CARD_BUDGET_SECONDS = 2.0  # a click is answered with the new card when it is ready by then
+CARD_BUDGET_SECONDS = 2.0
+TOAST_MAX = 500
+# Forms where a person types a lot (the check-in, an objective with its KRs): a refusal is a
+# toast, and the card keeps what was typed.
+KEEP_CARD_ON_ERROR = frozenset(
+    {"checkin.submit_all", "okr.new.submit"}
+)  # a click is answered with the new card when it is ready by then
 _UUID_NAMESPACE = uuid.UUID("6f6b7262-6f74-4665-8973-6875000000a1")
 
 
@@ -61,17 +68,19 @@ class FeishuBot:
 
     def on_card_action(self, data: Any) -> dict[str, Any]:
         """card.action.trigger: the new card when it is ready within the budget, else a toast
-        now and a patch of the clicked card once the work is done."""
+        now and a patch of the clicked card once the work is done. A refused check-in or
+        objective form answers with a toast and leaves the card as it is, typing and all."""
         incoming = from_card_action(data)
         if incoming is None or not self._claim(incoming.event_id):
             return {}
-        future = self.executor.submit(contextvars.copy_context().run, self._answer, incoming)
+        future = self.executor.submit(contextvars.copy_context().run, self._card_answer, incoming)
         try:
-            return {"card": {"type": "raw", "data": future.result(timeout=self.card_budget)}}
+            answer = future.result(timeout=self.card_budget)
         except FutureTimeout:
             future.add_done_callback(lambda done: self._patch_later(incoming, done))
             working = translate(FEISHU_LANGUAGE, "feishu.working")
             return {"toast": {"type": "info", "content": working}}
+        return {key: value for key, value in answer.items() if key != "refused"}
 
     def shutdown(self) -> None:
         """Finish queued work and stop the workers."""
@@ -100,15 +109,38 @@ class FeishuBot:
         except Exception:
             log.exception("feishu reply failed", extra={"event_id": incoming.event_id})
 
-    def _patch_later(self, incoming: Incoming, done: Future[Card]) -> None:
+    def _patch_later(self, incoming: Incoming, done: Future[dict[str, Any]]) -> None:
         if incoming.message_id is None or done.exception() is not None:
             return
+        answer = done.result()
         try:
-            self.api.patch_card(message_id=incoming.message_id, card=done.result())
+            if "card" in answer:
+                self.api.patch_card(message_id=incoming.message_id, card=answer["card"]["data"])
+            elif "refused" in answer:  # too late for a toast: the reason as a message
+                self.api.send_card(
+                    receive_id_type=incoming.receive_id_type,
+                    receive_id=incoming.receive_id,
+                    card=answer["refused"],
+                    uuid=send_uuid(incoming.event_id) if incoming.event_id else None,
+                )
         except Exception:
             log.exception("feishu card patch failed", extra={"event_id": incoming.event_id})
 
+    def _card_answer(self, incoming: Incoming) -> dict[str, Any]:
+        """The callback's answer: the new card, or a toast for a refused form submission."""
+        reply, locale = self._reply_of(incoming)
+        card = render_card(reply, locale=locale, image_keys=self._upload_images(reply))
+        action = incoming.action
+        if reply.is_error and action is not None and action.action_id in KEEP_CARD_ON_ERROR:
+            toast = {"type": "error", "content": clip(render_text(reply), TOAST_MAX)}
+            return {"toast": toast, "refused": card}
+        return {"card": {"type": "raw", "data": card}}
+
     def _answer(self, incoming: Incoming) -> Card:
+        reply, locale = self._reply_of(incoming)
+        return render_card(reply, locale=locale, image_keys=self._upload_images(reply))
+
+    def _reply_of(self, incoming: Incoming) -> tuple[Message, str]:
         who = identify(
             engine=self.core.engine,
             config=self.config,
@@ -118,9 +150,7 @@ class FeishuBot:
         )
         if not isinstance(who, Speaker):
             text = translate(who.locale, who.reason)
-            return render_card(
-                Message(blocks=[Section(text=text)], summary=text), locale=who.locale
-            )
+            return Message(blocks=[Section(text=text)], summary=text), who.locale
         reply = self.core.handle(
             Inbound(
                 platform=Platform.FEISHU,
@@ -131,7 +161,7 @@ class FeishuBot:
                 action=incoming.action,
             )
         )
-        return render_card(reply, locale=who.locale, image_keys=self._upload_images(reply))
+        return reply, who.locale
 
     def _upload_images(self, message: Message) -> dict[str, str]:
         keys: dict[str, str] = {}

@@ -136,6 +136,8 @@ def _input(field: Input) -> Element:
 def _form(block: Form) -> Element:
     elements: list[Element] = []
     for field in block.inputs:
+        if field.heading:
+            elements.append(_markdown(lark_md(field.heading)))
         if field.options:
             elements.append(_markdown(f"**{escape(field.label)}**"))
         elements.append(_input(field))

@@ -13,12 +13,13 @@ from sqlmodel import Session
 
 from bot.scheduler.context import JobRun, checkin_slot, paused, zone_of
 from bot.scheduler.slots import Slot, week_key
+from commands import checkin_forms
 from commands.views import kr_view
 from digests.i18n import reader_locale
 from digests.insights.prompt import prompt_flags
 from digests.render import render
 from storage.db import session_scope
-from storage.models import Person, Workspace
+from storage.models import KeyResult, Person, Platform, Workspace
 from storage.repos import outbox, schedule, workspaces
 
 
@@ -44,6 +45,17 @@ def _queue(
     )
 
 
+def prompt_krs(workspace: Workspace, krs: list[KeyResult], stamp: int) -> dict[str, Any]:
+    """The prompt's KRs, and how it asks: on Feishu the card is the check-in form itself (its
+    first page), elsewhere one *Check in* button opens it."""
+    if workspace.platform is not Platform.FEISHU:
+        return {"krs": [kr_view(kr) for kr in krs], "style": "button"}
+    views, state = checkin_forms.first_page(krs, stamp=stamp)
+    pages = -(-len(krs) // checkin_forms.PAGE)
+    form = {"value": state.encode(), "page": 1, "pages": pages}
+    return {"krs": views, "style": "form", "form": form}
+
+
 def checkin_prompts(run: JobRun) -> int:
     """Prompt each due person about their active KRs not updated in the last N days."""
     queued = 0
@@ -52,7 +64,8 @@ def checkin_prompts(run: JobRun) -> int:
         for workspace in workspaces.list_all(session=session):
             assert workspace.id is not None
             prefs = schedule.preferences(session=session, workspace_id=workspace.id)
-            krs = schedule.active_key_results(session=session, workspace_id=workspace.id)
+            krs = schedule.due_key_results(session=session, workspace_id=workspace.id)
+            stamp = checkin_forms.latest_check_in_id(session=session, workspace_id=workspace.id)
             for person in schedule.active_people(session=session, workspace_id=workspace.id):
                 assert person.id is not None
                 pref = prefs.get(person.id)
@@ -72,7 +85,7 @@ def checkin_prompts(run: JobRun) -> int:
                     "checkin_prompt",
                     "checkin_prompt",
                     name=person.name,
-                    krs=[kr_view(kr) for kr in todo],
+                    **prompt_krs(workspace, todo, stamp),
                     forecasts=prompt_flags(
                         session=session,
                         workspace_id=workspace.id,

@@ -189,7 +189,10 @@ def _convert(block: Block, locale: str) -> Iterator[SlackBlock]:
         case Divider():
             yield {"type": "divider"}
         case Form(inputs=inputs, buttons=buttons):
-            yield from (_input(field) for field in inputs)
+            for field in inputs:
+                if field.heading:
+                    yield {"type": "section", "text": _text(field.heading)}
+                yield _input(field)
             yield from _buttons(buttons)
         case Image(alt=alt):
             # A local file needs an upload first; until then the chart is named, not shown.

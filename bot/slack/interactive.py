@@ -14,9 +14,10 @@ from bot.slack.answers import Answers, Reply
 from bot.slack.blockkit import render_message
 from bot.slack.forms import click_action, submit_action
 from bot.slack.home import publish_home
-from bot.slack.modals import modal_view, open_form_modal, unpack_metadata
+from bot.slack.modals import form_modal, form_of, modal_view, open_form_modal, unpack_metadata
 
 RESULT_CALLBACK_ID = "okrbot.result"
+HOME_ORIGIN = {"surface": "home"}  # a modal opened from the App Home tab
 
 
 def _team_of(body: dict[str, Any]) -> str:
@@ -29,7 +30,10 @@ def _update_in_place(body: dict[str, Any], client: Any, respond: Any, reply: Rep
     rendered = render_message(reply.message, locale=reply.locale)
     view = body.get("view") or {}
     if container.get("type") == "view" and view.get("type") == "modal":
-        result = modal_view(reply.message, callback_id=RESULT_CALLBACK_ID, locale=reply.locale)
+        _, origin = unpack_metadata(view.get("private_metadata") or "")
+        result = form_modal(reply.message, locale=reply.locale, origin=origin) or modal_view(
+            reply.message, callback_id=RESULT_CALLBACK_ID, locale=reply.locale
+        )
         client.views_update(view_id=view["id"], hash=view.get("hash"), view=result)
     elif container.get("is_ephemeral") or not container.get("message_ts"):
         respond(replace_original=True, **rendered)
@@ -55,10 +59,18 @@ def register_interactive(app: Any, answers: Answers) -> None:
         team_id = _team_of(body)
         view = body.get("view") or {}
         if view.get("type") == "home":
-            answers.ask(
+            reply = answers.ask(
                 client=client, team_id=team_id, user_id=user_id, action=click_action(body, action)
             )
-            publish_home(answers, client=client, team_id=team_id, user_id=user_id)
+            # A form (the *Check in* button) opens as a modal; anything else refreshes the tab.
+            if not open_form_modal(
+                client,
+                trigger_id=str(body.get("trigger_id") or ""),
+                message=reply.message,
+                locale=reply.locale,
+                origin=HOME_ORIGIN,
+            ):
+                publish_home(answers, client=client, team_id=team_id, user_id=user_id)
             return
         reply = answers.ask(
             client=client, team_id=team_id, user_id=user_id, action=click_action(body, action)
@@ -85,13 +97,21 @@ def register_interactive(app: Any, answers: Answers) -> None:
         _, origin = unpack_metadata(view.get("private_metadata") or "")
 
         def update_origin(reply: Reply) -> bool:
-            if origin is None or reply.message.is_error:
+            if origin is None or reply.message.is_error or form_of(reply.message) is not None:
+                return False
+            if origin == HOME_ORIGIN:
+                publish_home(answers, client=client, team_id=_team_of(body), user_id=user_id)
                 return False
             rendered = render_message(reply.message, locale=reply.locale)
             client.chat_update(channel=origin["channel"], ts=origin["ts"], **rendered)
             return True
 
         def shown(reply: Reply) -> None:
+            # The next page of a paged form stays in the modal, the prompt keeps waiting.
+            following = form_modal(reply.message, locale=reply.locale, origin=origin)
+            if following is not None:
+                ack(response_action="update", view=following)
+                return
             result = modal_view(reply.message, callback_id=RESULT_CALLBACK_ID, locale=reply.locale)
             ack(response_action="push" if reply.message.is_error else "update", view=result)
             update_origin(reply)

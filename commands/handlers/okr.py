@@ -9,9 +9,9 @@ from sqlmodel import col, select
 from commands import lookups
 from commands.context import Context
 from commands.handlers.okr_lineage import carry_lines
-from commands.operations import checkins
+from commands.operations import checkin_batch, checkins
 from commands.operations.kr_history import adjustment_notes
-from commands.types import CommandError, OkrList, OkrShow, OkrUpdate
+from commands.types import CommandError, OkrList, OkrShow, OkrUpdate, OkrUpdateMany
 from commands.views import format_kr_value, objective_view
 from digests.message import Message
 from storage.models import (
@@ -153,5 +153,15 @@ def update_reply(ctx: Context, done: checkins.CheckedIn, note: str | None) -> Me
 
 def okr_update(command: OkrUpdate, ctx: Context) -> Message:
     """Record a check-in on a KR and answer with old -> new progress."""
-    done = checkins.record(ctx, command.kr_number, command.value, command.confidence, command.note)
-    return update_reply(ctx, done, command.note)
+    key_result, _ = checkins.updatable(ctx, command.kr_number)
+    note = checkins.without_unit(key_result, command.note)
+    done = checkins.record(ctx, command.kr_number, command.value, command.confidence, note)
+    return update_reply(ctx, done, note)
+
+
+def okr_update_many(command: OkrUpdateMany, ctx: Context) -> Message:
+    """Several KRs in one line: all recorded, or none (the first problem is the answer)."""
+    entries = [
+        checkin_batch.Entry(u.kr_number, u.value, u.confidence, u.note) for u in command.updates
+    ]
+    return checkin_batch.record_all(ctx, entries)

@@ -11,6 +11,7 @@ from sqlmodel import col, select
 from commands.context import Context
 from commands.limits import checked
 from commands.notify import notify
+from commands.operations import objective_versions
 from commands.types import CommandError
 from commands.views import objective_view
 from digests.i18n import reader_locale
@@ -68,6 +69,8 @@ def submit(
     """Ask the owner's manager to decide; an earlier pending request of that kind is withdrawn
     (an adjustment names its KR: `key_result_id`)."""
     owner = owner_of(ctx, objective) or ctx.person
+    if kind is ApprovalKind.OBJECTIVE and proposal is None:
+        proposal = objective_versions.proposal(ctx, objective)  # the diff on a resubmission
     if kind is not ApprovalKind.ADJUSTMENT:  # adjustments withdraw per KR (adjustments.request)
         ctx.session.execute(
             sa.update(ApprovalRequest)
@@ -133,6 +136,8 @@ def request_message(
         changes=proposal.get("diff", []),
         reason=request.reason,
         adjusted=_adjusted(request, proposal),
+        since=proposal.get("since", []),
+        resubmitted=bool(proposal.get("resubmitted")),
     )
 
 

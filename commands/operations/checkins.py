@@ -4,6 +4,7 @@ open, writes the check-in and its audit row, and says what changed."""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from commands import lookups
@@ -65,6 +66,18 @@ def check_value_kind(key_result: KeyResult, value: Value) -> float:
     return value.amount
 
 
+def without_unit(key_result: KeyResult, note: str | None) -> str | None:
+    """A note without the KR's unit in front: `2.5 days at-risk` on a KR counted in days
+    leaves no note, not the note "days"."""
+    unit = (key_result.unit or "").strip()
+    if not note or not unit:
+        return note
+    head, _, rest = note.partition(" ")
+    if unicodedata.normalize("NFKC", head).lower() == unicodedata.normalize("NFKC", unit).lower():
+        return rest.strip() or None
+    return note
+
+
 def updatable(ctx: Context, kr_number: int) -> tuple[KeyResult, Objective]:
     """KR-n and its objective, if the requester may record a check-in on it now."""
     ref = f"KR-{kr_number}"
@@ -77,6 +90,11 @@ def updatable(ctx: Context, kr_number: int) -> tuple[KeyResult, Objective]:
     if objective.status in (ObjectiveStatus.ARCHIVED, ObjectiveStatus.REJECTED):
         status = Phrase.of(f"okr.status.{objective.status.value}")
         raise CommandError("error.kr_closed", {"ref": ref, "status": status})
+    if objective.status is not ObjectiveStatus.APPROVED:
+        # A draft or an objective waiting for approval is not under way yet.
+        status = Phrase.of(f"okr.status.{objective.status.value}")
+        params = {"ref": ref, "objective": f"O-{objective.number}", "status": status}
+        raise CommandError("error.kr_not_approved", params)
     cycle = ctx.session.get(Cycle, objective.cycle_id)
     if cycle is not None and cycle.state is CycleState.CLOSED:
         raise CommandError("error.cycle_closed", {"ref": ref, "cycle": cycle.name})

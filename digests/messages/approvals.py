@@ -24,6 +24,35 @@ def diff_line(m: Draft, change: View) -> Rich:
     )
 
 
+def since_lines(m: Draft, since: Sequence[View]) -> None:
+    """A resubmission's changes since the manager's last look (or that there are none)."""
+    if not since:
+        m.section(m.t("approval_diff.unchanged"))
+        return
+    m.section(strong(m.s("approval_diff.title")))
+    for change in since:
+        field = change["field"]
+        if field in ("added", "removed"):
+            m.section(
+                m.t(
+                    f"approval_diff.{field}",
+                    ref=change["ref"],
+                    old=change["old"],
+                    new=change["new"],
+                )
+            )
+        else:
+            m.section(
+                m.t(
+                    "approval_diff.line",
+                    ref=change["ref"],
+                    field=m.t(f"approval_diff.field.{field}"),
+                    old=change["old"] or "—",
+                    new=change["new"] or "—",
+                )
+            )
+
+
 @message("adjust_confirm")
 def adjust_confirm(
     m: Draft,
@@ -128,6 +157,34 @@ def flow_new_form(
     m.context(m.t("flows.new.form_hint"))
 
 
+@message("okr_edited")
+def okr_edited(
+    m: Draft,
+    *,
+    ref: str,
+    field: str,
+    old: str,
+    new: str,
+    objective: str,
+    status: str,
+    **_: object,
+) -> None:
+    """One field of a draft changed; the draft waits to be sent."""
+    said = m.t(
+        "edit.done",
+        ref=ref,
+        field=m.t(f"approval_diff.field.{field}"),
+        old=old,
+        new=new,
+        objective=objective,
+        status=m.t(f"okr.status.{status}"),
+    )
+    m.say(said)
+    m.section(said)
+    m.actions(button("okr.submit", m.t("edit.submit_button"), objective[2:], "primary"))
+    m.context(m.t("edit.hint", objective=objective))
+
+
 @message("flow_submitted")
 def flow_submitted(m: Draft, *, ref: str, title: str, manager: str, **_: object) -> None:
     key = "flows.new.submitted" if manager else "flows.new.saved"
@@ -148,6 +205,8 @@ def flow_approval_request(
     changes: Sequence[View],
     reason: str | None,
     adjusted: View | None,
+    since: Sequence[View] = (),
+    resubmitted: bool = False,
     **_: object,
 ) -> None:
     m.say(
@@ -169,6 +228,8 @@ def flow_approval_request(
             status=kr["confidence"],
             detail=f"{kr['start']} → {kr['target']}",
         )
+    if resubmitted:
+        since_lines(m, since)
     if adjusted:
         m.section(m.t("adjust.request_kr", ref=adjusted["ref"], title=adjusted["title"]))
     for change in changes:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from digests.compose import Draft
+from digests.compose import Draft, button
 from digests.messages import message
 from digests.rich import Rich, strong
 
@@ -154,7 +154,13 @@ def okr_update(
 
 @message("okr_team")
 def okr_team(
-    m: Draft, *, cycle: str | None, reports: Sequence[View], pending: int, **_: object
+    m: Draft,
+    *,
+    cycle: str | None,
+    reports: Sequence[View],
+    pending: int,
+    note: str | None = None,
+    **_: object,
 ) -> None:
     m.say(
         m.t(
@@ -164,10 +170,14 @@ def okr_team(
         )
     )
     m.header(m.t("team.title", cycle=cycle) if cycle else m.t("team.title_no_cycle"))
+    if note:
+        m.section(note)
     if pending:
         m.section(m.t("team.pending", count=pending))
+    _team_week(m, reports)
     for report in reports:
-        m.section(m.t("team.report", name=report["name"], count=len(report["objectives"])))
+        count = len(report["objectives"]) + len(report["others"])
+        m.section(m.t("team.report", name=report["name"], count=count))
         for objective in report["objectives"]:
             m.progress(
                 ref_title(objective),
@@ -176,11 +186,43 @@ def okr_team(
                 detail=m.t(f"team.confidence.{objective['confidence']}"),
                 indent=1,
             )
+        for other in report["others"]:
+            status = m.s(f"okr.status.{other['status']}")
+            m.context(
+                m.t("team.not_approved", ref=other["ref"], title=other["title"], status=status)
+            )
         if report["pending"]:
             m.context(m.t("team.report_pending", count=report["pending"]))
-        if not report["objectives"]:
+        if not count:
             m.context(m.t("team.no_objectives"))
     m.context(m.t("team.hint"))
+    if pending:
+        m.context(m.t("team.approve_hint"))
+
+
+def _team_week(m: Draft, reports: Sequence[View]) -> None:
+    """Who has checked in this week, who has not (with a Nudge each), who has nothing due."""
+    due = [r for r in reports if r["week"] != "nothing_due"]
+    done = [r["name"] for r in due if r["week"] == "done"]
+    missing = [r for r in due if r["week"] == "missing"]
+    if due:
+        m.section(m.t("team.week.title", done=len(done), count=len(due)))
+    if done:
+        m.context(m.t("team.week.done", names=", ".join(done)))
+    if missing:
+        reminded = m.s("team.week.reminded")
+        names = [r["name"] + (f" ({reminded})" if r["nudged"] else "") for r in missing]
+        m.context(m.t("team.week.missing", names=", ".join(names)))
+        m.actions(
+            *(
+                button("team.nudge", m.s("team.week.nudge", name=r["name"]), r["id"])
+                for r in missing
+                if not r["nudged"]
+            )
+        )
+    nothing = [r["name"] for r in reports if r["week"] == "nothing_due"]
+    if nothing:
+        m.context(m.t("team.week.nothing_due", names=", ".join(nothing)))
 
 
 @message("okr_map")

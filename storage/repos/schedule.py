@@ -19,6 +19,7 @@ from storage.models import (
     Person,
     SchedulePreference,
 )
+from storage.progress import KrNumbers, raw_progress
 from storage.types import utcnow
 
 CLOSED_OBJECTIVES = (ObjectiveStatus.ARCHIVED, ObjectiveStatus.REJECTED)
@@ -89,6 +90,34 @@ def active_key_results(
     found: dict[int, list[KeyResult]] = defaultdict(list)
     for kr in session.exec(query):
         found[kr.owner_id].append(kr)
+    return found
+
+
+def due_key_results(
+    *, session: Session, workspace_id: int, owner_ids: list[int] | None = None
+) -> dict[int, list[KeyResult]]:
+    """The KRs a check-in asks about, by owner: on approved objectives in active cycles, and
+    not yet at their target (a finished KR can still be updated by hand)."""
+    query = (
+        select(KeyResult)
+        .join(Objective, col(Objective.id) == KeyResult.objective_id)
+        .join(Cycle, col(Cycle.id) == Objective.cycle_id)
+        .where(
+            KeyResult.workspace_id == workspace_id,
+            Cycle.state == CycleState.ACTIVE,
+            Objective.status == ObjectiveStatus.APPROVED,
+        )
+        .order_by(col(KeyResult.number))
+    )
+    if owner_ids is not None:
+        query = query.where(col(KeyResult.owner_id).in_(owner_ids))
+    found: dict[int, list[KeyResult]] = defaultdict(list)
+    for kr in session.exec(query):
+        numbers = KrNumbers(
+            kr.metric, kr.start_value, kr.target_value, kr.current_value, kr.direction
+        )
+        if raw_progress(numbers) < 1:
+            found[kr.owner_id].append(kr)
     return found
 
 

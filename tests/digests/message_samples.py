@@ -45,6 +45,19 @@ def _kr(s: Sample, n: int = 1, confidence: str = "at_risk") -> Data:
     }
 
 
+def _form_kr(s: Sample, n: int = 1) -> Data:
+    return {
+        "ref": f"KR-{n}",
+        "number": n,
+        "title": s.u(),
+        "current": f"3 {s.u()}",
+        "target": f"5 {s.u()}",
+        "initial": "3",
+        "percent": 60.0,
+        "confidence": "at_risk",
+    }
+
+
 def _objective(s: Sample, n: int = 1, status: str = "pending") -> Data:
     return {
         "ref": f"O-{n}",
@@ -233,10 +246,45 @@ SAMPLES: dict[str, Callable[[Sample], Data]] = {
     "okr_team": lambda s: {
         "cycle": s.u(),
         "reports": [
-            {"name": s.u(), "objectives": [_objective(s, 5)], "pending": 1},
-            {"name": s.u(), "objectives": [], "pending": 0},
+            {
+                "id": 3,
+                "name": s.u(),
+                "objectives": [_objective(s, 5, "approved")],
+                "others": [_objective(s, 6, "pending")],
+                "pending": 1,
+                "week": "missing",
+                "nudged": False,
+            },
+            {
+                "id": 4,
+                "name": s.u(),
+                "objectives": [],
+                "others": [],
+                "pending": 0,
+                "week": "missing",
+                "nudged": True,
+            },
+            {
+                "id": 5,
+                "name": s.u(),
+                "objectives": [],
+                "others": [],
+                "pending": 0,
+                "week": "done",
+                "nudged": False,
+            },
+            {
+                "id": 6,
+                "name": s.u(),
+                "objectives": [],
+                "others": [],
+                "pending": 0,
+                "week": "nothing_due",
+                "nudged": False,
+            },
         ],
         "pending": 1,
+        "note": s.u(),
     },
     "okr_map": lambda s: {
         "cycle": s.u(),
@@ -290,10 +338,20 @@ SAMPLES: dict[str, Callable[[Sample], Data]] = {
     },
     "checkin_prompt": lambda s: {
         "name": s.u(),
-        "krs": [_kr(s, 1), _kr(s, 2)],
+        "krs": [_form_kr(s, 1), _form_kr(s, 2)],
         "forecasts": [_forecast(s)],
+        "style": "form",
+        "form": {"value": "1 2|3|0|17", "page": 1, "pages": 2},
+    },
+    "checkin_all_form": lambda s: {
+        "krs": [_form_kr(s, 1), _form_kr(s, 2)],
+        "value": "1 2||0|17",
+        "page": 2,
+        "pages": 3,
+        "note": s.u(),
     },
     "checkin_prompt_nudge": lambda s: {"name": s.u()},
+    "team_nudge": lambda s: {"manager": s.u(), "name": s.u(), "refs": ["KR-1", "KR-2"]},
     "checkin_prompt_escalation": lambda s: {"name": s.u(), "missed": 3},
     "checkin_form": lambda s: {
         "ref": "KR-1",
@@ -305,10 +363,19 @@ SAMPLES: dict[str, Callable[[Sample], Data]] = {
         "confidences": ["on_track", "at_risk", "off_track"],
     },
     "checkin_guided_prompt": lambda s: {
-        "question": s.t("guided.ask_note", ref="KR-1"),
-        "hint": s.t("guided.note_hint"),
+        "question": s.t(
+            "guided.ask_answer",
+            ref="KR-1",
+            title=s.u(),
+            current="3",
+            target="5",
+            confidence=s.t("okr.confidence.at_risk"),
+            n=1,
+            total=3,
+        ),
+        "hint": s.t("guided.answer_hint"),
         "token": "7:2",
-        "choices": [{"label": s.t("guided.button.no_note"), "answer": "-"}],
+        "choices": [{"label": s.t("guided.button.same"), "answer": "same"}],
     },
     "checkin_guided_summary": lambda s: {
         "krs": [
@@ -316,6 +383,8 @@ SAMPLES: dict[str, Callable[[Sample], Data]] = {
             {**_kr(s, 2), "changed": False, "old": "5", "new": "5", "note": None},
         ],
         "objectives": [{"ref": "O-1", "title": s.u(), "old": 30.0, "new": 40.0}],
+        "skipped": ["KR-3"],
+        "earlier": 15,
     },
     "adjust_confirm": lambda s: {
         "ref": "KR-3",
@@ -358,6 +427,14 @@ SAMPLES: dict[str, Callable[[Sample], Data]] = {
         "comment": s.u(),
     },
     "flow_submitted": lambda s: {"ref": "O-7", "title": s.u(), "manager": s.u()},
+    "okr_edited": lambda s: {
+        "ref": "KR-33",
+        "field": "target",
+        "old": "¥3,000,000",
+        "new": "¥4,000,000",
+        "objective": "O-7",
+        "status": "changes_requested",
+    },
     "flow_approval_request": lambda s: {
         "request_id": 12,
         "kind": "adjustment",
@@ -367,6 +444,13 @@ SAMPLES: dict[str, Callable[[Sample], Data]] = {
         "changes": [_change(s)],
         "reason": s.u(),
         "adjusted": {"ref": "KR-2", "title": s.u()},
+        "resubmitted": True,
+        "since": [
+            {"ref": "O-6", "field": "title", "old": s.u(), "new": s.u()},
+            {"ref": "KR-2", "field": "target", "old": "¥3,000,000", "new": "¥4,000,000"},
+            {"ref": "KR-3", "field": "added", "old": "", "new": s.u()},
+            {"ref": "KR-4", "field": "removed", "old": s.u(), "new": ""},
+        ],
     },
     "flow_decided": lambda s: {
         "ref": "O-6",

@@ -1,5 +1,6 @@
-"""`/okr checkin`: the guided check-in, answer by answer, through the real core (SQLite and
-PostgreSQL): value or skip, confidence, note, for each active KR; a summary at the end."""
+"""`/okr checkin`: the guided check-in through the real core (SQLite and PostgreSQL): one line
+per due KR — value, then confidence and note if any, `same`, `skip` — so three KRs take four
+messages; everything is written at the end; an answer not understood is asked again."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from storage.models import (
     Direction,
     FlowRun,
     KeyResult,
+    ObjectiveStatus,
     Platform,
 )
 from tests import factories
@@ -34,6 +36,7 @@ from tests.suite_clock import at
 class Krs:
     accounts: KeyResult
     turnaround: KeyResult
+    nps: KeyResult
 
 
 @pytest.fixture
@@ -54,8 +57,9 @@ def krs(session: Session, team: Team) -> Krs:
         unit="days",
         direction=Direction.DECREASE,
     )
+    nps = factories.key_result(session, objective, team.ana, "Raise NPS", start=30, target=50)
     session.commit()
-    return Krs(accounts, turnaround)
+    return Krs(accounts, turnaround, nps)
 
 
 def stored(engine: Engine) -> tuple[list[CheckIn], list[KeyResult]]:
@@ -65,68 +69,134 @@ def stored(engine: Engine) -> tuple[list[CheckIn], list[KeyResult]]:
         return checkins, krs
 
 
-def test_walks_through_each_kr_with_skip_and_note(engine: Engine, team: Team, krs: Krs) -> None:
-    for said, expected in [
-        ("/okr checkin", "1/2 · KR-1 Sign EV accounts — now 2 accounts, target 5 accounts."),
-        ("3 accounts", "KR-1: how confident are you? (now on track)"),
-        ("at-risk", "KR-1: a note for your manager?"),
-        ("legal review at Huaxin is slow", "2/2 · KR-2 Cut quote turnaround — now 3.5 days"),
-        ("skip", "KR-2: how confident are you?"),
-        ("正常", "KR-2: a note for your manager?"),
-    ]:
-        assert expected in ask(engine, team.ana, said), said
-    checkins, _ = stored(engine)
-    assert checkins == []  # nothing is written before the last answer
-    summary = ask(engine, team.ana, "-")
-    assert "Check-in recorded" in summary
-    assert "KR-1 Sign EV accounts" in summary
-    assert "2 accounts → 3 accounts" in summary
+def test_three_krs_take_four_messages(engine: Engine, team: Team, krs: Krs) -> None:
+    said = [
+        ("/okr checkin", "1/3 · KR-1 Sign EV accounts — now 2 accounts, target 5 accounts"),
+        ("4 at-risk legal review at Huaxin is slow", "2/3 · KR-2 Cut quote turnaround"),
+        ("same", "3/3 · KR-3 Raise NPS"),
+        ("skip", "Check-in recorded"),
+    ]
+    for message, expected in said[:-1]:
+        assert expected in ask(engine, team.ana, message), message
+        assert stored(engine)[0] == []  # nothing is written before the last answer
+    summary = ask(engine, team.ana, said[-1][0])
+    assert len(said) == 4
+    assert "2 accounts → 4 accounts" in summary
     assert "Confidence: at risk · legal review at Huaxin is slow" in summary
     assert "no change (3.5 days)" in summary
-    assert "O-2 Win the EV segment: 45% → 55%" in summary
+    assert "Skipped: KR-3" in summary
+    assert "O-2 Win the EV segment" in summary
     assert "Checked in on 2 key results." in summary
     checkins, rows = stored(engine)
     assert [(c.value, c.previous_value, c.confidence, c.note) for c in checkins] == [
-        (3, 2, Confidence.AT_RISK, "legal review at Huaxin is slow"),
+        (4, 2, Confidence.AT_RISK, "legal review at Huaxin is slow"),
         (3.5, 3.5, Confidence.ON_TRACK, None),
     ]
-    assert [(k.current_value, k.confidence) for k in rows] == [
-        (3, Confidence.AT_RISK),
-        (3.5, Confidence.ON_TRACK),
-    ]
+    assert [k.current_value for k in rows] == [4, 3.5, 30]
     with Session(engine) as session:
         assert session.exec(select(FlowRun)).all() == []
-    shown = ask(engine, team.ana, "/okr show O-2")
-    assert "legal review at Huaxin is slow" in shown
+    assert "legal review at Huaxin is slow" in ask(engine, team.ana, "/okr show O-2")
 
 
-def test_a_bad_value_is_asked_again_and_nothing_is_written(
-    engine: Engine, team: Team, krs: Krs
+@pytest.mark.parametrize(
+    ("answer", "confidence", "note"),
+    [
+        ("3 at risk", Confidence.AT_RISK, None),
+        ("3 at-risk", Confidence.AT_RISK, None),
+        ("3 atrisk waiting on legal", Confidence.AT_RISK, "waiting on legal"),
+        ("3 accounts at-risk", Confidence.AT_RISK, None),
+        ("3 waiting on legal, at risk", Confidence.AT_RISK, "waiting on legal"),
+        ("at risk 3 legal", Confidence.AT_RISK, "legal"),
+        ("3 off track", Confidence.OFF_TRACK, None),
+        ("3 on-track", Confidence.ON_TRACK, None),
+        ("3 有 风险", Confidence.AT_RISK, None),
+        ("3 有风险 法务审核慢", Confidence.AT_RISK, "法务审核慢"),
+        ("3 法务审核慢，有风险", Confidence.AT_RISK, "法务审核慢"),
+        ("3 落后", Confidence.OFF_TRACK, None),
+        ("3 正常", Confidence.ON_TRACK, None),
+        ("3", Confidence.ON_TRACK, None),
+    ],
+)
+def test_confidence_words_anywhere_in_an_answer(
+    engine: Engine, team: Team, krs: Krs, answer: str, confidence: Confidence, note: str | None
+) -> None:
+    ask(engine, team.ana, "/okr checkin")
+    ask(engine, team.ana, answer)
+    ask(engine, team.ana, "skip")
+    ask(engine, team.ana, "skip")
+    (checkin,), _ = stored(engine)
+    assert (checkin.value, checkin.confidence, checkin.note) == (3, confidence, note)
+
+
+@pytest.mark.parametrize(
+    ("answer", "reason"),
+    [
+        ("3 not at risk", "“not at risk”: I can't tell which confidence that means."),
+        ("3 at risk but on track", "“at risk” and “on track” are two different confidences"),
+        ("abc", "“abc” is not a value I understand"),
+        ("yes", "KR-1"),
+        ("at risk", "What is the new value for KR-1?"),
+    ],
+)
+def test_an_answer_not_understood_is_asked_again_and_nothing_is_written(
+    engine: Engine, team: Team, krs: Krs, answer: str, reason: str
 ) -> None:
     ask(engine, team.ana, "/okr ci")
-    assert "“3 apples” is not a value" in ask(engine, team.ana, "3 apples")
-    bad = ask(engine, team.ana, "abc")
-    assert "“abc” is not a value I understand" in bad
-    assert "Type KR-1's value again, or skip for no change." in bad
-    wrong_kind = ask(engine, team.ana, "yes")
-    assert "KR-1" in wrong_kind
-    assert "Type KR-1's value again" in wrong_kind
-    assert "KR-1: how confident" in ask(engine, team.ana, "4")
-    assert "“maybe” is not a confidence" in ask(engine, team.ana, "maybe")
-    assert "KR-1: a note" in ask(engine, team.ana, "off track")
+    refused = ask(engine, team.ana, answer)
+    assert reason in refused
+    assert "Answer for KR-1 again" in refused
+    assert "2/3 · KR-2" in ask(engine, team.ana, "4 off track")
     checkins, rows = stored(engine)
     assert checkins == []
     assert rows[0].current_value == 2
 
 
+@pytest.mark.parametrize("same", ["same", "Same at-risk", "no change", "unchanged", "不变", "同上"])
+def test_same_keeps_the_value(engine: Engine, team: Team, krs: Krs, same: str) -> None:
+    ask(engine, team.ana, "/okr checkin")
+    ask(engine, team.ana, same)
+    ask(engine, team.ana, "skip")
+    ask(engine, team.ana, "skip")
+    (checkin,), _ = stored(engine)
+    assert (checkin.value, checkin.previous_value) == (2, 2)
+    at_risk = "at-risk" in same
+    assert checkin.confidence is (Confidence.AT_RISK if at_risk else Confidence.ON_TRACK)
+
+
+def test_chinese_answers_and_replies(
+    engine: Engine, session: Session, team: Team, krs: Krs
+) -> None:
+    ana = session.get(type(team.ana), team.ana.id)
+    assert ana is not None
+    ana.locale = "zh-CN"
+    session.add(ana)
+    session.commit()
+    assert "1/3 · KR-1 Sign EV accounts — 当前 2 accounts" in ask(engine, ana, "/okr 签到")
+    refused = ask(engine, ana, "3 不 正常")
+    assert "“不 正常”：我无法判断这是哪种信心状态" in refused
+    assert "请重新回答 KR-1" in refused
+    assert "我看不懂“很多”这个数值" in ask(engine, ana, "很多")
+    assert "2/3" in ask(engine, ana, "3 有 风险 客户提前下单")
+    assert "3/3" in ask(engine, ana, "不变 落后")
+    summary = ask(engine, ana, "跳过")
+    assert "已记录本次打卡" in summary
+    assert "已跳过：KR-3" in summary
+    assert "已更新 2 个关键结果" in summary
+    checkins, _ = stored(engine)
+    assert [(c.value, c.confidence, c.note) for c in checkins] == [
+        (3, Confidence.AT_RISK, "客户提前下单"),
+        (3.5, Confidence.OFF_TRACK, None),
+    ]
+
+
 def test_cancel_mid_flow_keeps_nothing(engine: Engine, team: Team, krs: Krs) -> None:
-    for said in ["/okr checkin", "4", "on-track", "signed Huaxin", "3"]:
+    for said in ["/okr checkin", "4 on-track signed Huaxin", "3"]:
         ask(engine, team.ana, said)
     assert "Cancelled your check-in; nothing from it was saved." in ask(engine, team.ana, "取消")
     checkins, rows = stored(engine)
     assert checkins == []
-    assert [k.current_value for k in rows] == [2, 3.5]
-    assert "I don't know the command “on-track”" in ask(engine, team.ana, "on-track")
+    assert [k.current_value for k in rows] == [2, 3.5, 30]
+    assert "I don't know the command “same”" in ask(engine, team.ana, "same")
 
 
 def test_an_expired_check_in_says_so_and_keeps_nothing(
@@ -135,7 +205,7 @@ def test_an_expired_check_in_says_so_and_keeps_nothing(
     ask(engine, team.ana, "/okr checkin")
     ask(engine, team.ana, "4", at=NOW + timedelta(hours=23))  # each answer restarts the wait
     later = NOW + timedelta(hours=23) + timedelta(minutes=1441)
-    text = ask(engine, team.ana, "on-track", at=later)
+    text = ask(engine, team.ana, "same", at=later)
     assert "Your check-in waited more than 24 hours without an answer" in text
     assert stored(engine)[0] == []
 
@@ -144,28 +214,25 @@ def test_a_restart_mid_flow_continues_where_it_was(
     engine: Engine, database_url: str, team: Team, krs: Krs
 ) -> None:
     assert team.ana.id is not None
+    workspace_id = team.workspace.id or 0
     at(NOW)
     first = Core(engine)
-    first.handle(Inbound(Platform.CONSOLE, team.workspace.id or 0, team.ana.id, "/okr checkin"))
-    first.handle(Inbound(Platform.CONSOLE, team.workspace.id or 0, team.ana.id, "5"))
+    first.handle(Inbound(Platform.CONSOLE, workspace_id, team.ana.id, "/okr checkin"))
+    first.handle(Inbound(Platform.CONSOLE, workspace_id, team.ana.id, "5 done!"))
     engine.dispose()  # the process goes away; a new one connects
     restarted = make_engine(database_url)
     try:
         at(NOW + timedelta(minutes=5))
         second = Core(restarted)
-        answer = second.handle(
-            Inbound(Platform.CONSOLE, team.workspace.id or 0, team.ana.id, "on-track")
-        )
-        assert "KR-1: a note for your manager?" in render_text(answer)
-        for said in ["done!", "skip", "keep", "-"]:
+        for said in ["same", "skip"]:
             text = render_text(
-                second.handle(Inbound(Platform.CONSOLE, team.workspace.id or 0, team.ana.id, said))
+                second.handle(Inbound(Platform.CONSOLE, workspace_id, team.ana.id, said))
             )
         assert "Checked in on 2 key results." in text
     finally:
         restarted.dispose()
     checkins, rows = stored(engine)
-    assert [c.value for c in checkins] == [5, 3.5]
+    assert [(c.value, c.note) for c in checkins] == [(5, "done!"), (3.5, None)]
     assert rows[0].current_value == 5
 
 
@@ -174,35 +241,42 @@ def test_one_line_update_still_works_under_the_checkin_names(
 ) -> None:
     assert "2 accounts → 4 accounts" in ask(engine, team.ana, "/okr checkin KR-1 4")
     assert "4 accounts → 5 accounts" in ask(engine, team.ana, "打卡 1 5 正常")
-    assert "KR-1" in ask(engine, team.ana, "/okr 打卡")
-
-
-def test_chinese_walk_through(engine: Engine, session: Session, team: Team, krs: Krs) -> None:
-    ana = session.get(type(team.ana), team.ana.id)
-    assert ana is not None
-    ana.locale = "zh-CN"
-    session.add(ana)
-    session.commit()
-    assert "1/2 · KR-1 Sign EV accounts — 当前 2 accounts" in ask(engine, ana, "/okr 签到")
-    assert "请重新输入 KR-1 的数值" in ask(engine, ana, "很多")
-    assert "你的信心如何" in ask(engine, ana, "不变")
-    assert "“也许”不是信心状态" in ask(engine, ana, "也许")
-    assert "要给上级留个备注吗" in ask(engine, ana, "有风险")
-    assert "2/2" in ask(engine, ana, "跳过")
-    ask(engine, ana, "3")
-    ask(engine, ana, "保持")
-    summary = ask(engine, ana, "客户提前下单")
-    assert "已记录本次打卡" in summary
-    assert "已更新 2 个关键结果" in summary
-    checkins, _ = stored(engine)
-    assert [(c.value, c.confidence, c.note) for c in checkins] == [
-        (2, Confidence.AT_RISK, None),
-        (3, Confidence.ON_TRACK, "客户提前下单"),
-    ]
+    # KR-1 is at its target now: the guided check-in no longer asks about it.
+    started = ask(engine, team.ana, "/okr 打卡")
+    assert "1/2 · KR-2" in started
+    assert "KR-1" not in started
 
 
 def test_nothing_to_check_in_on(engine: Engine, team: Team) -> None:
     assert "no key results to check in on" in ask(engine, team.bob, "/okr checkin")
+
+
+def test_due_krs_leave_out_drafts_pending_and_finished_ones(
+    engine: Engine, session: Session, team: Team, krs: Krs
+) -> None:
+    cycle = session.exec(select(Cycle)).one()
+    for status in (ObjectiveStatus.DRAFT, ObjectiveStatus.PENDING):
+        waiting = factories.objective(
+            session, team.workspace, cycle, team.ana, f"A {status.value} one", status=status
+        )
+        factories.key_result(session, waiting, team.ana, f"KR of a {status.value}", target=9)
+    done = session.get(KeyResult, krs.nps.id)
+    assert done is not None
+    done.current_value = 50
+    session.add(done)
+    session.commit()
+    started = ask(engine, team.ana, "/okr checkin")
+    assert "1/2 · KR-1" in started
+    ask(engine, team.ana, "skip")
+    assert "KR-3" not in ask(engine, team.ana, "skip")
+    # A finished KR can still be updated by hand; a draft's or a pending one's cannot.
+    assert "50 → 55" in ask(engine, team.ana, "/okr update KR-3 55")
+    refused = ask(engine, team.ana, "/okr update KR-4 3")
+    assert "KR-4 is on O-3, which is draft: check-ins start once it is approved." in refused
+    refused = ask(engine, team.ana, "/okr update KR-5 3")
+    assert "which is awaiting approval" in refused
+    checkins, _ = stored(engine)
+    assert [c.value for c in checkins] == [55]
 
 
 def test_the_prompt_has_a_start_button_that_starts_the_flow(
@@ -215,19 +289,18 @@ def test_the_prompt_has_a_start_button_that_starts_the_flow(
         krs=[{"ref": "KR-2", "title": "Turnaround", "percent": 50, "confidence": "on_track"}],
     )
     buttons = [b for block in prompt.blocks if block.kind == "actions" for b in block.buttons]
-    start = buttons[0]
-    assert (start.action_id, start.label) == ("checkin.start", "Start check-in")
-    assert start.value == "KR-2"
-    assert [b.action_id for b in buttons[1:]] == ["checkin.open"]
+    assert [(b.action_id, b.label, b.value) for b in buttons] == [
+        ("checkin.form", "Check in", "KR-2"),
+        ("checkin.start", "Start check-in", "KR-2"),
+    ]
+    start = buttons[1]
     clicked = reply(
         engine, team.ana, action=Action(start.action_id, start.value), platform=Platform.SLACK
     )
     text = render_text(clicked)
     assert "Starting your check-in" in text
     assert "1/1 · KR-2 Cut quote turnaround" in text
-    for said in ["3", "at risk"]:
-        ask(engine, team.ana, said, platform=Platform.SLACK)
-    done = ask(engine, team.ana, "skip", platform=Platform.SLACK)
+    done = ask(engine, team.ana, "3 at risk", platform=Platform.SLACK)
     assert "Checked in on 1 key result." in done
     _, rows = stored(engine)
     assert (rows[1].current_value, rows[1].confidence) == (3, Confidence.AT_RISK)
@@ -241,26 +314,24 @@ def test_buttons_answer_on_slack_and_a_double_click_counts_once(
     engine: Engine, team: Team, krs: Krs
 ) -> None:
     first = reply(engine, team.ana, "/okr checkin", platform=Platform.SLACK)
-    assert [b.label for b in buttons_of(first)] == ["No change"]
+    assert [b.label for b in buttons_of(first)] == ["Same as before", "Skip"]
     assert buttons_of(reply(engine, team.ana, "/okr checkin")) == []  # the console types
     first = reply(engine, team.ana, "/okr checkin", platform=Platform.SLACK)
-    (no_change,) = buttons_of(first)
-    click = Action(no_change.action_id, no_change.value)
-    asked = reply(engine, team.ana, action=click, platform=Platform.SLACK)
-    choices = buttons_of(asked)
-    assert [b.label for b in choices] == ["On track", "At risk", "Off track", "Keep"]
-    at_risk = Action(choices[1].action_id, choices[1].value)
-    assert "KR-1: a note" in render_text(
-        reply(engine, team.ana, action=at_risk, platform=Platform.SLACK)
+    same, _ = buttons_of(first)
+    click = Action(same.action_id, same.value)
+    assert "2/3 · KR-2" in render_text(
+        reply(engine, team.ana, action=click, platform=Platform.SLACK)
     )
-    again = render_text(reply(engine, team.ana, action=at_risk, platform=Platform.SLACK))
+    again = render_text(reply(engine, team.ana, action=click, platform=Platform.SLACK))
     assert "That was already taken care of" in again
-    assert "2/2 · KR-2" in ask(engine, team.ana, "-", platform=Platform.SLACK)
-    for said in ["3", "keep", "-"]:
-        text = ask(engine, team.ana, said, platform=Platform.SLACK)
-    assert "Checked in on 2 key results." in text
+    asked = reply(engine, team.ana, "3 at-risk", platform=Platform.SLACK)
+    _, skip = buttons_of(asked)
+    done = render_text(
+        reply(engine, team.ana, action=Action(skip.action_id, skip.value), platform=Platform.SLACK)
+    )
+    assert "Checked in on 2 key results." in done
     checkins, _ = stored(engine)
     assert [(c.value, c.confidence) for c in checkins] == [
-        (2, Confidence.AT_RISK),
-        (3, Confidence.ON_TRACK),
+        (2, Confidence.ON_TRACK),
+        (3, Confidence.AT_RISK),
     ]

@@ -29,6 +29,7 @@ def with_kr(session: Session, team: Team) -> None:
     cycle = session.exec(select(Cycle)).one()
     objective = factories.objective(session, team.workspace, cycle, team.ana, "Win the EV segment")
     factories.key_result(session, objective, team.ana, "Sign EV accounts", target=5)
+    factories.key_result(session, objective, team.ana, "Open two depots", target=2)
     session.commit()
 
 
@@ -55,7 +56,7 @@ def test_the_job_closes_an_idle_flow_and_tells_once(
     (told,) = inbox(engine, team.ana)
     assert "Your check-in waited more than 24 hours without an answer" in told
     assert runs(engine) == []
-    assert "I don't know the command “on-track”" in ask(engine, team.ana, "on-track", at=later)
+    assert "I don't know the command “same”" in ask(engine, team.ana, "same", at=later)
 
 
 def test_each_run_is_told_once_even_if_the_same_id_comes_back(

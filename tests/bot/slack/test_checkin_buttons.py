@@ -1,6 +1,6 @@
-"""Check-in prompts with an "Update" button per KR: click -> a small modal (value, confidence,
-note) -> submit -> the check-in is recorded as `/okr update` would, and the prompt message is
-updated in place."""
+"""The per-KR "Update" buttons of prompts sent before the one-form check-in still work: click ->
+a small modal (value, confidence, note) -> submit -> the check-in is recorded as `/okr update`
+would, and the prompt message is updated in place. New prompts carry one *Check in* button."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ def submitted(view: dict[str, Any], value: str, confidence: str, note: str) -> d
     }
 
 
-def test_the_prompt_has_an_update_button_per_kr() -> None:
+def test_the_prompt_has_one_check_in_button() -> None:
     krs = [
         {"ref": f"KR-{n}", "title": f"Result {n}", "percent": 10.0, "confidence": "on_track"}
         for n in (1, 2)
@@ -54,10 +54,9 @@ def test_the_prompt_has_an_update_button_per_kr() -> None:
     blocks = render_message(prompt, locale="zh-CN")["blocks"]
     valid_blocks(blocks)
     buttons = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
-    assert [(b["value"], b["text"]["text"]) for b in buttons] == [
-        ("KR-1 KR-2", "开始逐项更新"),
-        ("KR-1 KR-2", "更新 KR-1"),
-        ("KR-2 KR-1", "更新 KR-2"),
+    assert [(b["action_id"], b["value"], b["text"]["text"]) for b in buttons] == [
+        ("checkin.form", "KR-1 KR-2", "打卡"),
+        ("checkin.start", "KR-1 KR-2", "开始逐项更新"),
     ]
 
 

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 import pytest
 from slack_sdk.models.views import View
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from storage.models import Platform, Role
+from storage.models import OutboxMessage, Platform, Role
 from storage.models.enums import Confidence
 from tests import factories
 from tests.bot.slack.conftest import TEAM, Served, serve_slack, slack_user
@@ -55,3 +55,34 @@ def test_a_non_managers_home_has_no_team(team_served: Served) -> None:
     assert "Win the EV segment" in shown
     assert "Your team" not in shown
     assert "Nobody reports" not in shown
+
+
+def test_a_managers_home_nudges_in_one_click(engine: Engine, team_served: Served) -> None:
+    shown = home_of(team_served, "U_LARA", "EvLara2")
+    assert "Not yet: Ana Lima" in shown
+    published = team_served.stub.of("views.publish")[-1].params["view"]
+    (nudge,) = [
+        e
+        for b in published["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == "team.nudge"
+    ]
+    payload = {
+        "type": "block_actions",
+        "team": {"id": TEAM},
+        "user": {"id": "U_LARA", "team_id": TEAM},
+        "trigger_id": "trig-home",
+        "container": {"type": "view", "view_id": "VH"},
+        "view": {"id": "VH", "type": "home"},
+        "actions": [{"type": "button", "action_id": "team.nudge", "value": nudge["value"]}],
+    }
+    status, _ = team_served.interactive(payload)
+    assert status == 200
+    refreshed = team_served.stub.wait_for(
+        "views.publish", count=2, where=lambda c: c.params["user_id"] == "U_LARA"
+    )[-1]
+    assert "Not yet: Ana Lima (reminded)" in json.dumps(refreshed.params["view"]["blocks"])
+    with Session(engine) as session:
+        (row,) = session.exec(select(OutboxMessage).where(OutboxMessage.kind == "team_nudge"))
+        assert "Lara Lead reminds you" in row.payload
