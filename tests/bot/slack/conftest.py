@@ -87,8 +87,12 @@ class Served:
         } | extra
         return self.post(urllib.parse.urlencode(fields))
 
-    def interactive(self, payload: dict[str, Any]) -> tuple[int, str]:
-        return self.post(urllib.parse.urlencode({"payload": json.dumps(payload)}))
+    def interactive(
+        self, payload: dict[str, Any], *, timestamp: int | None = None
+    ) -> tuple[int, str]:
+        return self.post(
+            urllib.parse.urlencode({"payload": json.dumps(payload)}), timestamp=timestamp
+        )
 
     def event(self, event: dict[str, Any], *, event_id: str, retry: int | None = None) -> int:
         body = json.dumps(

@@ -6,6 +6,7 @@ Paging past a page of KRs; a bad value keeps the form; ids from the client are l
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 from slack_sdk.models.views import View
@@ -271,8 +272,9 @@ def test_the_same_submission_twice_records_once(
     served.interactive(clicked({"action_id": "checkin.form", "value": "KR-1 KR-2"}))
     view = opened_modal(served)
     submission = filled(view, {"kr1_value": "3", "kr2_value": "1"})
-    served.interactive(submission)
-    _, again = served.interactive(submission)  # a retry, a double click
+    served.interactive(submission, timestamp=int(time.time()))
+    # A double click a second later: a new signed request, so not an HTTP replay.
+    _, again = served.interactive(submission, timestamp=int(time.time()) + 1)
     assert "got a newer check-in after this form was made" in again
     with Session(engine) as check:
         assert sorted(c.value for c in check.exec(select(CheckIn))) == [1, 3]
