@@ -52,6 +52,16 @@ def _parse_kr(line: str) -> dict[str, Any]:
     return {"title": checked_title(title), **drafts.parse_numbers(numbers)}
 
 
+def _chosen_parent(ctx: Context, choice: str) -> int | None:
+    """The parent a form names by row id: one of the choices the form offered (a company or
+    department objective of this cycle the speaker may see); anything else is unknown."""
+    found = lookups.objective_by_id(ctx, choice)
+    offered = {o.id for o in drafts.parent_choices(ctx, drafts.require_cycle(ctx).id or 0)}
+    if found.id not in offered:
+        raise CommandError("error.unknown_objective", {"ref": choice})
+    return found.id
+
+
 def submit_form(action: Action, ctx: Context) -> Message:
     """The form's submit button: validate, save, send for approval, close the run once."""
     run = engine.run_of_token(ctx, action.value)
@@ -62,7 +72,7 @@ def submit_form(action: Action, ctx: Context) -> Message:
     if not krs:
         raise CommandError("flows.new.need_one_kr")
     parent = action.form.get("parent", "").strip()
-    parent_id = lookups.objective_by_id(ctx, parent).id if parent.isdigit() else None
+    parent_id = _chosen_parent(ctx, parent) if parent else None
     data |= {"title": title, "krs": krs, "parent_id": parent_id}
     reply = drafts.submit(ctx, data)
     if not runs.finish(session=ctx.session, run=run):

@@ -25,6 +25,7 @@ from storage.models import (
     ObjectiveStatus,
     Person,
 )
+from storage.access import Access
 from storage.repos import audit, okrs, people
 
 DECISIONS = {
@@ -115,6 +116,20 @@ def submit(
     return request
 
 
+def _parent_for(ctx: Context, objective: Objective, *, reader_id: int | None) -> Objective | None:
+    """The objective `objective` aligns to, only when it is of the same workspace and the reader
+    of the request may see it (a private parent stays private)."""
+    parent = ctx.session.get(Objective, objective.parent_id) if objective.parent_id else None
+    reader = (
+        people.get(session=ctx.session, workspace_id=ctx.workspace_id, person_id=reader_id)
+        if reader_id
+        else None
+    )
+    if parent is None or reader is None or parent.workspace_id != objective.workspace_id:
+        return None
+    return parent if Access(ctx.session, reader).can_view_objective(parent) else None
+
+
 def request_message(
     ctx: Context, request: ApprovalRequest, objective: Objective, owner: Person, locale: str
 ) -> Message:
@@ -123,7 +138,7 @@ def request_message(
     krs = okrs.key_results_by_objective(
         session=ctx.session, workspace_id=ctx.workspace_id, objective_ids=[objective.id]
     ).get(objective.id, [])
-    parent = ctx.session.get(Objective, objective.parent_id) if objective.parent_id else None
+    parent = _parent_for(ctx, objective, reader_id=request.approver_id)
     proposal = json.loads(request.proposal or "{}")
     return render(
         "flow_approval_request",

@@ -68,7 +68,8 @@ def parse_numbers(text: str) -> dict[str, Any]:
 
 
 def parent_choices(ctx: Context, cycle_id: int) -> list[Objective]:
-    """Company and department objectives of the cycle a personal objective may align to."""
+    """Company and department objectives of the cycle a personal objective may align to: those
+    the speaker may see."""
     query = (
         select(Objective)
         .where(
@@ -79,7 +80,7 @@ def parent_choices(ctx: Context, cycle_id: int) -> list[Objective]:
         )
         .order_by(col(Objective.number))
     )
-    return list(ctx.session.exec(query))
+    return ctx.access.visible_objectives(ctx.session.exec(query))
 
 
 def search_parents(ctx: Context, cycle_id: int, query: str) -> list[Objective]:
