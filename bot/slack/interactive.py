@@ -3,6 +3,11 @@
 A click updates the message it came from in place (response_url for ephemeral messages,
 chat.update otherwise); a modal submission shows the reply in the modal, or, on an error,
 pushes it on top so the form keeps what was typed.
+
+The channel and ts a payload names are written by the client, so chat.update goes only to a
+message in the clicking person's own direct conversation with okrbot (which holds nothing but
+okrbot's messages to that person); a message anywhere else is answered through Slack's
+response_url, never by editing whatever channel/ts the payload names.
 """
 
 from __future__ import annotations
@@ -25,8 +30,24 @@ def _team_of(body: dict[str, Any]) -> str:
     return str(team.get("id") or (body.get("user") or {}).get("team_id") or "")
 
 
+def _own_dm(client: Any, user_id: str, channel: str) -> bool:
+    """True when `channel` is the direct conversation between okrbot and `user_id`."""
+    if not channel.startswith("D"):
+        return False
+    opened = client.conversations_open(users=user_id)
+    return bool(opened.get("ok")) and str((opened.get("channel") or {}).get("id")) == channel
+
+
+def _may_edit(client: Any, user_id: str, origin: dict[str, str] | None) -> bool:
+    """Whether okrbot may rewrite the message `origin` names on behalf of `user_id`."""
+    if origin is None or origin == HOME_ORIGIN:
+        return False
+    return _own_dm(client, user_id, str(origin.get("channel") or ""))
+
+
 def _update_in_place(body: dict[str, Any], client: Any, respond: Any, reply: Reply) -> None:
     container = body.get("container") or {}
+    user_id = str(body["user"]["id"])
     rendered = render_message(reply.message, locale=reply.locale)
     view = body.get("view") or {}
     if container.get("type") == "view" and view.get("type") == "modal":
@@ -35,17 +56,17 @@ def _update_in_place(body: dict[str, Any], client: Any, respond: Any, reply: Rep
             reply.message, callback_id=RESULT_CALLBACK_ID, locale=reply.locale
         )
         client.views_update(view_id=view["id"], hash=view.get("hash"), view=result)
-    elif container.get("is_ephemeral") or not container.get("message_ts"):
-        respond(replace_original=True, **rendered)
+    elif (origin := _origin(container)) is not None and _may_edit(client, user_id, origin):
+        client.chat_update(channel=origin["channel"], ts=origin["ts"], **rendered)
     else:
-        client.chat_update(channel=container["channel_id"], ts=container["message_ts"], **rendered)
+        respond(replace_original=True, **rendered)
 
 
 def _origin(container: dict[str, Any]) -> dict[str, str] | None:
     """The message a modal is opened from, to update in place once the modal is submitted."""
     if container.get("is_ephemeral") or not container.get("message_ts"):
         return None
-    return {"channel": str(container["channel_id"]), "ts": str(container["message_ts"])}
+    return {"channel": str(container.get("channel_id") or ""), "ts": str(container["message_ts"])}
 
 
 def register_interactive(app: Any, answers: Answers) -> None:
@@ -101,6 +122,8 @@ def register_interactive(app: Any, answers: Answers) -> None:
                 return False
             if origin == HOME_ORIGIN:
                 publish_home(answers, client=client, team_id=_team_of(body), user_id=user_id)
+                return False
+            if not _may_edit(client, user_id, origin):
                 return False
             rendered = render_message(reply.message, locale=reply.locale)
             client.chat_update(channel=origin["channel"], ts=origin["ts"], **rendered)

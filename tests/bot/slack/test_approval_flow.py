@@ -59,8 +59,8 @@ def click(
         "team": {"id": TEAM},
         "user": {"id": user, "team_id": TEAM},
         "trigger_id": "trig",
-        "container": {"type": "message", "message_ts": "1700.1", "channel_id": "D1"},
-        "channel": {"id": "D1"},
+        "container": {"type": "message", "message_ts": "1700.1", "channel_id": "D-OPENED"},
+        "channel": {"id": "D-OPENED"},
         "response_url": "http://127.0.0.1:9/unused",
         "state": {"values": values},
         "actions": [

@@ -88,7 +88,7 @@ def test_update_button_opens_a_modal_and_records_the_check_in(
     assert status == 200
     assert json.loads(answer)["response_action"] == "update"
     (updated,) = served.stub.wait_for("chat.update")
-    assert (updated.params["channel"], updated.params["ts"]) == ("D1", "1700.1")
+    assert (updated.params["channel"], updated.params["ts"]) == ("D-OPENED", "1700.1")
     shown = valid_blocks(updated.params["blocks"])
     assert f"KR-{kr.number}" in shown
     with Session(engine) as session:

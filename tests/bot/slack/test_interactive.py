@@ -46,10 +46,10 @@ def click(served: Served, *, ephemeral: bool, action_id: str = "test.approve") -
         "container": {
             "type": "message",
             "message_ts": "1700.1",
-            "channel_id": "D_ANA",
+            "channel_id": "D-OPENED",
             "is_ephemeral": ephemeral,
         },
-        "channel": {"id": "D_ANA"},
+        "channel": {"id": "D-OPENED"},
         "response_url": f"{served.stub.base_url}/response/click",
         "actions": [
             {
@@ -67,7 +67,7 @@ def test_a_click_updates_the_message_in_place(served: Served) -> None:
     status, _ = served.interactive(click(served, ephemeral=False))
     assert status == 200
     (updated,) = served.stub.wait_for("chat.update")
-    assert (updated.params["channel"], updated.params["ts"]) == ("D_ANA", "1700.1")
+    assert (updated.params["channel"], updated.params["ts"]) == ("D-OPENED", "1700.1")
     assert "*Approved* O-7 by Ana Lima" in valid_blocks(updated.params["blocks"])
     assert served.stub.of("chat.postMessage") == []
 

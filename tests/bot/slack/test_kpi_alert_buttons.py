@@ -141,13 +141,13 @@ def test_assign_from_the_alert_dm_through_slack(engine: Engine, alerted: Alerted
     picker = next(b for b in view["blocks"] if b.get("block_id") == "person")
     labels = [o["text"]["text"] for o in picker["element"]["options"]]
     assert labels == ["(choose)", "Hao Wang", "Jun Li", "Mei Chen"]
-    assert json.loads(view["private_metadata"])["origin"] == {"channel": "D1", "ts": "1700.1"}
+    assert json.loads(view["private_metadata"])["origin"] == {"channel": "D-OPENED", "ts": "1700.1"}
 
     status, answer = served.interactive(submission(view, "U_JUN", "mei@acme.com"))
     assert status == 200
     assert '"response_action":"update"' in answer.replace(" ", "")
     (updated,) = served.stub.wait_for("chat.update")
-    assert (updated.params["channel"], updated.params["ts"]) == ("D1", "1700.1")
+    assert (updated.params["channel"], updated.params["ts"]) == ("D-OPENED", "1700.1")
     shown = valid_blocks(updated.params["blocks"])
     assert f"Alert #{ref} assigned to Mei Chen." in shown
     assert "Assigned to Mei Chen" in shown
