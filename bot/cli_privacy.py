@@ -73,6 +73,9 @@ def privacy_erase(
             ):
                 raise fail("Nothing erased.", code=1)
             erased = erase_person(session=session, email=person)
+        from digests.charts.files import clear_charts
+
+        clear_charts()
         for erasure in erased:
             rows = sum(erasure.changed.values())
             typer.echo(

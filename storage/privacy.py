@@ -4,13 +4,17 @@ The person keeps their row and id, so objectives, key results, check-in values, 
 and scores still add up; their name becomes `erased-person-<id>`, their email
 `erased-person-<id>@erased.invalid`, their platform identities and conversation state are
 deleted, the free text they wrote or that was written to them is blanked, and finally every
-text column of every table is swept for any remaining mention of their name, email or
-platform ids (e.g. a manager's note naming them). The erasure is audit-logged by pseudonym.
+text column of every table is swept, in any letter case, for any remaining mention of their
+name (whole, and each part in its own script: "Hao Wang 王浩" is also "Hao Wang" and "王浩"),
+email or platform ids (e.g. a manager's note naming them), and for the free text they wrote
+wherever it was copied (a reason quoted in the message their manager was sent). The erasure is
+audit-logged by pseudonym.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,6 +66,18 @@ BLANK_COLUMNS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
 # Identity columns of other people are never swept (a substring of someone else's name).
 NOT_SWEPT = frozenset({"person", "person_identity", "alembic_version"})
 MIN_ASCII_NAME = 4
+MIN_COPIED_TEXT = 6  # shorter free text ("ok", "done") is not worth hunting in others' rows
+ERASED_TEXT = "[erased]"
+# Free text the person wrote, by table: (column, the person column naming the author).
+AUTHORED = (
+    ("check_in", "note", "person_id"),
+    ("approval_request", "reason", "requester_id"),
+    ("approval_request", "comment", "decided_by_id"),
+    ("kpi_feedback", "text", "author_id"),
+    ("key_result_version", "reason", "changed_by_id"),
+    ("objective", "description", "owner_person_id"),
+)
+_SCRIPT_RUNS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[^\u3400-\u9fff\uf900-\ufaff]+")
 
 
 @dataclass
@@ -89,6 +105,7 @@ def _erase(session: Session, person: Person) -> Erasure:
     pid, pseudonym = person.id, pseudonym_of(person.id)
     identities = list(session.exec(select(PersonIdentity).where(PersonIdentity.person_id == pid)))
     replacements = _replacements(person, [i.external_id for i in identities], pseudonym)
+    replacements |= _authored_texts(session.connection(), pid, set(replacements))
     erasure = Erasure(workspace_id=person.workspace_id, person_id=pid, pseudonym=pseudonym)
     connection = session.connection()
     owned = owned_ids(session, pid)
@@ -135,8 +152,7 @@ def _replacements(person: Person, platform_ids: list[str], pseudonym: str) -> di
     emails = {person.email, person.email.lower()}
     for email in emails:
         found[email] = f"{pseudonym}@erased.invalid"
-    name = person.name.strip()
-    if len(name) >= (MIN_ASCII_NAME if name.isascii() else 2):
+    for name in _name_forms(person.name):
         found[name] = pseudonym
     for external_id in platform_ids:
         if len(external_id) >= MIN_ASCII_NAME:
@@ -145,6 +161,33 @@ def _replacements(person: Person, platform_ids: list[str], pseudonym: str) -> di
         escaped = json.dumps(text)[1:-1]
         if escaped != text:
             found[escaped] = replacement
+    return found
+
+
+def _name_forms(name: str) -> list[str]:
+    """The whole name and each run of one script in it, long enough not to match by chance."""
+    whole = " ".join(name.split())
+    forms = [whole, *(run.strip() for run in _SCRIPT_RUNS.findall(whole))]
+    kept = [f for f in forms if len(f) >= (MIN_ASCII_NAME if f.isascii() else 2)]
+    return list(dict.fromkeys(kept))
+
+
+def _authored_texts(connection: Connection, pid: int, known: set[str]) -> dict[str, str]:
+    """Free text the person wrote, to be hunted down where it was copied (outbox payloads,
+    flow state, others' notifications) before their own rows are blanked."""
+    found: dict[str, str] = {}
+    for name, column, author in AUTHORED:
+        table = SQLModel.metadata.tables[name]
+        texts = connection.execute(
+            sa.select(table.c[column]).where(table.c[author] == pid, table.c[column].is_not(None))
+        ).scalars()
+        for text in texts:
+            cleaned = str(text).strip()
+            if len(cleaned) >= MIN_COPIED_TEXT and cleaned not in known:
+                found[cleaned] = ERASED_TEXT
+                escaped = json.dumps(cleaned)[1:-1]
+                if escaped != cleaned:
+                    found[escaped] = ERASED_TEXT
     return found
 
 
@@ -209,24 +252,31 @@ def _cancel_pending_messages(connection: Connection, pid: int) -> None:
 
 
 def _sweep(connection: Connection, replacements: dict[str, str]) -> dict[str, int]:
-    """Replace every remaining mention in every text column of every table."""
+    """Replace every remaining mention, in any letter case, in every text column of every
+    table (rows are found in SQL, rewritten here: SQLite has no case-blind replace)."""
     metadata = sa.MetaData()
     metadata.reflect(connection)
     needles = sorted(replacements.items(), key=lambda item: -len(item[0]))  # longest first
+    pattern = re.compile("|".join(re.escape(n) for n, _ in needles), re.IGNORECASE)
+    by_lower = {n.lower(): r for n, r in needles}
     changed: dict[str, int] = {}
     for table in metadata.sorted_tables:
-        if table.name in NOT_SWEPT:
+        keys = list(table.primary_key.columns)
+        if table.name in NOT_SWEPT or not keys:
             continue
         for column in table.columns:
             if not isinstance(column.type, sa.String):  # Text and VARCHAR; enums reflect as it
                 continue
-            replaced: sa.ColumnElement[Any] = column
-            for needle, replacement in needles:
-                replaced = sa.func.replace(replaced, needle, replacement)
-            mentions = sa.or_(*(column.contains(n, autoescape=True) for n, _ in needles))
-            count = connection.execute(
-                table.update().where(mentions).values({column.name: replaced})
-            ).rowcount
-            if count:
-                changed[table.name] = changed.get(table.name, 0) + count
+            mentions = sa.or_(
+                *(sa.func.lower(column).contains(n.lower(), autoescape=True) for n, _ in needles)
+            )
+            rows = connection.execute(sa.select(*keys, column).where(mentions)).all()
+            for row in rows:
+                text = str(row[-1])
+                rewritten = pattern.sub(lambda m: by_lower[m.group(0).lower()], text)
+                if rewritten == text:
+                    continue
+                where = [key == value for key, value in zip(keys, row[:-1], strict=True)]
+                connection.execute(table.update().where(*where).values({column.name: rewritten}))
+                changed[table.name] = changed.get(table.name, 0) + 1
     return changed

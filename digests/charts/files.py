@@ -18,8 +18,24 @@ log = logging.getLogger("okrbot.charts")
 
 
 def chart_dir() -> Path:
-    """`$OKRBOT_CHART_DIR`, else okrbot-charts in the system temp directory."""
-    return Path(os.environ.get(CHART_DIR_ENV) or Path(tempfile.gettempdir()) / "okrbot-charts")
+    """`$OKRBOT_CHART_DIR`, else `okrbot-charts-<uid>` in the system temp directory: made
+    private (mode 0700), since charts show names and KPI values."""
+    default = Path(tempfile.gettempdir()) / f"okrbot-charts-{os.getuid()}"
+    path = Path(os.environ.get(CHART_DIR_ENV) or default)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o700)
+    return path
+
+
+def clear_charts() -> int:
+    """Delete every cached chart (after an erasure: a chart may show the erased person's
+    name); they are drawn again when next asked for. The number deleted."""
+    removed = 0
+    for chart in chart_dir().glob("*.png"):
+        chart.unlink(missing_ok=True)
+        removed += 1
+    return removed
 
 
 def cached_chart(name: str, content: object, draw: Callable[[Path], Path]) -> Path | None:
