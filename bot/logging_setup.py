@@ -49,6 +49,18 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     (r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+", r"\1 " + REDACTED),
     (r"(?i)(://[^/:@\s]+:)[^@\s]+@", r"\1" + REDACTED + "@"),  # URL passwords
     (r"([?&](?:code|state)=)[^&\s\"']+", r"\1" + REDACTED),  # OAuth redirect query
+    # What people wrote and who they are (slack_sdk and bolt log bodies at DEBUG): form fields,
+    # slash-command text, response_urls, OAuth codes, message text, names, emails.
+    (r"((?:^|[?&\s])(?:code|text|response_url|trigger_id|payload)=)[^&\s\"']+", r"\1" + REDACTED),
+    (r"(Sending a request - url: )[^,\s]+(, body: )", r"\1" + REDACTED + r"\2"),  # response_url
+    (r"(?i)\bhttps?://hooks\.slack\.com/[^\s\"'<>]+", "https://hooks.slack.com/" + REDACTED),
+    (
+        r"([\"'](?:code|text|title|note|value|reason|comment|description|real_name|name|"
+        r"display_name|fallback|email|response_url|private_metadata|preview)[\"']\s*:\s*)"
+        r"(\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*')",
+        r"\1'" + REDACTED + "'",
+    ),
+    (r"\b[A-Za-z0-9._%+-]+(@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})\b", REDACTED + r"\1"),
     (
         r"(?i)\b((?:app_?|client_?)?secret|signing_secret|encrypt_key|password|passwd|"
         r"access_token|refresh_token|bot_token|user_token|token)"

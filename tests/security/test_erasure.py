@@ -110,6 +110,15 @@ def test_erase_sweeps_copies_name_parts_any_case_and_charts(
     database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     engine = make_engine(database_url)
+    try:
+        _erase_and_scan(engine, database_url, tmp_path, monkeypatch)
+    finally:
+        engine.dispose()
+
+
+def _erase_and_scan(
+    engine: Engine, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     migrate.upgrade(engine)
     subject_id, name = _copied_everywhere(engine)
     assert name == "Hao Wang 王浩"
