@@ -9,11 +9,11 @@ from __future__ import annotations
 from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, SuccessArgs
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_bolt.response import BoltResponse
-from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
 from bot.runtime import Runtime
 from bot.slack.credentials import SlackCredentials
 from bot.slack.installation_store import EncryptedInstallationStore
+from bot.slack.oauth_states import ExpiringOAuthStateStore
 from bot.slack.tenancy import link_team
 from storage.db import session_scope
 
@@ -66,7 +66,7 @@ def oauth_settings(runtime: Runtime, credentials: SlackCredentials) -> OAuthSett
         installation_store=EncryptedInstallationStore(
             client_id=credentials.client_id, engine=runtime.engine
         ),
-        state_store=SQLAlchemyOAuthStateStore(
+        state_store=ExpiringOAuthStateStore(
             expiration_seconds=STATE_SECONDS, engine=runtime.engine
         ),
         callback_options=CallbackOptions(success=success, failure=failure),

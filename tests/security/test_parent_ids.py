@@ -76,7 +76,7 @@ def two_tenants(engine: Engine, stub: StubSlack, session: Session) -> Iterator[S
 def _submit(engine: Engine, served: Served, parent: int | None) -> str:
     reply_to(served, "U_ANA", "/okr", "new", trigger_id="")
     with Session(engine) as session:
-        run = session.exec(select(FlowRun).order_by(FlowRun.id.desc())).first()  # type: ignore[union-attr]
+        run = session.exec(select(FlowRun).order_by(FlowRun.id.desc())).first()
         assert run is not None
         token = f"{run.id}:{run.version}"
     values = (
