@@ -11,6 +11,7 @@ from commands.types import CommandError, HrInsights
 from digests.charts.files import cached_chart
 from digests.formatting import percent_text
 from digests.insights import org_health
+from digests.insights.rate_trend import rate_trend
 from digests.message import Message
 from storage import periods
 from storage.models import Frequency
@@ -43,12 +44,17 @@ def view(ctx: Context, health: org_health.OrgHealth) -> dict[str, Any]:
         for w in health.weeks
     ]
     # The current week has only begun: the trend runs over the weeks already over.
-    first, last = health.weeks[0].rate, health.weeks[-2].rate
-    direction = "flat" if abs(last - first) < 0.005 else ("up" if last > first else "down")
+    trend = rate_trend([w.rate for w in health.weeks[:-1]] or [health.weeks[-1].rate])
     return {
         "weeks": weeks,
         "this_week": weeks[-1],
-        "trend": {"direction": direction, "first": _share(first), "last": _share(last)},
+        "trend": {
+            "direction": trend.direction,
+            "first": _share(trend.start),
+            "last": _share(trend.end),
+            "low": _share(trend.low),
+            "high": _share(trend.high),
+        },
         "departments": [
             {
                 "name": d.name,

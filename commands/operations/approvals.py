@@ -17,6 +17,7 @@ from commands.views import objective_view
 from digests.i18n import reader_locale
 from digests.message import Message
 from digests.render import render
+from storage.access import Access
 from storage.models import (
     ApprovalKind,
     ApprovalRequest,
@@ -25,7 +26,6 @@ from storage.models import (
     ObjectiveStatus,
     Person,
 )
-from storage.access import Access
 from storage.repos import audit, okrs, people
 
 DECISIONS = {

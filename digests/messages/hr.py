@@ -153,6 +153,8 @@ def hr_insights(
                 f"insights.checkin.trend.{trend['direction']}",
                 first=trend["first"],
                 last=trend["last"],
+                low=trend.get("low", trend["first"]),
+                high=trend.get("high", trend["last"]),
                 weeks=len(weeks) - 1,
             )
         )
