@@ -16,6 +16,7 @@ from bot.dedupe import claim_event
 from bot.feishu.api import FeishuApi
 from bot.feishu.card import Card, clip, render_card
 from bot.feishu.inbound import Incoming, from_card_action, from_menu, from_message
+from bot.feishu.own_cards import is_own_card, remember_card
 from bot.feishu.tenancy import FEISHU_LANGUAGE, identify
 from bot.identity import Speaker
 from bot.text import render_text
@@ -100,12 +101,14 @@ class FeishuBot:
     def _reply(self, incoming: Incoming) -> None:
         try:
             card = self._answer(incoming)
-            self.api.send_card(
+            message_id = self.api.send_card(
                 receive_id_type=incoming.receive_id_type,
                 receive_id=incoming.receive_id,
                 card=card,
                 uuid=send_uuid(incoming.event_id) if incoming.event_id else None,
             )
+            if message_id:
+                remember_card(self.core.engine, message_id=message_id, open_id=incoming.open_id)
         except Exception:
             log.exception("feishu reply failed", extra={"event_id": incoming.event_id})
 
@@ -114,13 +117,18 @@ class FeishuBot:
             return
         answer = done.result()
         try:
-            if "card" in answer:
+            own = is_own_card(
+                self.core.engine, message_id=incoming.message_id, open_id=incoming.open_id
+            )
+            if "card" in answer and own:
                 self.api.patch_card(message_id=incoming.message_id, card=answer["card"]["data"])
-            elif "refused" in answer:  # too late for a toast: the reason as a message
+            elif "card" in answer or "refused" in answer:
+                # Too late for a toast, or a card okrbot did not send this person: a new
+                # message to the person who clicked.
                 self.api.send_card(
-                    receive_id_type=incoming.receive_id_type,
-                    receive_id=incoming.receive_id,
-                    card=answer["refused"],
+                    receive_id_type="open_id",
+                    receive_id=incoming.open_id,
+                    card=answer["card"]["data"] if "card" in answer else answer["refused"],
                     uuid=send_uuid(incoming.event_id) if incoming.event_id else None,
                 )
         except Exception:

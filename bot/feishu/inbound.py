@@ -101,7 +101,9 @@ def from_card_action(data: Any) -> Incoming | None:
     action_id = value.get("action_id")
     if operator is None or not operator.open_id or not action_id:
         return None
-    form = {str(k): str(v) for k, v in (action.form_value or {}).items()} if action else {}
+    # An optional field left empty comes as null: absent, not the text "None".
+    values = (action.form_value or {}) if action else {}
+    form = {str(k): str(v) for k, v in values.items() if v is not None}
     chat_id = context.open_chat_id if context else None
     return Incoming(
         event_id=header.event_id if header else "",

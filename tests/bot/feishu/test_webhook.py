@@ -198,7 +198,8 @@ def test_the_bot_menu_runs_a_command_for_the_clicker(feishu: Feishu) -> None:
         assert session.exec(select(func.count()).select_from(CheckIn)).one() == 0
 
 
-def test_a_slow_click_gets_a_toast_now_and_the_card_patched_later(feishu: Feishu) -> None:
+def _slow_click(feishu: Feishu, message_id: str) -> None:
+    """A click whose work outlasts the card budget: a toast now, the answer later."""
     release = threading.Event()
 
     def slow(action: Action, ctx: Context) -> Message:
@@ -210,14 +211,30 @@ def test_a_slow_click_gets_a_toast_now_and_the_card_patched_later(feishu: Feishu
     feishu.adapter.bot.card_budget = 0.1
     try:
         payload = events.card_action(
-            open_id="ou_ana", action_id="test.slow", value="", message_id="om_slow"
+            open_id="ou_ana", action_id="test.slow", value="", message_id=message_id
         )
         response = post(feishu, payload)  # answered while the click's work still waits
         assert response.status_code == 200
         assert response.json()["toast"]["content"] == "正在处理……"
     finally:
         release.set()
+
+
+def test_a_slow_click_gets_a_toast_now_and_the_card_patched_later(feishu: Feishu) -> None:
+    assert post(feishu, events.message("okr help", open_id="ou_ana")).status_code == 200
+    feishu.stub.sends(1)  # okrbot's reply to Ana: om_1, remembered as hers
+    _slow_click(feishu, "om_1")
     calls = feishu.stub.wait_for(lambda calls: any(c.method == "PATCH" for c in calls), timeout=10)
     (patch,) = [c for c in calls if c.method == "PATCH"]
-    assert patch.path == "/open-apis/im/v1/messages/om_slow"
+    assert patch.path == "/open-apis/im/v1/messages/om_1"
     assert json.loads(patch.body["content"])["body"]["elements"][0]["content"] == "done"
+
+
+def test_a_slow_click_naming_a_card_okrbot_did_not_send_her_patches_nothing(
+    feishu: Feishu,
+) -> None:
+    _slow_click(feishu, "om_managers_request")  # forged: someone else's card
+    (send,) = feishu.stub.sends(1)
+    assert send.body["receive_id"] == "ou_ana"
+    assert "done" in send.body["content"]
+    assert not any(c.method == "PATCH" for c in feishu.stub.calls)
