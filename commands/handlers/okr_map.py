@@ -113,8 +113,12 @@ def _own_departments(ctx: Context) -> set[int]:
 def _belongs(node: MapNode, person_ids: set[int], department_ids: set[int]) -> bool:
     """Owned by one of the people (or holding a KR they own), or by one of the departments."""
     objective = node.objective
-    if objective.owner_type is OwnerType.DEPARTMENT:
-        return objective.owner_department_id in department_ids
+    if (
+        objective.owner_type is OwnerType.DEPARTMENT
+        and objective.owner_department_id in department_ids
+    ):
+        return True
+    # A department objective also belongs to the person who owns it (its head).
     return objective.owner_person_id in person_ids or any(
         kr.owner_id in person_ids for kr in node.key_results
     )
@@ -130,7 +134,9 @@ def _subject_scope(
             session=ctx.session, workspace_id=ctx.workspace_id, name=subject
         )
     if department is not None and department.id is not None:
-        departments = _with_sub_departments(ctx, department.id)
+        departments = people.department_and_below(
+            session=ctx.session, workspace_id=ctx.workspace_id, department_id=department.id
+        )
         members = set(
             ctx.session.exec(
                 select(Person.id).where(
@@ -152,21 +158,6 @@ def _subject_scope(
     person = found[0]
     wanted = {n.id for n in nodes if _belongs(n, {person.id or 0}, set())}
     return Scope(person.name, okr_tree.branch_ids(forest, wanted))
-
-
-def _with_sub_departments(ctx: Context, department_id: int) -> set[int]:
-    rows = ctx.session.exec(select(Department).where(Department.workspace_id == ctx.workspace_id))
-    children: dict[int | None, list[int]] = {}
-    for row in rows:
-        if row.id is not None:
-            children.setdefault(row.parent_id, []).append(row.id)
-    found, todo = set(), [department_id]
-    while todo:
-        current = todo.pop()
-        if current not in found:
-            found.add(current)
-            todo.extend(children.get(current, []))
-    return found
 
 
 def _rows(ctx: Context, forest: list[MapNode]) -> list[dict[str, Any]]:

@@ -58,15 +58,19 @@ def _scope(ctx: Context, command: OkrReview) -> tuple[str, list[int], list[int]]
         if department is None or department.id is None:
             subject = command.subject or ""
             raise CommandError("review.unknown_department", {"name": subject}, usage="okr.review")
+        # A department's review covers the departments under it (a workshop of Production).
+        departments = people.department_and_below(
+            session=ctx.session, workspace_id=ctx.workspace_id, department_id=department.id
+        )
         members = ctx.session.exec(
             select(Person.id).where(
                 Person.workspace_id == ctx.workspace_id,
-                Person.department_id == department.id,
+                col(Person.department_id).in_(departments),
                 col(Person.active).is_(True),
             )
         )
         title = ctx.t("review.scope.department", name=department.name)
-        return title, [i for i in members if i is not None], [department.id]
+        return title, [i for i in members if i is not None], sorted(departments)
     try:
         person = resolve_person(ctx, command.subject)
     except CommandError as error:

@@ -123,6 +123,25 @@ def department(*, session: Session, workspace_id: int, department_id: int) -> De
     return found if found is not None and found.workspace_id == workspace_id else None
 
 
+def department_and_below(*, session: Session, workspace_id: int, department_id: int) -> set[int]:
+    """The department's id with those of every department under it, at any depth."""
+    rows = session.exec(
+        select(Department.id, Department.parent_id).where(Department.workspace_id == workspace_id)
+    )
+    children: dict[int | None, list[int]] = {}
+    for row_id, parent_id in rows:
+        if row_id is not None:
+            children.setdefault(parent_id, []).append(row_id)
+    found: set[int] = set()
+    todo = [department_id]
+    while todo:
+        current = todo.pop()
+        if current not in found:
+            found.add(current)
+            todo.extend(children.get(current, []))
+    return found
+
+
 def department_by_name(*, session: Session, workspace_id: int, name: str) -> Department | None:
     """A department of this workspace by exact name (case-insensitive)."""
     query = select(Department).where(
