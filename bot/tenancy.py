@@ -29,7 +29,9 @@ def link_workspace(
         session.add(company)
         session.flush()
         return company
-    return workspaces.ensure(
+    from bot.company_setup import apply_config
+
+    workspace = workspaces.ensure(
         session=session,
         slug=f"{platform.value}-{external_id.lower()}"[:64],
         name=name,
@@ -38,6 +40,10 @@ def link_workspace(
         timezone=config.company.timezone,
         language=language,
     )
+    # Every workspace gets the company's settings: cycles, KPI library (check-in times and
+    # digests are read from app.yaml for every workspace as they run).
+    apply_config(session=session, workspace=workspace, config=config, own_first=True)
+    return workspace
 
 
 def link_company_workspace(
