@@ -21,7 +21,12 @@ def serve(
         import uvicorn
 
         from bot.core import Core
-        from bot.http_app import background_services, build_app, proactive_services
+        from bot.http_app import (
+            background_services,
+            build_app,
+            link_at_start,
+            proactive_services,
+        )
         from bot.logging_setup import configure_logging
         from bot.runtime import open_runtime
         from bot.token_crypto import warn_if_unencrypted
@@ -30,6 +35,7 @@ def serve(
         settings = runtime.config.logging
         configure_logging(level=settings.level, fmt=settings.format)
         warn_if_unencrypted(runtime)
+        link_at_start(runtime)
         core = Core(runtime.engine, settings=runtime.settings)
         web = build_app(runtime, core)  # first: it sets up the metrics the services count in
         services = background_services(runtime, core)

@@ -37,16 +37,22 @@ _STATE_ORDER = (CycleState.PLANNING, CycleState.ACTIVE, CycleState.REVIEW, Cycle
 
 
 def apply_to_company_workspace(*, engine: Engine, config: AppConfig) -> None:
-    """Apply app.yaml to the company workspace when it exists (every CLI start and `serve`).
+    """Apply app.yaml to every workspace (every CLI start and `serve`): the company's in full,
+    every other one (a second Slack team, another Feishu tenant) where it has nothing of its
+    own (see `apply_config`).
 
     Replicas starting together may race to insert the same cycle or KPI; the loser's
     transaction is rolled back and the winner's rows are the same.
     """
     try:
         with session_scope(engine) as session:
-            workspace = workspaces.get_by_slug(session=session, slug=config.company.workspace)
-            if workspace is not None:
-                apply_config(session=session, workspace=workspace, config=config)
+            for workspace in workspaces.list_all(session=session):
+                apply_config(
+                    session=session,
+                    workspace=workspace,
+                    config=config,
+                    own_first=workspace.slug != config.company.workspace,
+                )
     except IntegrityError:
         pass
 
@@ -80,10 +86,20 @@ def _apply_dated_cycles(
         session.add(cycle)
 
 
-def apply_config(*, session: Session, workspace: Workspace, config: AppConfig) -> None:
+def apply_config(
+    *, session: Session, workspace: Workspace, config: AppConfig, own_first: bool = False
+) -> None:
     """Upsert the configured cycles (by name) and KPI definitions (by code). Never deletes:
-    a cycle or KPI removed from app.yaml keeps its history in the database."""
+    a cycle or KPI removed from app.yaml keeps its history in the database.
+
+    `own_first` (every workspace but the company's): a workspace's own settings win — a KPI
+    it defined itself is left as it is, and dated cycles are added only while it has no
+    cycle app.yaml does not name.
+    """
     assert workspace.id is not None
+    if own_first and _has_own_cycles(session, workspace, config):
+        _apply_kpis(session=session, workspace=workspace, config=config, own_first=own_first)
+        return
     if isinstance(config.cycles, CycleCadenceConfig):
         today = clock.today(ZoneInfo(workspace.timezone or config.company.timezone))
         cycle_moves.set_up(
@@ -94,6 +110,22 @@ def apply_config(*, session: Session, workspace: Workspace, config: AppConfig) -
         )
     else:
         _apply_dated_cycles(session=session, workspace=workspace, wanted_cycles=config.cycles)
+    _apply_kpis(session=session, workspace=workspace, config=config, own_first=own_first)
+
+
+def _has_own_cycles(session: Session, workspace: Workspace, config: AppConfig) -> bool:
+    """A cycle app.yaml's dated list does not name (a cadence names no fixed cycles)."""
+    if isinstance(config.cycles, CycleCadenceConfig):
+        return False
+    named = {c.name for c in config.cycles}
+    found = session.exec(select(Cycle.name).where(Cycle.workspace_id == workspace.id))
+    return any(name not in named for name in found)
+
+
+def _apply_kpis(
+    *, session: Session, workspace: Workspace, config: AppConfig, own_first: bool
+) -> None:
+    assert workspace.id is not None
     kpis = {
         k.code: k
         for k in session.exec(
@@ -101,6 +133,8 @@ def apply_config(*, session: Session, workspace: Workspace, config: AppConfig) -
         )
     }
     for spec in config.kpis:
+        if own_first and spec.code in kpis:
+            continue
         kpi = kpis.get(spec.code) or KpiDefinition(
             workspace_id=workspace.id, code=spec.code, name=spec.name, direction=spec.direction
         )

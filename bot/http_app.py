@@ -106,6 +106,16 @@ def observability_routes(runtime: Runtime) -> list[BaseRoute]:
     ]
 
 
+def link_at_start(runtime: Runtime) -> None:
+    """Each enabled platform links the workspaces its credentials already name (a Slack bot
+    token's team, a Feishu app's tenant), so nothing inbound has to happen first."""
+    for name in enabled_platforms(runtime):
+        module = importlib.import_module(PLATFORM_MODULES[name])
+        hook: Callable[[Runtime], None] | None = getattr(module, "link_at_start", None)
+        if hook is not None:
+            hook(runtime)
+
+
 def background_services(runtime: Runtime, core: Core) -> list[BackgroundService]:
     """The enabled platforms' background connections (Socket Mode, long connection)."""
     services: list[BackgroundService] = []

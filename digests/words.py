@@ -139,6 +139,8 @@ def dead_reason(locale: str, error: str) -> str:
         key = "gave_up"
     elif error in ("person_inactive", "no_identity"):
         key = error
+    elif error.startswith("not_found"):
+        key = "not_found"
     elif code in _GONE:
         key = "gone"
     elif code in _BLOCKED:

@@ -12,21 +12,32 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from bot import metrics
-from bot.delivery.outcome import Dead, Envelope, Outcome, Retry, Sent, Throttled, Transport
+from bot.delivery.outcome import (
+    Dead,
+    Directory,
+    Envelope,
+    Found,
+    NotFound,
+    Outcome,
+    Retry,
+    Sent,
+    Throttled,
+    Transport,
+)
 from bot.delivery.ratelimit import Limiter
 from digests.i18n import normalise_locale
 from digests.message import Message
 from storage.db import session_scope
 from storage.models import OutboxMessage, Person, PersonIdentity, Workspace
 from storage.outbox_targets import channel_of
-from storage.repos import outbox
+from storage.repos import outbox, people, reach
 from storage.types import utcnow
 
 log = logging.getLogger("okrbot.delivery")
@@ -41,6 +52,9 @@ class WorkerSettings:
     max_backoff_seconds: float = 3600.0
     idle_seconds: float = 1.0
     concurrency: int = 1  # sends in flight at once (the limiter still paces them)
+    # A person the platform could not find by email is asked for again after this long;
+    # messages to them meanwhile are dead letters at once (HR sees them in /hr status).
+    recheck_missing_seconds: float = 86400.0
 
 
 def backoff(attempts: int, settings: WorkerSettings) -> float:
@@ -122,7 +136,7 @@ class OutboxWorker:
         if not rows:
             return []
         person_ids = {row.person_id for row in rows}
-        people = {
+        found_people = {
             p.id: p for p in session.exec(select(Person).where(col(Person.id).in_(person_ids)))
         }
         identities = {
@@ -160,27 +174,81 @@ class OutboxWorker:
                     )
                 )
                 continue
-            person = people.get(row.person_id)
+            person = found_people.get(row.person_id)
             recipient = identities.get(row.person_id)
-            if person is None or not person.active or recipient is None:
-                why = "person_inactive" if person is None or not person.active else "no_identity"
-                outbox.record_dead(session=session, message_id=row.id, now=now, error=why)
+            if person is None or not person.active:
+                outbox.record_dead(
+                    session=session, message_id=row.id, now=now, error="person_inactive"
+                )
                 continue
+            if recipient is None:
+                why = self._why_unreachable(session, person, now)
+                if why is not None:
+                    outbox.record_dead(session=session, message_id=row.id, now=now, error=why)
+                    continue
             envelopes.append(
                 Envelope(
                     outbox_id=row.id,
                     workspace_id=row.workspace_id,
                     person_id=row.person_id,
-                    recipient=recipient,
+                    recipient=recipient or "",
                     locale=normalise_locale(
                         person.locale, normalise_locale(languages.get(row.workspace_id))
                     ),
                     message=Message.model_validate_json(row.payload),
                     in_doubt=row.in_doubt,
                     attempts=row.attempts,
+                    email=None if recipient else person.email,
                 )
             )
         return envelopes
+
+    def _why_unreachable(self, session: Session, person: Person, now: datetime) -> str | None:
+        """Why a person with no platform id cannot be sent to now; None when the platform
+        may be asked for them by email (the send looks them up first)."""
+        if not isinstance(self.transport, Directory):
+            return "no_identity"
+        assert person.id is not None
+        since = now - timedelta(seconds=self.settings.recheck_missing_seconds)
+        miss = reach.recent_miss(
+            session=session, person_id=person.id, platform=self.transport.platform, since=since
+        )
+        return f"not_found: {miss.reason}" if miss is not None else None
+
+    def _look_up(self, envelope: Envelope) -> Envelope | Outcome:
+        """Find a person never seen on the platform by email and remember the id; the
+        envelope to send, or what to record when they cannot be found."""
+        assert isinstance(self.transport, Directory)
+        assert envelope.email is not None
+        found = self.transport.find_by_email(
+            workspace_id=envelope.workspace_id, email=envelope.email
+        )
+        platform = self.transport.platform
+        now = self.clock()
+        with session_scope(self.engine) as session:
+            match found:
+                case Found(external_id=external_id):
+                    people.link_identity(
+                        session=session,
+                        workspace_id=envelope.workspace_id,
+                        person_id=envelope.person_id,
+                        platform=platform,
+                        external_id=external_id,
+                    )
+                    log.info("found by email", extra={"person": envelope.person_id})
+                    return replace(envelope, recipient=external_id)
+                case NotFound(error=error):
+                    reach.record_miss(
+                        session=session,
+                        workspace_id=envelope.workspace_id,
+                        person_id=envelope.person_id,
+                        platform=platform,
+                        reason=error,
+                        now=now,
+                    )
+                    log.warning("not found by email", extra={"person": envelope.person_id})
+                    return Dead(f"not_found: {error}")
+        return found
 
     def _send(self, envelope: Envelope) -> Outcome:
         """Send, pausing this whole sender while the platform throttles (within half the
@@ -222,7 +290,11 @@ class OutboxWorker:
                 observed.send_failures.labels(platform).inc()
 
     def _deliver(self, envelope: Envelope) -> None:
-        outcome = self._send(envelope)
+        if envelope.needs_lookup:
+            looked_up = self._look_up(envelope)
+            outcome = self._send(looked_up) if isinstance(looked_up, Envelope) else looked_up
+        else:
+            outcome = self._send(envelope)
         self._count_send(outcome)
         now = self.clock()
         with session_scope(self.engine) as session:

@@ -73,3 +73,10 @@ def background(runtime: Runtime, core: Core) -> list[LongConnectionService]:
             domain=runtime.config.feishu.domain,
         )
     ]
+
+
+def link_at_start(runtime: Runtime) -> None:
+    """A self-built app serves one tenant: learn it now (tenant query), not on the first event."""
+    from bot.feishu.reach import link_app_tenant
+
+    link_app_tenant(runtime)

@@ -12,7 +12,7 @@ from typing import Any
 
 from lark_oapi.api.im.v1 import CreateMessageRequest, CreateMessageRequestBody
 
-from bot.delivery.outcome import Dead, Envelope, Outcome, Retry, Sent, Throttled
+from bot.delivery.outcome import Dead, Envelope, Lookup, Outcome, Retry, Sent, Throttled
 from bot.feishu.card import card_content, render_card
 from bot.feishu.retry import is_rate_limited, reset_seconds
 from storage.models import Platform
@@ -69,3 +69,9 @@ class FeishuSender:
         except OSError as error:
             return Retry(f"feishu: {type(error).__name__}")
         return classify(response)
+
+    def find_by_email(self, *, workspace_id: int, email: str) -> Lookup:
+        """The open_id of a person never seen on Feishu (contact batch_get_id by email)."""
+        from bot.feishu.reach import open_id_by_email
+
+        return open_id_by_email(self.client, email)

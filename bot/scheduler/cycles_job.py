@@ -2,8 +2,8 @@
 cycle_moves) in every workspace, each on its own date.
 
 A planned cycle starts on its first day, an active one goes into review the day after its last
-(its owners invited to score, HR told); with `cycles: {cadence: …}` in app.yaml, the company
-workspace also gets the cycles the cadence calls for. Idempotent, so the sweep re-runs it freely
+(its owners invited to score, HR told); with `cycles: {cadence: …}` in app.yaml, every
+workspace gets the cycles the cadence calls for. Idempotent, so the sweep re-runs it freely
 and a workspace in another time zone is caught within `scheduler.sweep_minutes` of its midnight.
 """
 
@@ -39,10 +39,7 @@ def move_cycles(run: JobRun) -> int:
             assert workspace.id is not None
             zone = ZoneInfo(workspace.timezone or run.config.company.timezone)
             today = run.now.astimezone(zone).date()
-            if (
-                isinstance(run.config.cycles, CycleCadenceConfig)
-                and workspace.slug == run.config.company.workspace
-            ):
+            if isinstance(run.config.cycles, CycleCadenceConfig):
                 rule = cadence_rule(run.config.cycles)
                 changed += len(
                     cycle_moves.set_up(

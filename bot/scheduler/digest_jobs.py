@@ -11,7 +11,7 @@ from digests.render import render
 from digests.team_facts import Roster
 from storage.db import session_scope
 from storage.models import Role
-from storage.repos import outbox, schedule, workspaces
+from storage.repos import outbox, reach, schedule, workspaces
 
 BATCH = 200
 
@@ -82,11 +82,18 @@ def hr_digests(run: JobRun) -> int:
             departments = department_completion(
                 session=session, workspace_id=workspace.id, now=run.now
             )
+            unreachable = [
+                (p.name, p.email)
+                for p, _ in reach.unreachable(session=session, workspace_id=workspace.id)
+            ]
             for person in hr:
                 assert person.id is not None
                 week = week_key(run.now, zone_of(person, workspace))
                 message = render(
-                    "digest_hr", locale=reader_locale(person, workspace), departments=departments
+                    "digest_hr",
+                    locale=reader_locale(person, workspace),
+                    departments=departments,
+                    unreachable=unreachable,
                 )
                 queued += outbox.enqueue(
                     session=session,

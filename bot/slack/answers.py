@@ -20,7 +20,8 @@ from bot.config import AppConfig
 from bot.core import Core, Inbound, internal_error_message
 from bot.identity import Speaker, Stranger
 from bot.slack.deferred import DeferringExecutor
-from bot.slack.tenancy import identify
+from bot.slack.tenancy import identify, link_mentioned
+from bot.slack.text import from_slack, mentioned
 from commands.actions import Action
 from digests.i18n import normalise_locale, translate
 from digests.message import Message, Section
@@ -89,12 +90,27 @@ class Answers:
         text: str = "",
         action: Action | None = None,
         event_id: str | None = None,
+        markup: bool = False,
+        bot_user_id: str | None = None,
     ) -> Reply:
-        """Identify, then run the core; never raises (failures become a polite reply)."""
+        """Identify, then run the core; never raises (failures become a polite reply).
+
+        `markup`: `text` is as Slack sent it (escaped, mentions as `<@U…|name>`); it is made
+        plain here, once the workspace is known, so a mentioned person never seen before is
+        looked up by id (users.info) and remembered.
+        """
         try:
             speaker = self.who(client=client, team_id=team_id, user_id=user_id)
             if isinstance(speaker, Stranger):
                 return stranger_reply(speaker)
+            if markup:
+                known = link_mentioned(
+                    engine=self.engine,
+                    client=client,
+                    workspace_id=speaker.workspace_id,
+                    user_ids=[u for u in mentioned(text) if u != bot_user_id],
+                )
+                text = from_slack(text, bot_user_id=bot_user_id, known=known)
             return self.handle(speaker, text=text, action=action, event_id=event_id)
         except Exception:
             reference = uuid.uuid4().hex[:8]

@@ -25,11 +25,16 @@ def register_commands(app: Any, answers: Answers) -> None:
 
     def on_command(ack: Any, body: dict[str, Any], client: Any, respond: Any) -> None:
         ack()
+        # The manifest sets should_escape: the text comes as Slack markup, like event text.
         text = f"{body.get('command', '')} {body.get('text', '')}".strip()
 
         def answer() -> None:
             reply = answers.ask(
-                client=client, team_id=body["team_id"], user_id=body["user_id"], text=text
+                client=client,
+                team_id=body["team_id"],
+                user_id=body["user_id"],
+                text=text,
+                markup=True,
             )
             # A form (`/okr new`) opens as a modal while the command's trigger_id is fresh.
             trigger_id = str(body.get("trigger_id") or "")

@@ -12,7 +12,6 @@ from bot.slack.answers import Answers
 from bot.slack.blockkit import render_message
 from bot.slack.home import publish_home
 from bot.slack.images import upload_images, upload_to_dm
-from bot.slack.text import from_slack
 
 
 def _from_a_bot(event: dict[str, Any]) -> bool:
@@ -33,8 +32,9 @@ def register_events(app: Any, answers: Answers) -> None:
             client=client,
             team_id=body.get("team_id") or event.get("team") or "",
             user_id=event["user"],
-            text=from_slack(event.get("text") or ""),
+            text=event.get("text") or "",
             event_id=body.get("event_id"),
+            markup=True,
         )
         rendered = render_message(reply.message, locale=reply.locale)
         client.chat_postMessage(channel=event["channel"], **rendered)
@@ -47,8 +47,10 @@ def register_events(app: Any, answers: Answers) -> None:
             client=client,
             team_id=body.get("team_id") or "",
             user_id=event["user"],
-            text=from_slack(event.get("text") or "", bot_user_id=context.get("bot_user_id")),
+            text=event.get("text") or "",
             event_id=body.get("event_id"),
+            markup=True,
+            bot_user_id=context.get("bot_user_id"),
         )
         # Answered privately: a channel is no place for someone's OKRs.
         rendered = render_message(reply.message, locale=reply.locale)

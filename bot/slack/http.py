@@ -127,3 +127,10 @@ def background(runtime: Runtime, core: Core) -> list[SocketModeService]:
     if not credentials.app_token:
         return []
     return [SocketModeService(app, app_token=credentials.app_token)]
+
+
+def link_at_start(runtime: Runtime) -> None:
+    """With a single bot token, the company workspace is the token's team (auth.test)."""
+    from bot.slack.reach import link_token_team
+
+    link_token_team(runtime)

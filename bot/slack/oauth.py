@@ -9,13 +9,18 @@ from __future__ import annotations
 from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, SuccessArgs
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_bolt.response import BoltResponse
+from slack_sdk import WebClient
+from slack_sdk.oauth.installation_store import Installation
 
+from bot.identity import PlatformProfile
+from bot.installer import installer_becomes_admin
 from bot.runtime import Runtime
 from bot.slack.credentials import SlackCredentials
 from bot.slack.installation_store import EncryptedInstallationStore
 from bot.slack.oauth_states import ExpiringOAuthStateStore
-from bot.slack.tenancy import link_team
+from bot.slack.tenancy import fetch_profile, link_team
 from storage.db import session_scope
+from storage.models import Platform
 
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
@@ -41,13 +46,22 @@ def oauth_settings(runtime: Runtime, credentials: SlackCredentials) -> OAuthSett
     def success(args: SuccessArgs) -> BoltResponse:
         installation = args.installation
         if installation.team_id:
+            profile = _installer_profile(runtime, installation)
             with session_scope(runtime.engine) as session:
-                link_team(
+                workspace = link_team(
                     session=session,
                     config=runtime.config,
                     team_id=installation.team_id,
                     team_name=installation.team_name or "",
                 )
+                if installation.user_id:
+                    installer_becomes_admin(
+                        session=session,
+                        workspace=workspace,
+                        platform=Platform.SLACK,
+                        external_id=installation.user_id,
+                        profile=profile,
+                    )
         response: BoltResponse = args.default.success(args)
         return response
 
@@ -71,3 +85,11 @@ def oauth_settings(runtime: Runtime, credentials: SlackCredentials) -> OAuthSett
         ),
         callback_options=CallbackOptions(success=success, failure=failure),
     )
+
+
+def _installer_profile(runtime: Runtime, installation: Installation) -> PlatformProfile | None:
+    """Who installed the app (users.info with the new bot token)."""
+    if not installation.user_id or not installation.bot_token:
+        return None
+    client = WebClient(token=installation.bot_token, base_url=runtime.config.slack.api_base_url)
+    return fetch_profile(client, installation.user_id)

@@ -16,7 +16,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.delivery.outcome import Dead, Envelope, Outcome, Retry, Sent, Throttled
+from bot.delivery.outcome import Dead, Envelope, Lookup, Outcome, Retry, Sent, Throttled
 from bot.slack.blockkit import render_message
 from storage.models import Platform
 
@@ -95,6 +95,15 @@ class SlackSender:
             return classify(error)
         except OSError as error:  # connection refused, reset, timed out
             return Retry(f"slack: {type(error).__name__}")
+
+    def find_by_email(self, *, workspace_id: int, email: str) -> Lookup:
+        """The Slack user id of a person never seen on Slack (users.lookupByEmail)."""
+        from bot.slack.reach import lookup_by_email
+
+        client = self.client_for(workspace_id)
+        if client is None:
+            return Retry("slack: no bot token for this workspace")
+        return lookup_by_email(client, email)
 
     def _already_posted(self, client: WebClient, envelope: Envelope) -> str | None:
         """The channel:ts of this outbox message if a previous attempt landed (a channel

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -86,3 +87,28 @@ def identify(
             fallback = reader_locale(None, workspace)
             return Stranger("slack.unknown_user", normalise_locale(slack_locale, fallback))
         return Speaker(workspace.id, person.id, reader_locale(person, workspace))
+
+
+def link_mentioned(
+    *, engine: Engine, client: Any, workspace_id: int, user_ids: list[str]
+) -> set[str]:
+    """The mentioned Slack users okrbot knows in this workspace; one never seen before is
+    looked up (users.info) and matched to a person by email, and remembered."""
+    known: set[str] = set()
+    if not user_ids:
+        return known
+    with session_scope(engine) as session:
+        workspace = session.get(Workspace, workspace_id)
+        if workspace is None:
+            return known
+        for user_id in user_ids:
+            person = resolve_person(
+                session=session,
+                workspace=workspace,
+                platform=Platform.SLACK,
+                external_id=user_id,
+                fetch_profile=partial(fetch_profile, client, user_id),
+            )
+            if person is not None:
+                known.add(user_id)
+    return known

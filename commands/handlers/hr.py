@@ -14,7 +14,7 @@ from commands.operations import broadcasts as broadcast_ops
 from commands.types import CommandError, HrBroadcast, HrStatus
 from digests.message import Message
 from storage.models import Broadcast, Platform
-from storage.repos import audit, broadcasts
+from storage.repos import audit, broadcasts, reach
 
 
 def _require_hr(ctx: Context) -> None:
@@ -137,6 +137,7 @@ def hr_status(command: HrStatus, ctx: Context) -> Message:
         responded=status.responded,
         reminders=row.reminders,
         waiting=len(status.non_responders),
+        unreachable=unreachable_people(ctx),
     )
 
 
@@ -164,3 +165,9 @@ def remind_clicked(action: Action, ctx: Context) -> Message:
     ctx.session.add(row)
     _audit(ctx, row, "broadcast_reminded", len(waiting))
     return _note(ctx, "hr.remind.sent", ref=row.id, count=len(waiting), round=round_)
+
+
+def unreachable_people(ctx: Context) -> list[tuple[str, str]]:
+    """People no chat platform could find by email (name, email), for HR to fix."""
+    found = reach.unreachable(session=ctx.session, workspace_id=ctx.workspace_id)
+    return [(person.name, person.email) for person, _ in found]

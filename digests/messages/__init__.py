@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -29,11 +30,23 @@ def message(name: str) -> Callable[[Builder], Builder]:
     return register
 
 
+_loading = threading.Lock()
+_loaded: list[bool] = [False]
+
+
 def builder(name: str) -> Builder:
-    """The builder of message `name` (KeyError when there is none)."""
-    if not BUILDERS:
-        for module in pkgutil.iter_modules(__path__):
-            importlib.import_module(f"{__name__}.{module.name}")
+    """The builder of message `name` (KeyError when there is none).
+
+    Every builder module is imported on first need, once, under a lock: a module imported
+    on its own (or another thread half-way through loading them) must not make a missing
+    name look final.
+    """
+    if name not in BUILDERS and not _loaded[0]:
+        with _loading:
+            if not _loaded[0]:
+                for module in pkgutil.iter_modules(__path__):
+                    importlib.import_module(f"{__name__}.{module.name}")
+                _loaded[0] = True
     return BUILDERS[name]
 
 

@@ -11,6 +11,7 @@ from digests.messages import message
 from digests.rich import strong
 
 View = Mapping[str, Any]
+UNREACHABLE_SHOWN = 20  # names listed; the rest are counted
 
 
 @message("broadcast")
@@ -54,6 +55,7 @@ def broadcast_status(
     responded: int,
     reminders: int,
     waiting: int,
+    unreachable: Sequence[tuple[str, str]] = (),
     **_: object,
 ) -> None:
     if read_platform == "feishu" and read is not None:
@@ -80,9 +82,22 @@ def broadcast_status(
     elif read_platform == "slack":
         m.context(m.t("hr.status.read_slack_means"))
     m.context(m.t("hr.status.responded_means", reminders=reminders))
+    unreachable_people(m, unreachable)
     if waiting:
         remind = m.t("hr.status.remind", count=waiting)
         m.actions(button("hr_broadcast.remind", remind, broadcast_id, "primary"))
+
+
+def unreachable_people(m: Draft, people: Sequence[tuple[str, str]]) -> None:
+    """People no chat platform could find by email: (name, email), with what to do."""
+    if not people:
+        return
+    m.context(m.t("hr.status.unreachable", count=len(people)))
+    shown = people[:UNREACHABLE_SHOWN]
+    lines = [m.s("hr.status.unreachable_line", name=n, email=e) for n, e in shown]
+    if len(people) > len(shown):
+        lines.append(m.s("digest.more", count=len(people) - len(shown)))
+    m.context("\n".join(lines))
 
 
 @message("hr_audit")
@@ -203,7 +218,13 @@ def hr_insights(
 
 
 @message("digest_hr")
-def digest_hr(m: Draft, *, departments: Sequence[View], **_: object) -> None:
+def digest_hr(
+    m: Draft,
+    *,
+    departments: Sequence[View],
+    unreachable: Sequence[tuple[str, str]] = (),
+    **_: object,
+) -> None:
     m.say(m.t("schedule.hr_digest.summary"))
     m.header(m.t("digest.hr.title"))
     for d in departments:
@@ -215,3 +236,4 @@ def digest_hr(m: Draft, *, departments: Sequence[View], **_: object) -> None:
             detail=f"{completion} · {approved}",
         )
     m.context(m.t("digest.hr.legend"))
+    unreachable_people(m, unreachable)

@@ -45,7 +45,7 @@ from storage.models.kpi_alert import AlertState, KpiAlert, KpiFeedback
 from storage.models.kpi_token import KpiApiToken
 from storage.models.kr_kpi_link import KrKpiLink
 from storage.models.okr import CheckIn, Cycle, KeyResult, Objective
-from storage.models.org import Department, Person, PersonIdentity, Workspace
+from storage.models.org import Department, Person, PersonIdentity, PlatformMiss, Workspace
 from storage.models.outbox import OutboxMessage, OutboxStatus
 from storage.models.review import KeyResultScore, ObjectiveCarry, ObjectiveReview
 from storage.models.schedule import Broadcast, SchedulePreference
@@ -91,6 +91,7 @@ __all__ = [
     "Person",
     "PersonIdentity",
     "Platform",
+    "PlatformMiss",
     "ProcessedEvent",
     "ReadingSource",
     "Role",

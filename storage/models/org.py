@@ -74,3 +74,21 @@ class PersonIdentity(SQLModel, table=True):
     person_id: int = Field(foreign_key="person.id", index=True)
     platform: Platform = Field(sa_type=enum_type(Platform))
     external_id: str = Field(max_length=128)
+
+
+class PlatformMiss(SQLModel, table=True):
+    """A person a platform could not find by email when a message had to reach them: HR sees
+    them in /hr status and the digest, and they are looked up again only after a while, never
+    on every message. Cleared when their platform id becomes known."""
+
+    __tablename__ = "platform_miss"
+    __table_args__ = (sa.UniqueConstraint("person_id", "platform"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id", index=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    platform: Platform = Field(sa_type=enum_type(Platform))
+    reason: str = Field(max_length=200)
+    misses: int = Field(default=1)
+    first_missed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    checked_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -58,7 +58,11 @@ def get_by_identity(
 def link_identity(
     *, session: Session, workspace_id: int, person_id: int, platform: Platform, external_id: str
 ) -> None:
-    """Remember a person's id on a platform, replacing an older one for that platform."""
+    """Remember a person's id on a platform, replacing an older one for that platform (a
+    miss recorded while the platform could not find them is cleared)."""
+    from storage.repos.reach import clear_miss
+
+    clear_miss(session=session, person_id=person_id, platform=platform)
     existing = session.exec(
         select(PersonIdentity).where(
             PersonIdentity.person_id == person_id, PersonIdentity.platform == platform

@@ -3,12 +3,12 @@ first one, every other gets a workspace of its own, and asking again changes not
 
 from __future__ import annotations
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from bot.config import parse_config
 from bot.feishu.tenancy import workspace_for_tenant
 from bot.slack.tenancy import link_team, workspace_for_team
-from storage.models import Platform
+from storage.models import Cycle, CycleState, KpiDefinition, Platform
 from tests import factories
 
 CONFIG = parse_config(
@@ -45,3 +45,17 @@ def test_a_company_workspace_already_on_slack_is_not_taken_by_feishu(session: Se
     found = workspace_for_team(session=session, config=CONFIG, team_id="T9")
     assert found is not None
     assert found.id == other.id
+
+
+def test_another_feishu_tenant_gets_the_company_cycles_and_kpi_library(session: Session) -> None:
+    config = parse_config(
+        "company: {name: Acme, workspace: acme}\n"
+        "cycles: [{name: 2026-Q4, start: 2026-10-01, end: 2026-12-31, state: active}]\n"
+        "kpis: [{code: OTD, name: On-time delivery, direction: higher_is_better}]\n"
+    )
+    factories.workspace(session, "acme", platform=Platform.SLACK, external_id="T1")
+    other = workspace_for_tenant(session=session, config=config, tenant_key="tk-two")
+    cycles = session.exec(select(Cycle).where(Cycle.workspace_id == other.id)).all()
+    kpis = session.exec(select(KpiDefinition).where(KpiDefinition.workspace_id == other.id)).all()
+    assert [(c.name, c.state) for c in cycles] == [("2026-Q4", CycleState.ACTIVE)]
+    assert [(k.code, k.name) for k in kpis] == [("OTD", "On-time delivery")]

@@ -609,6 +609,7 @@ SAMPLES: dict[str, Callable[[Sample], Data]] = {
         "responded": 6,
         "reminders": 1,
         "waiting": 4,
+        "unreachable": [(s.u(), "bo@example.com")],
     },
     "hr_audit": lambda s: {
         "person": s.u(),
@@ -659,7 +660,8 @@ SAMPLES: dict[str, Callable[[Sample], Data]] = {
         "chart": "/tmp/health.png",
     },
     "digest_hr": lambda s: {
-        "departments": [{"name": s.u(), "done": 3, "total": 4, "approved": 2, "objectives": 5}]
+        "departments": [{"name": s.u(), "done": 3, "total": 4, "approved": 2, "objectives": 5}],
+        "unreachable": [(s.u(), "bo@example.com")],
     },
     "digest_manager": lambda s: {"sections": _digest_sections(s)},
     "digest_kr_feedback": lambda s: {"kr_id": 4, "ref": "KR-4", "title": s.u(), "owner": s.u()},

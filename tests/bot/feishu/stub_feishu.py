@@ -39,16 +39,34 @@ class StubFeishu:
     departments: dict[str, dict[str, Any]] = field(default_factory=dict)  # by open id
     reads: dict[str, list[str]] = field(default_factory=dict)  # message id -> open ids read
     throttle_next: bool = False
+    tenant_key: str = "tenant-acme"
+    tenant_name: str = "Acme"
     images: int = 0
     condition: threading.Condition = field(default_factory=threading.Condition)
     _sent: int = 0
 
+    def _ids_by_email(self, body: Any) -> list[dict[str, Any]]:
+        """batch_get_id: one entry an email asked, with a user_id when someone has it."""
+        found: list[dict[str, Any]] = []
+        for email in (body or {}).get("emails") or []:
+            entry: dict[str, Any] = {"email": email}
+            for user in self.users.values():
+                if str(user.get("email", "")).lower() == str(email).lower():
+                    entry["user_id"] = user["open_id"]
+            found.append(entry)
+        return found
+
     def answer(
-        self, method: str, path: str, query: dict[str, str]
+        self, method: str, path: str, query: dict[str, str], body: Any = None
     ) -> tuple[int, Any, dict[str, str]]:
         ok: dict[str, Any] = {"code": 0, "msg": "success"}
         if path == "/open-apis/auth/v3/tenant_access_token/internal":
             return 200, ok | {"tenant_access_token": "t-stub", "expire": 7200}, {}
+        if path == "/open-apis/tenant/v2/tenant/query":
+            tenant = {"name": self.tenant_name, "tenant_key": self.tenant_key}
+            return 200, ok | {"data": {"tenant": tenant}}, {}
+        if path == "/open-apis/contact/v3/users/batch_get_id" and method == "POST":
+            return 200, ok | {"data": {"user_list": self._ids_by_email(body)}}, {}
         if path == "/callback/ws/endpoint":
             config = {
                 "ReconnectCount": 0,
@@ -145,7 +163,7 @@ def _handler(stub: StubFeishu) -> type[BaseHTTPRequestHandler]:
             except ValueError:
                 body = {"_raw": len(raw)}
             stub.record(Call(self.command, url.path, query, body, time.monotonic(), raw))
-            status, answer, headers = stub.answer(self.command, url.path, query)
+            status, answer, headers = stub.answer(self.command, url.path, query, body)
             payload = json.dumps(answer).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json; charset=utf-8")

@@ -136,9 +136,10 @@ def company(session: Session) -> Company:
     return Company(ana, wei)
 
 
-def runtime_for(engine: Engine, stub: StubSlack) -> Runtime:
+def runtime_for(engine: Engine, stub: StubSlack, config: AppConfig | None = None) -> Runtime:
     slack = SlackConfig(enabled=True, api_base_url=stub.api_url)
-    return Runtime(config=AppConfig(slack=slack), engine=engine)
+    base = config or AppConfig()
+    return Runtime(config=base.model_copy(update={"slack": slack}), engine=engine)
 
 
 def serve_slack(
@@ -148,13 +149,14 @@ def serve_slack(
     core: Core | None = None,
     credentials: SlackCredentials | None = None,
     budget: float = 2.0,
+    config: AppConfig | None = None,
 ) -> Any:
     """Serve the real bolt App; a context manager yielding Served."""
     from contextlib import contextmanager
 
     @contextmanager
     def serving() -> Iterator[Served]:
-        runtime = runtime_for(engine, stub)
+        runtime = runtime_for(engine, stub, config)
         app, answers = build_app(
             runtime,
             core or Core(engine),

@@ -50,6 +50,12 @@ class StubSlack:
                 if user is None:
                     return {"ok": False, "error": "user_not_found"}
                 return ok | {"user": user}
+            case "users.lookupByEmail":
+                wanted = str(params.get("email", "")).lower()
+                for user in self.users.values():
+                    if str((user.get("profile") or {}).get("email", "")).lower() == wanted:
+                        return ok | {"user": user}
+                return {"ok": False, "error": "users_not_found"}
             case "chat.postMessage" | "chat.postEphemeral" | "chat.update":
                 return ok | {"channel": params.get("channel"), "ts": "1700000000.000200"}
             case "conversations.open":

@@ -109,3 +109,26 @@ def test_slow_work_is_acked_at_once_and_answered_later(
         (posted,) = stub.wait_for("response", timeout=10)
     assert "KR-1" in valid_blocks(posted.params["blocks"])
     assert check_ins(engine) == 1
+
+
+def test_a_mention_in_an_escaped_command_resolves_by_user_id(served: Served) -> None:
+    """should_escape: Slack sends `@ana` as `<@U_ANA|ana>`; Ana was never seen by okrbot."""
+    text = reply_to(served, "U_WEI", "/okr", "list <@U_ANA|ana>")
+    assert "Win the EV segment" in text
+    assert [c.params["user"] for c in served.stub.of("users.info")] == ["U_WEI", "U_ANA"]
+
+
+def test_a_mention_of_someone_unknown_is_answered_with_the_name_slack_showed(
+    served: Served,
+) -> None:
+    text = reply_to(served, "U_ANA", "/okr", "list <@U_GHOST|li.na>")
+    assert "li.na" in text
+    assert "&lt;" not in text
+    assert "U_GHOST" not in text
+
+
+def test_a_note_is_stored_as_typed(served: Served, engine: Engine) -> None:
+    reply_to(served, "U_ANA", "/okr", "update KR-1 3 on-track R&amp;D &lt;late&gt; <#C9|sales>")
+    with Session(engine) as session:
+        (check_in,) = session.exec(select(CheckIn)).all()
+    assert check_in.note == "R&D <late> #sales"

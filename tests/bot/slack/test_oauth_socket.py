@@ -7,20 +7,22 @@ import json
 import queue
 import threading
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 from websockets.sync.server import ServerConnection, serve
 
+from bot.config import AppConfig, CompanyConfig, CycleConfig, KpiConfig
 from bot.core import Core
 from bot.slack.app import build_app
 from bot.slack.credentials import SlackCredentials
 from bot.slack.socket_mode import SocketModeService
-from storage.models import Platform
-from storage.repos import workspaces
+from storage.models import Cycle, KpiDefinition, KpiDirection, Person, Platform, Role
+from storage.repos import people, workspaces
 from tests import factories
 from tests.bot.slack.conftest import SECRET, TEAM, Company, runtime_for, serve_slack
 from tests.bot.slack.stub_slack import StubSlack
@@ -85,6 +87,94 @@ def test_oauth_install_stores_the_installation_and_links_workspaces(
     other = workspaces.get_by_platform(session=session, platform=Platform.SLACK, external_id="T3")
     assert other is not None
     assert (other.slug, other.name) == ("slack-t3", "Initech")
+
+
+def test_every_installed_team_gets_the_company_settings_and_an_admin(
+    engine: Engine, stub: StubSlack, session: Session
+) -> None:
+    config = AppConfig(
+        company=CompanyConfig(workspace="acme"),
+        cycles=[CycleConfig(name="2026-Q4", start=date(2026, 10, 1), end=date(2026, 12, 31))],
+        kpis=[
+            KpiConfig(code="LOSS_RATE", name="Loss rate", direction=KpiDirection.LOWER_IS_BETTER)
+        ],
+    )
+    stub.users["U_INSTALLER"] = {
+        "id": "U_INSTALLER",
+        "real_name": "Ines Installer",
+        "tz": "Europe/Berlin",
+        "profile": {"email": "ines@initech.example", "real_name": "Ines Installer"},
+    }
+    with serve_slack(engine, stub, credentials=OAUTH, config=config) as served:
+        assert install(served.url).status == 200  # T2: a new company workspace
+        stub.oauth_team = {"id": "T3", "name": "Initech"}
+        assert install(served.url).status == 200
+    for team in ("T2", "T3"):
+        found = workspaces.get_by_platform(
+            session=session, platform=Platform.SLACK, external_id=team
+        )
+        assert found is not None
+        cycles = session.exec(select(Cycle.name).where(Cycle.workspace_id == found.id)).all()
+        kpis = session.exec(
+            select(KpiDefinition.code).where(KpiDefinition.workspace_id == found.id)
+        ).all()
+        assert (team, list(cycles), list(kpis)) == (team, ["2026-Q4"], ["LOSS_RATE"])
+        admin = session.exec(
+            select(Person).where(Person.workspace_id == found.id, Person.role == Role.ADMIN)
+        ).one()
+        assert (admin.email, admin.name, admin.timezone) == (
+            "ines@initech.example",
+            "Ines Installer",
+            "Europe/Berlin",
+        )
+        assert (
+            people.get_by_identity(
+                session=session,
+                workspace_id=found.id,
+                platform=Platform.SLACK,
+                external_id="U_INSTALLER",
+            )
+            == admin
+        )
+
+
+def test_a_second_install_keeps_the_first_admin_and_a_workspaces_own_kpi(
+    engine: Engine, stub: StubSlack, session: Session
+) -> None:
+    config = AppConfig(
+        company=CompanyConfig(workspace="acme"),
+        kpis=[
+            KpiConfig(code="LOSS_RATE", name="Loss rate", direction=KpiDirection.LOWER_IS_BETTER)
+        ],
+    )
+    stub.users["U_INSTALLER"] = {"id": "U_INSTALLER", "profile": {"email": "ines@x.example"}}
+    stub.oauth_team = {"id": "T3", "name": "Initech"}
+    factories.workspace(session, "acme", platform=Platform.SLACK, external_id="T9")
+    session.commit()
+    with serve_slack(engine, stub, credentials=OAUTH, config=config) as served:
+        assert install(served.url).status == 200
+        initech = workspaces.get_by_platform(
+            session=session, platform=Platform.SLACK, external_id="T3"
+        )
+        assert initech is not None
+        kpi = session.exec(
+            select(KpiDefinition).where(KpiDefinition.workspace_id == initech.id)
+        ).one()
+        kpi.name = "Scrap rate"  # Initech's own name for it
+        session.add(kpi)
+        session.commit()
+        stub.users["U_INSTALLER"]["id"] = "U_OTHER"
+        assert install(served.url).status == 200
+    runtime = runtime_for(engine, stub, config)
+    from bot.company_setup import apply_to_company_workspace
+
+    apply_to_company_workspace(engine=engine, config=runtime.config)
+    session.expire_all()
+    assert session.exec(
+        select(KpiDefinition.name).where(KpiDefinition.workspace_id == initech.id)
+    ).all() == ["Scrap rate"]
+    admins = session.exec(select(Person.email).where(Person.role == Role.ADMIN)).all()
+    assert admins == ["ines@x.example"]
 
 
 def test_a_forged_oauth_state_is_refused(engine: Engine, stub: StubSlack) -> None:

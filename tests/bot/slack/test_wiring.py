@@ -61,6 +61,8 @@ def test_the_cli_does_not_load_slack_bolt() -> None:
         ("okr list <@U123|ana>", "okr list @U123"),
         ("okr list <mailto:ana@example.com|ana@example.com>", "okr list ana@example.com"),
         ("okr update KR-1 3 R&amp;D &lt;late&gt;", "okr update KR-1 3 R&D <late>"),
+        ("hr broadcast <#C12|sales> hi", "hr broadcast #sales hi"),
+        ("kpi show <#C12>", "kpi show #C12"),
     ],
 )
 def test_slack_markup_becomes_command_text(slack: str, plain: str) -> None:
