@@ -37,6 +37,7 @@ from storage.models import (
     Person,
     PersonIdentity,
     Platform,
+    PlatformMiss,
     ProcessedEvent,
     SchedulePreference,
 )
@@ -99,6 +100,14 @@ def populate(session: Session) -> Sample:
                 person_id=sid,
                 platform=Platform.FEISHU,
                 external_id=SUBJECT_FEISHU_ID,
+            ),
+            PlatformMiss(
+                workspace_id=ws_id,
+                person_id=bid,
+                platform=Platform.FEISHU,
+                reason="not_found",
+                first_missed_at=WHEN,
+                checked_at=WHEN,
             ),
             CheckIn(
                 workspace_id=ws_id,
