@@ -38,6 +38,7 @@ COMMAND_MODULES = (
     "bot.cli_secrets",
     "bot.cli_audit",
     "bot.cli_export_okrs",
+    "bot.cli_people",
 )
 
 F = TypeVar("F", bound=Callable[..., Any])

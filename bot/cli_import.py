@@ -25,8 +25,9 @@ FileArgument = Annotated[
     Path,
     typer.Argument(
         metavar="FILE",
-        help="CSV file with a header row: email,name,manager_email,department,title,"
-        "timezone,locale,slack_user_id,feishu_open_id (email and name required).",
+        help="CSV or XLSX file with a header row: email,name,manager_email,department,title,"
+        "timezone,locale,role,slack_user_id,feishu_open_id (email and name required; role is "
+        "employee, manager, hr_admin or admin, empty keeps the current one).",
     ),
 ]
 
@@ -43,7 +44,7 @@ def import_people_command(
     workspace: WorkspaceOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Load people from a CSV file into a workspace, upserting by email.
+    """Load people from a CSV or XLSX file into a workspace, upserting by email.
 
     Departments are created by name; a manager may come anywhere in the file.
 
@@ -56,7 +57,7 @@ def import_people_command(
       2  nothing loaded: manager cycle, unreadable file, or config/schema problem
     """
     with friendly_errors():
-        from bot.company_setup import apply_config
+        from bot.company_setup import apply_config, grant_configured_admins
         from bot.runtime import open_runtime
         from storage.db import session_scope
         from storage.models import Platform
@@ -89,6 +90,8 @@ def import_people_command(
             except ImportFileError as error:
                 message = _t(f"import.file.{error.reason}", file=file, **error.params)
                 raise fail(message, EXIT_REFUSED) from None
+            if slug == company.workspace and report.cycle is None:
+                grant_configured_admins(session=session, workspace=ws, config=runtime.config)
             if report.cycle is not None:
                 # Raising inside the session rolls back the workspace created above too.
                 cycle = " → ".join([*report.cycle, report.cycle[0]])

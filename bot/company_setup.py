@@ -12,9 +12,10 @@ from bot.config import AppConfig, CycleCadenceConfig, CycleConfig
 from commands.operations import cycle_moves
 from storage import clock
 from storage.db import session_scope
-from storage.models import Cycle, KpiDefinition, Platform, Workspace
+from storage.models import Cycle, KpiDefinition, Platform, Role, Workspace
 from storage.models.enums import CycleState
-from storage.repos import workspaces
+from storage.repos import people, workspaces
+from storage.roles import change_role
 
 
 def ensure_company_workspace(*, session: Session, config: AppConfig) -> Workspace:
@@ -111,6 +112,22 @@ def apply_config(
     else:
         _apply_dated_cycles(session=session, workspace=workspace, wanted_cycles=config.cycles)
     _apply_kpis(session=session, workspace=workspace, config=config, own_first=own_first)
+    if not own_first:
+        grant_configured_admins(session=session, workspace=workspace, config=config)
+
+
+def grant_configured_admins(*, session: Session, workspace: Workspace, config: AppConfig) -> int:
+    """`company.admins`: each listed person of the workspace becomes an admin (audit-logged);
+    how many changed. Someone not imported yet is made admin by the next start or import."""
+    assert workspace.id is not None
+    changed = 0
+    for email in config.company.admins:
+        person = people.get_by_email(session=session, workspace_id=workspace.id, email=email)
+        if person is not None and change_role(
+            session=session, person=person, role=Role.ADMIN, actor_id=None, platform=Platform.CLI
+        ):
+            changed += 1
+    return changed
 
 
 def _has_own_cycles(session: Session, workspace: Workspace, config: AppConfig) -> bool:

@@ -54,6 +54,10 @@ class CompanyConfig(_Section):
     workspace: str = Field(default="default", pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
     timezone: str = "UTC"
     language: Literal["en", "zh-CN"] = "en"
+    admins: list[str] = Field(
+        default_factory=list,
+        description="emails of the company workspace's admins (the first admin, before chat)",
+    )
 
     _tz = field_validator("timezone")(_check_timezone)
 

@@ -29,6 +29,7 @@ from commands.types import (
     FlowCancel,
     Help,
     HrInsights,
+    HrRole,
     KpiAssess,
     KpiDefine,
     KpiFeedbackReply,
@@ -36,12 +37,14 @@ from commands.types import (
     KpiList,
     KpiRecord,
     KpiShow,
+    KpiTargetSet,
     KpiTree,
     OkrDecide,
     OkrList,
     OkrNew,
     OkrShow,
     OkrTeam,
+    Value,
 )
 from commands.values import parse_value
 from digests.i18n import Phrase
@@ -127,6 +130,14 @@ def _kr_number(token: Token | None, usage: str) -> int:
     if match is None:
         raise CommandError("error.bad_kr_ref", {"ref": token.norm}, usage=usage)
     return int(match[1])
+
+
+def _parse_hr_role(args: Args) -> Command:
+    """`@person ROLE`: the last word is the role, everything before it names the person."""
+    if len(args.tokens) < 2:
+        raise CommandError("hr.role.missing", usage="hr.role")
+    person = args.original[args.tokens[0].start : args.tokens[-1].start].strip()
+    return HrRole(person=person, role=args.original[args.tokens[-1].start :].strip())
 
 
 def _parse_okr_list(args: Args) -> Command:
@@ -237,6 +248,52 @@ def _parse_kpi_record(args: Args) -> Command:
     if len(args.tokens) > 3:
         raise CommandError("error.too_many_args", usage=usage)
     return KpiRecord(code, value, period)
+
+
+_WARNING_WORDS = ("warning", "warn", "w", "预警", "预警线")
+_CRITICAL_WORDS = ("critical", "crit", "c", "严重", "严重线", "红线")
+
+
+def _parse_kpi_target(args: Args) -> Command:
+    """CODE, the scope (every word up to the first value: `department:Machining Workshop`),
+    the target, then `warning W`, `critical C` and a period, in any order."""
+    usage = "kpi.target"
+    code = _kpi_code(args, usage)
+    at = next((i for i in range(2, len(args.tokens)) if _is_value(args.tokens[i].norm)), None)
+    if len(args.tokens) < 3 or at is None:
+        raise CommandError("kpi.target.missing", usage=usage)
+    scope = args.original[args.tokens[1].start : args.tokens[at].start].strip()
+    target = _value_of(args.tokens[at], usage)
+    found: dict[str, Value] = {}
+    period: str | None = None
+    rest = args.tokens[at + 1 :]
+    while rest:
+        word = rest[0].norm
+        if word in _WARNING_WORDS + _CRITICAL_WORDS and len(rest) > 1:
+            found["warning" if word in _WARNING_WORDS else "critical"] = _value_of(rest[1], usage)
+            rest = rest[2:]
+        elif period is None and periods.is_valid(period_label(word)):
+            period = periods.normalise(period_label(word))
+            rest = rest[1:]
+        else:
+            raise CommandError("kpi.target.unexpected", {"word": word}, usage=usage)
+    return KpiTargetSet(code, scope, target, found.get("warning"), found.get("critical"), period)
+
+
+def _is_value(text: str) -> bool:
+    try:
+        parse_value(text)
+    except CommandError:
+        return False
+    return True
+
+
+def _value_of(token: Token, usage: str) -> Value:
+    try:
+        return parse_value(token.norm)
+    except CommandError as error:
+        error.usage = usage
+        raise
 
 
 def _optional_period(token: Token, usage: str) -> str:
@@ -415,6 +472,8 @@ VERBS: list[Verb] = [
     Verb("hr", ("status", "状态"), "hr.status", schedule.parse_status),
     Verb("hr", ("insights", "insight", "洞察", "分析"), "hr.insights", lambda args: HrInsights()),
     Verb("hr", ("audit", "log", "审计", "审计日志"), "hr.audit", audit_grammar.parse_audit),
+    Verb("hr", ("role", "角色"), "hr.role", _parse_hr_role),
+    Verb("kpi", ("target", "targets", "目标"), "kpi.target", _parse_kpi_target),
     Verb("hr", ("help", "h", "?", "帮助"), "hr.help", _parse_help("hr")),
 ]
 DEFAULT_VERB = {"okr": "list", "kpi": "list", "hr": "help"}

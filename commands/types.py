@@ -214,6 +214,26 @@ class HrStatus:
 
 
 @dataclass(frozen=True)
+class KpiTargetSet:
+    """`/kpi target CODE SCOPE TARGET [warning W] [critical C] [PERIOD]`."""
+
+    code: str
+    scope: str
+    target: Value
+    warning: Value | None = None
+    critical: Value | None = None
+    period: str | None = None
+
+
+@dataclass(frozen=True)
+class HrRole:
+    """`/hr role @person ROLE`: an admin gives someone a role."""
+
+    person: str
+    role: str
+
+
+@dataclass(frozen=True)
 class HrAudit:
     """Who changed what: by one person (the actor), within inclusive days."""
 
@@ -308,6 +328,8 @@ Command = (
     | HrInsights
     | OkrLink
     | HrAudit
+    | HrRole
+    | KpiTargetSet
     | OkrMap
     | OkrCycle
     | OkrCarry

@@ -21,7 +21,9 @@ from sqlmodel import Session, select
 
 from storage.locales import normalise_locale
 from storage.models import Department, Person, PersonIdentity, Platform, Role
+from storage.repos import audit
 from storage.repos.people import normalise_email
+from storage.roles import change_role, parse_role
 from storage.types import utcnow
 
 REQUIRED_COLUMNS = ("email", "name")
@@ -76,6 +78,7 @@ class _Row:
     values: dict[str, str]
     email: str = ""
     manager: str = ""
+    role: Role | None = None  # as the file says; None keeps the current (or derived) role
     identities: dict[Platform, str] = field(default_factory=dict)
 
     def get(self, column: str) -> str:
@@ -113,23 +116,33 @@ def import_people(
 
 
 def _read(path: Path) -> list[_Row]:
+    """The file's data rows (CSV, or the first sheet of an .xlsx), with their line numbers."""
+    table = _xlsx_table(path) if path.suffix.lower() == ".xlsx" else _csv_table(path)
+    header_at = next((i for i, (_, r) in enumerate(table) if any(c.strip() for c in r)), None)
+    columns = [c.strip().lower() for c in table[header_at][1]] if header_at is not None else []
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        raise ImportFileError("missing_columns", columns=", ".join(missing))
+    index = {name: columns.index(name) for name in columns}  # first of duplicates
+    rows: list[_Row] = []
+    for line, record in table[(header_at or 0) + 1 :]:
+        if any(cell.strip() for cell in record):
+            values = {c: record[i].strip() for c, i in index.items() if i < len(record)}
+            rows.append(_Row(line=line, values=values))
+    return rows
+
+
+def _csv_table(path: Path) -> list[tuple[int, list[str]]]:
     line = 0
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.reader(handle)
-            header = next((r for r in reader if any(c.strip() for c in r)), None)
-            columns = [c.strip().lower() for c in header or []]
-            missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-            if missing:
-                raise ImportFileError("missing_columns", columns=", ".join(missing))
-            index = {name: columns.index(name) for name in columns}  # first of duplicates
-            rows: list[_Row] = []
-            line = reader.line_num + 1
+            table: list[tuple[int, list[str]]] = []
+            line = 1
             for record in reader:
-                if any(cell.strip() for cell in record):
-                    values = {c: record[i].strip() for c, i in index.items() if i < len(record)}
-                    rows.append(_Row(line=line, values=values))
+                table.append((line, record))
                 line = reader.line_num + 1
+            return table
     except FileNotFoundError:
         raise ImportFileError("file_missing") from None
     except UnicodeDecodeError:
@@ -138,7 +151,27 @@ def _read(path: Path) -> list[_Row]:
         raise ImportFileError("not_csv", line=str(line), detail=str(error)) from None
     except OSError as error:
         raise ImportFileError("unreadable", detail=error.strerror or str(error)) from None
-    return rows
+
+
+def _xlsx_table(path: Path) -> list[tuple[int, list[str]]]:
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+
+    if not path.exists():
+        raise ImportFileError("file_missing")
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (BadZipFile, KeyError, ValueError, OSError) as error:
+        raise ImportFileError("unreadable", detail=str(error)) from None
+    try:
+        sheet = book.worksheets[0]
+        return [
+            (line, ["" if cell is None else str(cell) for cell in record])
+            for line, record in enumerate(sheet.iter_rows(values_only=True), start=1)
+        ]
+    finally:
+        book.close()
 
 
 @lru_cache(maxsize=1024)
@@ -173,6 +206,11 @@ def _problem(row: _Row, first_line: dict[str, int]) -> tuple[str, dict[str, str]
     locale = row.get("locale")
     if locale and not LOCALE_RE.match(locale):
         return "bad_locale", {"value": locale}
+    role = row.get("role")
+    if role:
+        row.role = parse_role(role)
+        if row.role is None:
+            return "bad_role", {"value": role}
     row.manager = normalise_email(row.get("manager_email"))
     if row.manager == email:
         return "self_manager", {}
@@ -293,7 +331,7 @@ def _write(
                 if _update(person, fields):
                     changed.add(row.email)
                 continue
-            role = Role.MANAGER if row.email in with_reports else Role.EMPLOYEE
+            role = _role_of(row, None, with_reports)
             new.append(
                 {k: v or None for k, v in fields.items()}
                 | {"workspace_id": workspace_id, "email": row.email, "role": role}
@@ -312,6 +350,7 @@ def _write(
         links_to_set = [{"id": ids[r.email], "manager_id": ids[r.manager]} for r in unlinked]
         session.exec(sa.update(Person), params=links_to_set)
     _link_existing(rows, existing, ids, with_reports, changed)
+    _set_roles(session, rows, existing, ids, with_reports, changed)
     _link_identities(session, workspace_id, rows, existing, ids, links, changed)
     for email in changed:
         existing[email].updated_at = now
@@ -320,6 +359,57 @@ def _write(
     report.unchanged = len(rows) - report.created - report.updated
     if on_progress is not None:
         on_progress(len(rows), len(rows))
+
+
+def _role_of(row: _Row, current: Role | None, with_reports: set[str]) -> Role:
+    """The file's role, else the current one; an employee with reports is a manager."""
+    role = row.role or current or Role.EMPLOYEE
+    return Role.MANAGER if role is Role.EMPLOYEE and row.email in with_reports else role
+
+
+def _set_roles(
+    session: Session,
+    rows: list[_Row],
+    existing: dict[str, Person],
+    ids: dict[str, int],
+    with_reports: set[str],
+    changed: set[str],
+) -> None:
+    """Roles the file names: changed for people already here, and every role other than
+    employee/manager given to a new person, audit-logged."""
+    for row in rows:
+        if row.role is None:
+            continue
+        person = existing.get(row.email)
+        if person is None:
+            if row.role in (Role.HR_ADMIN, Role.ADMIN):
+                created = session.get(Person, ids[row.email])
+                assert created is not None
+                _audit_new_role(session, created)
+            continue
+        if change_role(
+            session=session,
+            person=person,
+            role=_role_of(row, person.role, with_reports),
+            actor_id=None,
+            platform=Platform.CLI,
+        ):
+            changed.add(row.email)
+
+
+def _audit_new_role(session: Session, person: Person) -> None:
+    audit.record(
+        session=session,
+        workspace_id=person.workspace_id,
+        actor_id=None,
+        platform=Platform.CLI,
+        action="role_change",
+        entity_type="person",
+        entity_id=person.id,
+        entity_ref=person.email,
+        before=None,
+        after={"role": person.role.value},
+    )
 
 
 def _managers_first(rows: list[_Row], existing: dict[str, Person]) -> list[_Row]:

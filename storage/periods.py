@@ -18,9 +18,14 @@ class PeriodError(ValueError):
     """A period label that does not parse."""
 
 
+EVERY = "*"  # a target with no period: in force in every period (a narrower one wins)
+
+
 def bounds(label: str) -> tuple[date, date]:
-    """First and last day covered by a period label."""
+    """First and last day covered by a period label (`*`: all of time)."""
     text = label.strip().upper()
+    if text == EVERY:
+        return date.min, date.max
     try:
         if m := _YEAR.match(text):
             year = int(m[1])
@@ -50,7 +55,9 @@ def normalise(label: str) -> str:
 
 
 def is_valid(label: str) -> bool:
-    """True when the label parses."""
+    """True when the label names a period (a day, week, month, quarter or year; not `*`)."""
+    if label.strip() == EVERY:
+        return False
     try:
         bounds(label)
     except PeriodError:

@@ -68,6 +68,7 @@ def kpi_show(
     )
     if not targets:
         m.section(m.t("kpi.show.no_targets"))
+        m.context(m.t("kpi.target.how_to_set", code=code))
     else:
         m.section(m.t("kpi.show.cascade"))
         for row in targets:
