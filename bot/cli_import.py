@@ -57,7 +57,7 @@ def import_people_command(
       2  nothing loaded: manager cycle, unreadable file, or config/schema problem
     """
     with friendly_errors():
-        from bot.company_setup import apply_config, grant_configured_admins
+        from bot.company_setup import apply_config, apply_people_settings
         from bot.runtime import open_runtime
         from storage.db import session_scope
         from storage.models import Platform
@@ -91,7 +91,7 @@ def import_people_command(
                 message = _t(f"import.file.{error.reason}", file=file, **error.params)
                 raise fail(message, EXIT_REFUSED) from None
             if slug == company.workspace and report.cycle is None:
-                grant_configured_admins(session=session, workspace=ws, config=runtime.config)
+                apply_people_settings(session=session, workspace=ws, config=runtime.config)
             if report.cycle is not None:
                 # Raising inside the session rolls back the workspace created above too.
                 cycle = " → ".join([*report.cycle, report.cycle[0]])

@@ -208,6 +208,56 @@ def import_kpi(
         raise typer.Exit(EXIT_REJECTED)
 
 
+@import_app.command("kpi-targets")
+def import_kpi_targets(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE", help="CSV or XLSX: code,scope,target,warning,critical,period."
+        ),
+    ],
+    workspace: WorkspaceOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Set KPI targets from CSV or Excel, as /kpi target does. Bad rows are listed by line
+    and skipped.
+
+    \b
+    scope: company, department:NAME or person:EMAIL; warning, critical and period optional
+    (no period: every period). Importing again changes only what differs.
+    Exit codes: 0 every row set, 1 some rows rejected, 2 nothing read.
+    """
+    with friendly_errors():
+        from storage.db import session_scope
+        from storage.kpi_files import KpiFileError
+        from storage.kpi_target_import import import_targets
+
+        with opened(config) as runtime, session_scope(runtime.engine) as session:
+            ws = workspace_for(session, runtime, workspace)
+            try:
+                report = import_targets(session=session, workspace_id=ws.id or 0, path=file)
+            except KpiFileError as error:
+                message = t(f"kpi.cli.file.{error.reason}", file=file, **error.params)
+                raise fail(message, EXIT_REFUSED) from None
+        typer.echo(
+            t(
+                "kpi.cli.targets_imported",
+                file=file.name,
+                created=report.created,
+                changed=report.changed,
+                unchanged=report.unchanged,
+                rejected=len(report.rejected),
+            )
+        )
+        for problem in report.rejected:
+            reason = t(f"kpi.target.error.{problem.reason}", **problem.params)
+            typer.echo(t("kpi.cli.rejected_row", line=problem.line, reason=reason))
+        for problem in report.flagged:
+            typer.echo(t("kpi.cli.target_flagged", line=problem.line, **problem.params))
+    if report.rejected:
+        raise typer.Exit(EXIT_REJECTED)
+
+
 @export_app.command("assessment")
 def export_assessment(
     period: Annotated[str, typer.Option("--period", help="Period label, e.g. 2026-11 or 2026-Q4.")],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
@@ -12,6 +13,8 @@ from bot.config import AppConfig, CycleCadenceConfig, CycleConfig
 from commands.operations import cycle_moves
 from storage import clock
 from storage.db import session_scope
+from storage.kpi_target_rules import TargetError
+from storage.kpi_targets import TargetSpec, set_target
 from storage.models import Cycle, KpiDefinition, Platform, Role, Workspace
 from storage.models.enums import CycleState
 from storage.repos import people, workspaces
@@ -33,6 +36,8 @@ def ensure_company_workspace(*, session: Session, config: AppConfig) -> Workspac
     apply_config(session=session, workspace=workspace, config=config)
     return workspace
 
+
+log = logging.getLogger("okrbot")
 
 _STATE_ORDER = (CycleState.PLANNING, CycleState.ACTIVE, CycleState.REVIEW, CycleState.CLOSED)
 
@@ -113,7 +118,51 @@ def apply_config(
         _apply_dated_cycles(session=session, workspace=workspace, wanted_cycles=config.cycles)
     _apply_kpis(session=session, workspace=workspace, config=config, own_first=own_first)
     if not own_first:
-        grant_configured_admins(session=session, workspace=workspace, config=config)
+        apply_people_settings(session=session, workspace=workspace, config=config)
+
+
+def apply_people_settings(*, session: Session, workspace: Workspace, config: AppConfig) -> None:
+    """What app.yaml says about the company's people: its admins and its KPI targets. Applied
+    at every start and again after `okrbot import people` (a department or person named
+    before it is imported is set then)."""
+    grant_configured_admins(session=session, workspace=workspace, config=config)
+    apply_kpi_targets(session=session, workspace=workspace, config=config)
+
+
+def apply_kpi_targets(*, session: Session, workspace: Workspace, config: AppConfig) -> int:
+    """`kpis[].targets` through the same rule as /kpi target; how many changed. A target
+    naming someone not imported yet waits for the import; a flagged one is logged."""
+    assert workspace.id is not None
+    changed = 0
+    for kpi in config.kpis:
+        for wanted in kpi.targets:
+            spec = TargetSpec(
+                code=kpi.code,
+                scope=wanted.scope,
+                target=wanted.target,
+                warning=wanted.warning,
+                critical=wanted.critical,
+                period=wanted.period,
+            )
+            try:
+                with session.begin_nested():
+                    done = set_target(
+                        session=session,
+                        workspace_id=workspace.id,
+                        spec=spec,
+                        actor_id=None,
+                        platform=Platform.CLI,
+                    )
+            except TargetError as error:
+                log.info("kpi target not applied", extra={"kpi": kpi.code, "why": error.reason})
+                continue
+            changed += int(done.changed)
+            if done.unsupported is not None and done.changed:
+                log.warning(
+                    "kpi target does not support its parent",
+                    extra={"kpi": kpi.code, "scope": wanted.scope},
+                )
+    return changed
 
 
 def grant_configured_admins(*, session: Session, workspace: Workspace, config: AppConfig) -> int:

@@ -21,6 +21,7 @@ from pydantic import (
 )
 
 from storage import cycle_names
+from storage import kpi_target_rules as kpi_targets
 from storage.cycle_calendar import Cadence
 from storage.db import DEFAULT_DATABASE_URL
 from storage.models.enums import Aggregation, CycleState, Frequency, KpiDirection
@@ -174,6 +175,37 @@ class KpiThresholdConfig(_Section):
     critical: float | None = None
 
 
+class KpiTargetConfig(_Section):
+    """A target of the cascade: `scope` is `company`, `department:NAME` or `person:EMAIL`;
+    no `period` means every period (a target for a narrower period wins)."""
+
+    scope: str
+    target: float
+    warning: float | None = None
+    critical: float | None = None
+    period: str | None = None
+
+    @field_validator("scope")
+    @classmethod
+    def _scope(cls, value: str) -> str:
+        try:
+            kpi_targets.parse_scope_text(value)
+        except kpi_targets.TargetError:
+            raise ValueError(
+                f"{value!r} is not a scope: use company, department:NAME or person:EMAIL"
+            ) from None
+        return value
+
+    @field_validator("period")
+    @classmethod
+    def _period(cls, value: str | None) -> str | None:
+        try:
+            kpi_targets.check_period(value)
+        except kpi_targets.TargetError:
+            raise ValueError(f"{value!r} is not a period: use 2026, 2026-Q4 or 2026-11") from None
+        return value
+
+
 class KpiConfig(_Section):
     code: str = Field(pattern=r"^[A-Z][A-Z0-9_]{0,63}$")
     name: str
@@ -182,6 +214,21 @@ class KpiConfig(_Section):
     direction: KpiDirection
     frequency: Frequency = Frequency.MONTHLY
     aggregation: Aggregation = Aggregation.LAST
+    targets: list[KpiTargetConfig] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _thresholds(self) -> KpiConfig:
+        for target in self.targets:
+            try:
+                kpi_targets.check_thresholds(
+                    self.direction, target.target, target.warning, target.critical
+                )
+            except kpi_targets.TargetError as error:
+                from digests.i18n import translate
+
+                message = translate("en", f"kpi.target.error.{error.reason}", **error.params)
+                raise ValueError(f"{self.code} {target.scope}: {message}") from None
+        return self
 
 
 class PayBandConfig(_Section):

@@ -25,6 +25,16 @@ class KpiFileError(Exception):
 
 def read_rows(path: Path) -> list[tuple[int, dict[str, Any]]]:
     """(line number, reading) for each data row; raises KpiFileError when unreadable."""
+    rows = read_records(path, REQUIRED)
+    for _, row in rows:
+        if row.get("id") in (None, ""):
+            row["id"] = content_id(row)
+    return rows
+
+
+def read_records(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, Any]]]:
+    """(line number, {column: value}) for each data row of a CSV or XLSX file whose header
+    holds the `required` columns; raises KpiFileError when it cannot be read."""
     if not path.exists():
         raise KpiFileError("missing")
     suffix = path.suffix.lower()
@@ -37,7 +47,7 @@ def read_rows(path: Path) -> list[tuple[int, dict[str, Any]]]:
     if not table:
         raise KpiFileError("empty")
     header = [str(cell or "").strip().lower() for cell in table[0]]
-    missing = [name for name in REQUIRED if name not in header]
+    missing = [name for name in required if name not in header]
     if missing:
         raise KpiFileError("missing_columns", columns=", ".join(missing))
     rows = []
@@ -45,10 +55,7 @@ def read_rows(path: Path) -> list[tuple[int, dict[str, Any]]]:
         if all(cell in (None, "") for cell in cells):
             continue
         row = {name: _cell(cells[i]) if i < len(cells) else None for i, name in enumerate(header)}
-        row = {k: v for k, v in row.items() if k}
-        if row.get("id") in (None, ""):
-            row["id"] = content_id(row)
-        rows.append((line, row))
+        rows.append((line, {k: v for k, v in row.items() if k}))
     return rows
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from storage.locales import normalise_locale
 from storage.models import Department, Person, PersonIdentity, Platform, Role
@@ -355,6 +355,7 @@ def _write(
     for email in changed:
         existing[email].updated_at = now
     session.flush()
+    _name_heads(session, workspace_id)
     report.updated = len(changed & {r.email for r in rows})
     report.unchanged = len(rows) - report.created - report.updated
     if on_progress is not None:
@@ -410,6 +411,29 @@ def _audit_new_role(session: Session, person: Person) -> None:
         before=None,
         after={"role": person.role.value},
     )
+
+
+def _name_heads(session: Session, workspace_id: int) -> None:
+    """A department without a head gets one when the reporting lines show it: the one member
+    whose manager is outside the department (a workshop's supervisor)."""
+    departments = session.exec(
+        select(Department).where(
+            Department.workspace_id == workspace_id, col(Department.head_person_id).is_(None)
+        )
+    ).all()
+    if not departments:
+        return
+    members: dict[int, list[Person]] = defaultdict(list)
+    for person in session.exec(select(Person).where(Person.workspace_id == workspace_id)):
+        if person.department_id is not None and person.active:
+            members[person.department_id].append(person)
+    for department in departments:
+        inside = {p.id for p in members.get(department.id or 0, [])}
+        tops = [p for p in members.get(department.id or 0, []) if p.manager_id not in inside]
+        if len(tops) == 1:
+            department.head_person_id = tops[0].id
+            session.add(department)
+    session.flush()
 
 
 def _managers_first(rows: list[_Row], existing: dict[str, Person]) -> list[_Row]:

@@ -29,7 +29,8 @@ def kpi_name(ctx: Context, kpi: KpiDefinition) -> str:
     return kpi.name_zh if ctx.locale == "zh-CN" and kpi.name_zh else kpi.name
 
 
-def _scope_label(ctx: Context, target: KpiTarget) -> str:
+def scope_label(ctx: Context, target: KpiTarget) -> str:
+    """The company's, a department's or a person's name, as the target's scope."""
     return kpi_alerts.scope_name(
         ctx.session, target.scope, target.department_id, target.person_id, ctx.locale
     )
@@ -52,7 +53,7 @@ def _target_view(ctx: Context, kpi: KpiDefinition, target: KpiTarget, depth: int
     latest = _latest(ctx, kpi, target)
     value = latest.value if latest else None
     return {
-        "scope": _scope_label(ctx, target),
+        "scope": scope_label(ctx, target),
         "depth": depth,
         "target": number(target.target, kpi.unit),
         "value": number(value, kpi.unit) if value is not None else None,
@@ -121,7 +122,7 @@ def kpi_show(command: KpiShow, ctx: Context) -> Message:
     chart_target: KpiTarget | None = own[-1] if own else (roots[0] if roots else None)
     chart = None
     if chart_target is not None:
-        title = f"{kpi.code} · {kpi_name(ctx, kpi)} · {_scope_label(ctx, chart_target)}"
+        title = f"{kpi.code} · {kpi_name(ctx, kpi)} · {scope_label(ctx, chart_target)}"
         chart = kpi_chart.trend_chart(ctx, kpi, chart_target, title)
     return ctx.render(
         "kpi_show",
@@ -135,7 +136,7 @@ def kpi_show(command: KpiShow, ctx: Context) -> Message:
         chart_alt=ctx.t(
             "kpi.chart.alt",
             code=kpi.code,
-            scope=_scope_label(ctx, chart_target) if chart_target else "",
+            scope=scope_label(ctx, chart_target) if chart_target else "",
         ),
     )
 
@@ -276,7 +277,7 @@ def kpi_record(command: KpiRecord, ctx: Context) -> Message:
         code=kpi.code,
         name=kpi_name(ctx, kpi),
         period=period,
-        scope=_scope_label(ctx, target),
+        scope=scope_label(ctx, target),
         value=number(amount, kpi.unit),
         target=number(target.target, kpi.unit),
         direction=kpi.direction.value,

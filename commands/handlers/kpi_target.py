@@ -8,11 +8,13 @@ from __future__ import annotations
 from sqlmodel import col, select
 
 from commands.context import Context
+from commands.handlers.kpi import scope_label
 from commands.handlers.okr import resolve_person
 from commands.types import CommandError, KpiTargetSet
 from digests.formatting import number
 from digests.message import Message
-from storage.kpi_targets import TargetError, TargetSpec, parse_scope_text, set_target
+from storage.kpi_target_rules import TargetError, parse_scope_text
+from storage.kpi_targets import TargetSpec, set_target
 from storage.models import Department, KpiScope
 from storage.repos import people
 
@@ -49,7 +51,7 @@ def kpi_target(command: KpiTargetSet, ctx: Context) -> Message:
     text = ctx.t(
         key,
         code=done.kpi.code,
-        scope=command.scope,
+        scope=scope_label(ctx, row),
         target=number(row.target),
         period=ctx.t("kpi.target.every_period") if row.period == "*" else row.period,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from commands.context import Context
-from commands.handlers.kpi import _known_kpi, _scope_label, kpi_name
+from commands.handlers.kpi import _known_kpi, kpi_name, scope_label
 from commands.operations.assessments import scope_value
 from commands.types import KpiTree
 from digests.formatting import number
@@ -50,7 +50,7 @@ def kpi_tree(command: KpiTree, ctx: Context) -> Message:
         rows.append(
             {
                 "depth": depth,
-                "scope": ctx.t("kpi.tree.hidden") if hidden else _scope_label(ctx, target),
+                "scope": ctx.t("kpi.tree.hidden") if hidden else scope_label(ctx, target),
                 "target": number(target.target, kpi.unit),
                 "value": number(value, kpi.unit) if value is not None else "—",
                 "status": kpi_math.status(
