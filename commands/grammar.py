@@ -443,6 +443,8 @@ VERBS: list[Verb] = [
     Verb("okr", ("reject", "驳回", "拒绝"), "okr.reject", _parse_decision("reject")),
     Verb("okr", ("cancel", "取消"), "okr.cancel", _parse_cancel),
     Verb("okr", ("pause", "暂停"), "okr.pause", schedule.parse_pause),
+    Verb("okr", ("delegate", "委托"), "okr.delegate", schedule.parse_delegate),
+    Verb("okr", ("undelegate", "取消委托"), "okr.undelegate", schedule.parse_undelegate),
     Verb("okr", ("resume", "恢复"), "okr.resume", schedule.parse_resume),
     Verb("okr", ("prompts", "prompt", "提醒时间"), "okr.prompts", schedule.parse_prompts),
     Verb(

@@ -11,7 +11,15 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from commands.grammar_words import audience_spec, period_label
-from commands.types import Command, CommandError, HrBroadcast, HrStatus, OkrPause, OkrPromptTime
+from commands.types import (
+    Command,
+    CommandError,
+    HrBroadcast,
+    HrStatus,
+    OkrDelegate,
+    OkrPause,
+    OkrPromptTime,
+)
 
 if TYPE_CHECKING:
     from commands.grammar import Args
@@ -43,6 +51,47 @@ def parse_pause(args: Args) -> Command:
         return OkrPause(date(int(match[1]), int(match[2]), int(match[3])))
     except ValueError:
         raise CommandError("schedule.pause.bad_date", {"date": tokens[0].norm}, usage) from None
+
+
+_OFF = {"off", "stop", "none", "end", "取消", "结束", "关闭"}
+
+
+def parse_delegate(args: Args) -> Command:
+    """`@person [until 2026-12-31]`, or `off`."""
+    usage = "okr.delegate"
+    if len(args.tokens) == 1 and args.tokens[0].norm in _OFF:
+        return OkrDelegate(None)
+    if not args.tokens:
+        raise CommandError("delegate.missing", usage=usage)
+    at = next((i for i, t in enumerate(args.tokens) if t.norm in _UNTIL), None)
+    if at is None and len(args.tokens) > 1 and _DATE.match(period_label(args.tokens[-1].norm)):
+        at = len(args.tokens) - 1  # `@person 2026-12-31`
+    end = at if at is not None else len(args.tokens)
+    person = args.original[
+        args.tokens[0].start : (
+            args.tokens[end].start if end < len(args.tokens) else len(args.original)
+        )
+    ].strip()
+    if not person:
+        raise CommandError("delegate.missing", usage=usage)
+    until: date | None = None
+    if at is not None:
+        dated = [t for t in args.tokens[at:] if t.norm not in _UNTIL]
+        match = _DATE.match(period_label(dated[0].norm)) if len(dated) == 1 else None
+        try:
+            if match is None:
+                raise ValueError
+            until = date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            shown = " ".join(t.norm for t in dated) or args.tokens[at].norm
+            raise CommandError("delegate.bad_date", {"date": shown}, usage) from None
+    return OkrDelegate(person, until)
+
+
+def parse_undelegate(args: Args) -> Command:
+    if args.tokens:
+        raise CommandError("error.too_many_args", usage="okr.undelegate")
+    return OkrDelegate(None)
 
 
 def parse_resume(args: Args) -> Command:

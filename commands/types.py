@@ -226,6 +226,14 @@ class KpiTargetSet:
 
 
 @dataclass(frozen=True)
+class OkrDelegate:
+    """`/okr delegate @person [until DATE]`; `person` None calls the delegation off."""
+
+    person: str | None = None
+    until: date | None = None
+
+
+@dataclass(frozen=True)
 class HrRole:
     """`/hr role @person ROLE`: an admin gives someone a role."""
 
@@ -329,6 +337,7 @@ Command = (
     | OkrLink
     | HrAudit
     | HrRole
+    | OkrDelegate
     | KpiTargetSet
     | OkrMap
     | OkrCycle

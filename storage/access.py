@@ -18,6 +18,7 @@ from typing import Protocol
 
 from sqlmodel import Session, col, select
 
+from storage import clock, delegations
 from storage.models import (
     ApprovalRequest,
     Delegation,
@@ -283,6 +284,7 @@ class Access:
             Delegation.workspace_id == self.workspace_id,
             Delegation.manager_id == manager_id,
             Delegation.delegate_id == self.viewer.id,
+            delegations.in_force(clock.now().date()),
         )
         return self.session.exec(query).first() is not None
 

@@ -14,9 +14,10 @@ from commands.notify import notify
 from commands.operations import objective_versions
 from commands.types import CommandError
 from commands.views import objective_view
-from digests.i18n import reader_locale
+from digests.i18n import reader_locale, translate
 from digests.message import Message
 from digests.render import render
+from storage import delegations
 from storage.access import Access
 from storage.models import (
     ApprovalKind,
@@ -113,6 +114,19 @@ def submit(
             dedupe_key=f"approval:{request.id}:request",
             kind="approval_request",
         )
+        # A delegate decides too while the manager is away: they get the request as well.
+        for delegate in delegations.delegates_of(ctx.session, approver, ctx.today):
+            if delegate.id is None or delegate.id == owner.id:
+                continue
+            notify(
+                ctx,
+                person_id=delegate.id,
+                message=request_message(
+                    ctx, request, objective, owner, reader_locale(delegate, ctx.workspace)
+                ),
+                dedupe_key=f"approval:{request.id}:request:{delegate.id}",
+                kind="approval_request",
+            )
     return request
 
 
@@ -226,7 +240,7 @@ def decide(ctx: Context, request: ApprovalRequest, decision: str, comment: str |
                 title=title,
                 kind=request.kind.value,
                 status=status.value,
-                by=ctx.person.name,
+                by=_decided_by(ctx, request, owner),
                 comment=comment,
                 changes=proposal.get("diff", []),
             ),
@@ -241,6 +255,19 @@ def decide(ctx: Context, request: ApprovalRequest, decision: str, comment: str |
         status=status.value,
         comment=comment,
     )
+
+
+def _decided_by(ctx: Context, request: ApprovalRequest, owner: Person) -> str:
+    """The decider's name; "Li Na for Lara Lead" when a delegate decided for the approver."""
+    if request.approver_id in (None, ctx.person_id):
+        return ctx.person.name
+    approver = people.get(
+        session=ctx.session, workspace_id=ctx.workspace_id, person_id=request.approver_id
+    )
+    if approver is None or not ctx.access.is_delegate_of(approver.id):
+        return ctx.person.name
+    locale = reader_locale(owner, ctx.workspace)
+    return translate(locale, "delegate.for_whom", by=ctx.person.name, approver=approver.name)
 
 
 def pending_or_lazy(ctx: Context, objective: Objective) -> ApprovalRequest | None:

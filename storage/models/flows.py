@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
@@ -68,7 +68,8 @@ class ApprovalRequest(SQLModel, table=True):
 
 
 class Delegation(SQLModel, table=True):
-    """`delegate_id` may decide approvals on behalf of `manager_id`."""
+    """`delegate_id` may decide approvals on behalf of `manager_id`, through `until` (a day in
+    the manager's time zone; none: until called off)."""
 
     __table_args__ = (sa.UniqueConstraint("workspace_id", "manager_id", "delegate_id"),)
 
@@ -76,6 +77,7 @@ class Delegation(SQLModel, table=True):
     workspace_id: int = Field(foreign_key="workspace.id", index=True)
     manager_id: int = Field(foreign_key="person.id", index=True)
     delegate_id: int = Field(foreign_key="person.id", index=True)
+    until: date | None = None
 
 
 class KeyResultVersion(SQLModel, table=True):
