@@ -39,6 +39,7 @@ COMMAND_MODULES = (
     "bot.cli_audit",
     "bot.cli_export_okrs",
     "bot.cli_people",
+    "bot.cli_doctor",
 )
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -49,7 +49,7 @@ CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef\U00020000-\U0003ffff
 USER = {"zh-CN": "李娜", "en": "Ana"}
 # Messages a person never reads in chat: the command line's and file imports' reports.
 CLI_ONLY = re.compile(
-    r"^(?:[a-z_]+\.cli\.|import\.|kpi\.reject\.|secrets\.|okr_export\.|review\.cli\.)"
+    r"^(?:[a-z_]+\.cli\.|import\.|doctor\.|kpi\.reject\.|secrets\.|okr_export\.|review\.cli\.)"
 )
 
 

@@ -34,6 +34,11 @@ class StubSlack:
     socket_url: str = ""
     condition: threading.Condition = field(default_factory=threading.Condition)
     uploads: int = 0
+    # What Slack puts in x-oauth-scopes on each Web API answer: the token's granted scopes.
+    scopes: str = (
+        "app_mentions:read,chat:write,commands,files:write,im:history,im:read,im:write,"
+        "users:read,users:read.email"
+    )
 
     @property
     def api_url(self) -> str:
@@ -156,6 +161,7 @@ def stub_slack() -> Iterator[StubSlack]:
             self.send_response(200)
             self.send_header("Content-Type", "application/json; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
+            self.send_header("x-oauth-scopes", stub.scopes)
             self.end_headers()
             self.wfile.write(body)
 
