@@ -1,11 +1,13 @@
 """Slack with OAuth, two teams, from an empty database through public interfaces only: the
 first install links the company workspace and makes the installer its admin; a broadcast
-reaches that team with no inbound message; a second team installs the app and has the
+reaches that team with no inbound message, and the one person Slack does not know is named
+in /hr status; a second team installs the app and has the
 company's cycle and KPI library from its first minute, with its installer as admin."""
 
 from __future__ import annotations
 
 import http.client
+import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +22,7 @@ MONDAY = datetime.fromisoformat("2026-11-02T09:00+08:00")
 PEOPLE = """email,name,manager_email,department
 lara@acme.example,Lara Lead,,Sales
 ana@acme.example,Ana Lima,lara@acme.example,Sales
+dee@acme.example,Dee Ng,lara@acme.example,Sales
 """
 
 
@@ -99,6 +102,18 @@ def answer(slack: StubSlack, containing: str) -> str:
     )
 
 
+def status_naming_the_unreachable(team: SlackTeam, slack: StubSlack) -> str:
+    """/hr status once the sender has tried everyone (it works beside the test)."""
+    for _ in range(100):
+        before = len(slack.of("response"))
+        assert team.command("U_LARA", "/hr", "status") == 200
+        latest = shown(slack.wait_for("response", before + 1, timeout=20)[-1].params)
+        if "cannot be reached" in latest:
+            return latest
+        time.sleep(0.1)  # the sender is still at work: ask again, as HR would
+    raise AssertionError("nobody was reported unreachable")
+
+
 def test_two_teams_install_and_both_get_the_company_settings(
     acme: Okrbot, slack: StubSlack
 ) -> None:
@@ -115,6 +130,11 @@ def test_two_teams_install_and_both_get_the_company_settings(
         )
         assert sorted(c.params["channel"] for c in welcomed) == ["U_ANA", "U_LARA"]
         assert {c.params["token"] for c in slack.of("chat.postMessage")} == {"xoxb-new-T-ACME"}
+        # Dee has no Slack account: Lara (admin, she installed the app) sees it in /hr status.
+        acme_team = SlackTeam(url, "T-ACME", f"{slack.base_url}/response/cmd")
+        status = status_naming_the_unreachable(acme_team, slack)
+        assert "Dee Ng &lt;dee@acme.example&gt;" in status
+        assert "2 of 3 delivered" in status
 
         install(url, slack, {"id": "T-GLOBEX", "name": "Globex"}, installer="U_GIL")
         globex = SlackTeam(url, "T-GLOBEX", f"{slack.base_url}/response/cmd")
@@ -128,6 +148,5 @@ def test_two_teams_install_and_both_get_the_company_settings(
         assert "Gil Globex" in audit
         assert "role: employee → admin" in audit
 
-        acme_team = SlackTeam(url, "T-ACME", f"{slack.base_url}/response/cmd")
         assert acme_team.command("U_LARA", "/kpi", "show OTD") == 200
         assert "On-time delivery" in answer(slack, "On-time delivery")
