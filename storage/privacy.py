@@ -42,7 +42,7 @@ FREE_TEXT_KEYS = frozenset(
     }
 )
 # Rows of the person's own that are nothing but identity or conversation state.
-DELETE_OWN = ("person_identity", "flow_run")
+DELETE_OWN = ("person_identity", "platform_miss", "flow_run")
 # Free-text columns blanked, and whose rows: those where one of these person columns is the
 # person (none listed: rows hanging off what the person owns). NOT NULL text becomes "".
 BLANK_COLUMNS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
