@@ -13,8 +13,11 @@ from bot.scheduler.context import JobRun
 from bot.scheduler.digest_jobs import hr_digests, manager_digests
 from bot.scheduler.leader import LeaderLock
 from bot.scheduler.registry import JOBS, next_runs, triggers
+from bot.text import render_text
+from digests.message import Message
 from storage.db import session_scope
-from storage.models import Confidence, OutboxMessage, Role
+from storage.models import Confidence, OutboxMessage, Platform, Role
+from storage.repos import reach
 from tests import factories
 
 
@@ -81,3 +84,27 @@ def test_manager_and_hr_digests(engine: Engine) -> None:
         ).one()
     assert "KR-1 Ship" in digest.payload
     assert "0 of 3" in digest.payload
+
+
+def test_the_hr_digest_names_who_no_platform_could_find(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        ws = factories.workspace(session)
+        factories.person(session, ws, "hr@example.com", role=Role.HR_ADMIN)
+        dee = factories.person(session, ws, "dee@example.com", "Dee Ng")
+        assert ws.id is not None
+        assert dee.id is not None
+        reach.record_miss(
+            session=session,
+            workspace_id=ws.id,
+            person_id=dee.id,
+            platform=Platform.SLACK,
+            reason="slack: users_not_found",
+            now=datetime(2026, 10, 29, tzinfo=UTC),
+        )
+    friday = datetime(2026, 10, 30, 17, 0, tzinfo=UTC)
+    assert hr_digests(JobRun(engine, AppConfig(), friday)) == 1
+    with session_scope(engine) as session:
+        digest = session.exec(select(OutboxMessage).where(OutboxMessage.kind == "hr_digest")).one()
+    shown = render_text(Message.model_validate_json(digest.payload))
+    assert "1 person cannot be reached" in shown
+    assert "Dee Ng <dee@example.com>" in shown

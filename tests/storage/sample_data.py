@@ -170,6 +170,14 @@ def populate(session: Session) -> Sample:
                 workspace_id=ws_id, from_objective_id=other_obj.id, to_objective_id=obj.id
             ),
             ProcessedEvent(platform=Platform.SLACK, event_id="Ev0123456", created_at=WHEN),
+            PlatformMiss(
+                workspace_id=ws_id,
+                person_id=sid,
+                platform=Platform.FEISHU,
+                reason="feishu: no user with this email",
+                first_missed_at=WHEN,
+                checked_at=WHEN,
+            ),
             KrKpiLink(
                 workspace_id=ws_id,
                 key_result_id=kr.id,

@@ -32,6 +32,7 @@ class StubSlack:
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     oauth_team: dict[str, str] = field(default_factory=lambda: {"id": "T2", "name": "Globex"})
     socket_url: str = ""
+    installer: str = "U_INSTALLER"  # who authorises the next OAuth install
     condition: threading.Condition = field(default_factory=threading.Condition)
     uploads: int = 0
     # What Slack puts in x-oauth-scopes on each Web API answer: the token's granted scopes.
@@ -70,7 +71,7 @@ class StubSlack:
             case "oauth.v2.access":
                 return ok | {
                     "app_id": "A1",
-                    "authed_user": {"id": "U_INSTALLER"},
+                    "authed_user": {"id": self.installer},
                     "scope": "commands,chat:write",
                     "token_type": "bot",
                     "access_token": "xoxb-new-" + self.oauth_team["id"],
