@@ -169,6 +169,26 @@ class DeliveryConfig(_Section):
     slack: RateLimitConfig = Field(default_factory=_slack_limit)
     feishu: RateLimitConfig = Field(default_factory=_feishu_limit)
 
+    @model_validator(mode="after")
+    def _batch_fits_the_lease(self) -> DeliveryConfig:
+        """A sender paces its batch at the platform's rate; the batch must go out well within
+        the lease, or its last rows sit leased but unsent while other replicas wait (senders
+        renew each lease before sending, so this costs time, never a duplicate)."""
+        for name, limit in (("slack", self.slack), ("feishu", self.feishu)):
+            rate = limit.per_second
+            if limit.per_minute is not None:
+                rate = min(rate, limit.per_minute / 60)
+            seconds = self.batch / rate
+            if seconds > self.lease_seconds / 2:
+                fits = max(1, int(rate * self.lease_seconds / 2))
+                raise ValueError(
+                    f"delivery.batch {self.batch} at {name}'s {rate:g} messages a second takes "
+                    f"{seconds:g} s, more than half of delivery.lease_seconds "
+                    f"({self.lease_seconds:g} s): lower batch to {fits} or less, or raise "
+                    f"lease_seconds to {2 * seconds:g} or more"
+                )
+        return self
+
 
 class KpiThresholdConfig(_Section):
     warning: float | None = None

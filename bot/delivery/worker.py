@@ -289,7 +289,24 @@ class OutboxWorker:
             if not isinstance(outcome, Sent):
                 observed.send_failures.labels(platform).inc()
 
+    def _still_mine(self, envelope: Envelope) -> bool:
+        """Renew this row's lease right before sending it; False (and nothing is sent) when
+        the lease ran out while the batch was paced and another sender holds it now."""
+        lease = self.clock() + timedelta(seconds=self.settings.lease_seconds)
+        with session_scope(self.engine) as session:
+            mine = outbox.renew(
+                session=session,
+                message_id=envelope.outbox_id,
+                claim=envelope.attempts,
+                lease_until=lease,
+            )
+        if not mine:
+            log.warning("lease lost; not sending", extra={"outbox_id": envelope.outbox_id})
+        return mine
+
     def _deliver(self, envelope: Envelope) -> None:
+        if not self._still_mine(envelope):
+            return
         if envelope.needs_lookup:
             looked_up = self._look_up(envelope)
             outcome = self._send(looked_up) if isinstance(looked_up, Envelope) else looked_up
@@ -297,6 +314,7 @@ class OutboxWorker:
             outcome = self._send(envelope)
         self._count_send(outcome)
         now = self.clock()
+        claim = envelope.attempts  # the fencing token of this sender's claim
         with session_scope(self.engine) as session:
             message_id = envelope.outbox_id
             match outcome:
@@ -307,19 +325,30 @@ class OutboxWorker:
                         due_at=now + timedelta(seconds=after),
                         error=error,
                         count_attempt=False,
+                        claim=claim,
                     )
                 case Sent(ref=ref):
                     outbox.record_sent(
-                        session=session, message_id=message_id, now=now, platform_ref=ref
+                        session=session,
+                        message_id=message_id,
+                        now=now,
+                        platform_ref=ref,
+                        claim=claim,
                     )
                 case Dead(error=error):
-                    outbox.record_dead(session=session, message_id=message_id, now=now, error=error)
+                    outbox.record_dead(
+                        session=session, message_id=message_id, now=now, error=error, claim=claim
+                    )
                 case Retry(error=error) if envelope.attempts >= self.settings.max_attempts:
                     outbox.record_dead(
-                        session=session, message_id=message_id, now=now, error=f"gave up: {error}"
+                        session=session,
+                        message_id=message_id,
+                        now=now,
+                        error=f"gave up: {error}",
+                        claim=claim,
                     )
                 case Retry(error=error):
                     due = now + timedelta(seconds=backoff(envelope.attempts, self.settings))
                     outbox.record_retry(
-                        session=session, message_id=message_id, due_at=due, error=error
+                        session=session, message_id=message_id, due_at=due, error=error, claim=claim
                     )

@@ -172,22 +172,52 @@ def claim(
     return list(rows)
 
 
-def _finish(session: Session, message_id: int, **values: object) -> None:
+def renew(*, session: Session, message_id: int, claim: int, lease_until: datetime) -> bool:
+    """Extend the lease of a row this sender still holds, right before sending it; False when
+    it does not hold it any more (its lease ran out and another sender claimed it, or it was
+    recorded): then it must not be sent.
+
+    `claim` is the fencing token: the row's `attempts` when it was claimed, which every new
+    claim raises, so an old holder can neither renew nor record a row claimed after it.
+    """
     table = OutboxMessage.__table__  # type: ignore[attr-defined]
-    session.execute(
+    result = session.execute(
         sa.update(table)
-        .where(table.c.id == message_id, table.c.status == OutboxStatus.SENDING.value)
+        .where(
+            table.c.id == message_id,
+            table.c.status == OutboxStatus.SENDING.value,
+            table.c.attempts == claim,
+        )
+        .values(due_at=lease_until)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _finish(session: Session, message_id: int, claim: int | None = None, **values: object) -> bool:
+    """Record an outcome, only by the current holder (`claim`, when given); whether it did."""
+    table = OutboxMessage.__table__  # type: ignore[attr-defined]
+    holder = [table.c.attempts == claim] if claim is not None else []
+    result = session.execute(
+        sa.update(table)
+        .where(table.c.id == message_id, table.c.status == OutboxStatus.SENDING.value, *holder)
         .values(**values)
     )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 def record_sent(
-    *, session: Session, message_id: int, now: datetime, platform_ref: str | None
-) -> None:
+    *,
+    session: Session,
+    message_id: int,
+    now: datetime,
+    platform_ref: str | None,
+    claim: int | None = None,
+) -> bool:
     """A send landed: remember where (Slack ts, Feishu message id)."""
-    _finish(
+    return _finish(
         session,
         message_id,
+        claim,
         status=OutboxStatus.SENT.value,
         sent_at=now,
         platform_ref=platform_ref,
@@ -197,8 +227,14 @@ def record_sent(
 
 
 def record_retry(
-    *, session: Session, message_id: int, due_at: datetime, error: str, count_attempt: bool = True
-) -> None:
+    *,
+    session: Session,
+    message_id: int,
+    due_at: datetime,
+    error: str,
+    count_attempt: bool = True,
+    claim: int | None = None,
+) -> bool:
     """Back to pending, due again at `due_at` (a throttled send does not count as an attempt)."""
     table = OutboxMessage.__table__  # type: ignore[attr-defined]
     values: dict[str, object] = {
@@ -209,14 +245,17 @@ def record_retry(
     }
     if not count_attempt:
         values["attempts"] = table.c.attempts - 1
-    _finish(session, message_id, **values)
+    return _finish(session, message_id, claim, **values)
 
 
-def record_dead(*, session: Session, message_id: int, now: datetime, error: str) -> None:
+def record_dead(
+    *, session: Session, message_id: int, now: datetime, error: str, claim: int | None = None
+) -> bool:
     """Park a message that can never be delivered (user left, bot blocked, no identity)."""
-    _finish(
+    return _finish(
         session,
         message_id,
+        claim,
         status=OutboxStatus.DEAD.value,
         due_at=now,
         last_error=error[:1000],

@@ -67,3 +67,22 @@ def test_database_url_env_wins(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OKRBOT_DATABASE_URL", "sqlite:///from-env.db")
     assert config.database_url == "sqlite:///from-env.db"
     assert parse_config("").database_url == "sqlite:///from-env.db"
+
+
+def test_a_batch_the_pace_cannot_send_within_the_lease_is_explained() -> None:
+    text = "delivery:\n  batch: 1000\n  lease_seconds: 120\n  slack: {per_second: 5}\n"
+    with pytest.raises(ConfigError) as caught:
+        parse_config(text)
+    message = str(caught.value)
+    assert "delivery.batch 1000 at slack's 5 messages a second takes 200 s" in message
+    assert "lower batch to 300 or less, or raise lease_seconds to 400 or more" in message
+
+
+def test_a_target_threshold_on_the_wrong_side_is_named_with_its_line() -> None:
+    kpi = "kpis:\n  - code: LOSS_RATE\n    name: Loss\n    direction: lower_is_better\n"
+    with pytest.raises(ConfigError) as caught:
+        parse_config(kpi + "    targets:\n      - {scope: company, target: 5, warning: 4}\n")
+    assert "The warning line 4 must be above the target 5" in str(caught.value)
+    with pytest.raises(ConfigError) as caught:
+        parse_config(kpi + "    targets:\n      - {scope: 'team:x', target: 5}\n")
+    assert "line 6: kpis.0.targets.0.scope: 'team:x' is not a scope" in str(caught.value)

@@ -187,3 +187,88 @@ def test_two_replicas_send_each_message_exactly_once(engine: Engine, database_ur
     assert len(transport.sent) == 120
     assert len(set(transport.sent)) == 120
     assert statuses(engine) == {"sent": 120}
+
+
+def test_a_batch_that_outlives_its_lease_is_not_sent_twice(engine: Engine) -> None:
+    """Sender A claims 6 rows and paces them at one every 2 s with a 5 s lease; after its
+    third send the lease of the rest has run out and sender B claims them (in doubt) and sends
+    them. A renews each row's lease right before sending it, finds it taken, and skips it; and
+    an outcome can only be recorded by the current holder. 0 duplicates, 0 lost."""
+    clock = FakeClock()
+    with session_scope(engine) as session:
+        ws, people = slack_people(session, 6)
+        enqueue_each(session, ws, people, clock.now)
+    transport = RecordingTransport()
+    b = worker(engine, transport, clock, lease_seconds=5, batch=6)
+    b_took: list[int] = []
+
+    def pace_and_let_b_in(seconds: float) -> None:
+        clock.sleep(seconds)
+        if clock.slept > 5.5 and not b_took:  # A's lease on the rest is over: B claims them
+            b_took.append(b.drain_once())
+
+    a = OutboxWorker(
+        engine,
+        transport,
+        Limiter(per_second=0.5),  # one send every 2 s: 6 sends take 10 s > the 5 s lease
+        settings=WorkerSettings(lease_seconds=5, batch=6),
+        clock=clock,
+        monotonic=clock.monotonic,
+        sleep=pace_and_let_b_in,
+    )
+    assert a.drain_once() == 6
+    assert b_took
+    assert b_took[0] > 0
+    assert sorted(transport.sent) == sorted(set(transport.sent))  # nobody got one twice
+    assert len(transport.sent) == 6  # nobody was left out
+    assert statuses(engine) == {"sent": 6}
+
+
+def test_an_old_holder_cannot_record_a_row_claimed_after_it(engine: Engine) -> None:
+    clock = FakeClock()
+    with session_scope(engine) as session:
+        ws, people = slack_people(session, 1)
+        enqueue_each(session, ws, people, clock.now)
+        assert ws.id is not None
+        (first,) = outbox.claim(
+            session=session,
+            workspace_ids=[ws.id],
+            now=clock.now,
+            lease_until=clock.now + timedelta(seconds=5),
+            limit=1,
+        )
+    clock.advance(6)
+    with session_scope(engine) as session:
+        (second,) = outbox.claim(
+            session=session,
+            workspace_ids=[ws.id],
+            now=clock.now,
+            lease_until=clock.now + timedelta(seconds=5),
+            limit=1,
+        )
+    assert second.attempts == first.attempts + 1
+    assert second.in_doubt
+    with session_scope(engine) as session:
+        assert not outbox.record_sent(
+            session=session,
+            message_id=first.id or 0,
+            now=clock.now,
+            platform_ref="late",
+            claim=first.attempts,
+        )
+        assert not outbox.renew(
+            session=session,
+            message_id=first.id or 0,
+            claim=first.attempts,
+            lease_until=clock.now + timedelta(seconds=5),
+        )
+        assert outbox.record_sent(
+            session=session,
+            message_id=second.id or 0,
+            now=clock.now,
+            platform_ref="mine",
+            claim=second.attempts,
+        )
+    with session_scope(engine) as session:
+        (row,) = session.exec(select(OutboxMessage)).all()
+        assert row.platform_ref == "mine"
