@@ -44,17 +44,19 @@ def sweep(runtime: Runtime) -> None:
             log.exception("job failed", extra={"job": name})
 
 
-def install_jobs(scheduler: BackgroundScheduler, runtime: Runtime) -> None:
-    """(Re)build the cron jobs: one per job, zone and slot."""
+def install_jobs(
+    scheduler: BackgroundScheduler,
+    runtime: Runtime,
+    run: Callable[[Runtime, str], object] = run_job,
+) -> None:
+    """(Re)build the cron jobs: one per job, zone and slot, each run through `run`."""
     config = runtime.config
     zones, custom = zones_and_custom_slots(runtime.engine)
     wanted: set[str] = {"sweep"}
     for name, spec in JOBS.items():
         for job_id, trigger in triggers(spec, config, zones, custom).items():
             wanted.add(job_id)
-            scheduler.add_job(
-                run_job, trigger, args=(runtime, name), id=job_id, replace_existing=True
-            )
+            scheduler.add_job(run, trigger, args=(runtime, name), id=job_id, replace_existing=True)
     for job in scheduler.get_jobs():
         if job.id not in wanted:
             job.remove()
@@ -110,10 +112,12 @@ class SchedulerService:
         )
 
         def refresh_and_sweep() -> None:
-            install_jobs(scheduler, self.runtime)
+            if not self.still_leading():
+                return
+            install_jobs(scheduler, self.runtime, self.run_if_leading)
             sweep(self.runtime)
 
-        install_jobs(scheduler, self.runtime)
+        install_jobs(scheduler, self.runtime, self.run_if_leading)
         # APScheduler fires on the machine's time; what is due is decided inside each job from
         # okrbot's clock (`JobRun.now`), so the sweep also catches up a clock moved by a test.
         scheduler.add_job(
@@ -126,6 +130,22 @@ class SchedulerService:
         self.scheduler = scheduler
         _set_leader(self.runtime, 1)
         log.info("scheduler: leading")
+
+    def still_leading(self) -> bool:
+        """Ask the lock's own connection before a job runs; on a lost connection step down at
+        once (stop the schedules) rather than at the next poll, so two replicas never run
+        jobs at the same time."""
+        if self.lock.holds():
+            return True
+        self._follow()
+        return False
+
+    def run_if_leading(self, runtime: Runtime, name: str) -> int | None:
+        """A scheduled job's run: only while this replica still holds the lock."""
+        if not self.still_leading():
+            log.warning("job skipped: not leading", extra={"job": name})
+            return None
+        return run_job(runtime, name)
 
     def _follow(self) -> None:
         if self.scheduler is not None:
