@@ -26,9 +26,12 @@ def test_the_leader_stops_before_the_next_leader_starts(
     key = random.randrange(1, 2**40)
     monkeypatch.setattr("bot.scheduler.service.LeaderLock", lambda e: LeaderLock(e, key=key))
     events: list[str] = []
-    monkeypatch.setattr(
-        scheduler_service, "run_job", lambda runtime, name: events.append(f"A ran {name}") or 0
-    )
+
+    def ran(runtime: Runtime, name: str) -> int:
+        events.append(f"A ran {name}")
+        return 0
+
+    monkeypatch.setattr(scheduler_service, "run_job", ran)
     runtime = Runtime(config=AppConfig(scheduler=SchedulerConfig(enabled=False)), engine=engine)
     leader = SchedulerService(runtime)
     contender = LeaderLock(engine, key=key)
