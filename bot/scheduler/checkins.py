@@ -16,33 +16,40 @@ from bot.scheduler.slots import Slot, week_key
 from commands import checkin_forms
 from commands.views import kr_view
 from digests.i18n import reader_locale
-from digests.insights.prompt import prompt_flags
+from digests.insights.prompt import prompt_flags_many
 from digests.render import render
 from storage.db import session_scope
 from storage.models import KeyResult, Person, Platform, Workspace
 from storage.repos import outbox, schedule, workspaces
 
+Pending = tuple[Person, str, str, str, dict[str, Any]]  # person, key, kind, template, data
 
-def _queue(
-    session: Session,
-    workspace: Workspace,
-    person: Person,
-    key: str,
-    kind: str,
-    template: str,
-    **data: Any,
-) -> bool:
+
+def _queue_all(session: Session, workspace: Workspace, pending: list[Pending]) -> int:
+    """Queue many messages: keys already queued are skipped before anything is drawn, the
+    rest go in as one insert a thousand; how many were new."""
     assert workspace.id is not None
-    assert person.id is not None
-    message = render(template, locale=reader_locale(person, workspace), **data)
-    return outbox.enqueue(
-        session=session,
-        workspace_id=workspace.id,
-        person_id=person.id,
-        dedupe_key=key,
-        kind=kind,
-        payload=message.model_dump_json(),
+    fresh = set(
+        outbox.keys_not_queued(
+            session=session, workspace_id=workspace.id, keys=[p[1] for p in pending]
+        )
     )
+    messages = [
+        outbox.Queued(
+            person.id or 0,
+            key,
+            kind,
+            render(template, locale=reader_locale(person, workspace), **data).model_dump_json(),
+        )
+        for person, key, kind, template, data in pending
+        if key in fresh
+    ]
+    queued = 0
+    for start in range(0, len(messages), 1000):
+        queued += outbox.enqueue_many(
+            session=session, workspace_id=workspace.id, messages=messages[start : start + 1000]
+        )
+    return queued
 
 
 def prompt_krs(workspace: Workspace, krs: list[KeyResult], stamp: int) -> dict[str, Any]:
@@ -57,7 +64,12 @@ def prompt_krs(workspace: Workspace, krs: list[KeyResult], stamp: int) -> dict[s
 
 
 def checkin_prompts(run: JobRun) -> int:
-    """Prompt each due person about their active KRs not updated in the last N days."""
+    """Prompt each due person about their active KRs not updated in the last N days.
+
+    Set-based: who is due is decided in memory from three queries a workspace, prompts already
+    queued this week are skipped before anything is drawn, forecasts are read for all of them
+    at once, and the prompts go in as one insert a thousand.
+    """
     queued = 0
     stale_before = run.now - timedelta(days=run.config.checkins.skip_if_updated_within_days)
     with session_scope(run.engine) as session:
@@ -65,33 +77,49 @@ def checkin_prompts(run: JobRun) -> int:
             assert workspace.id is not None
             prefs = schedule.preferences(session=session, workspace_id=workspace.id)
             krs = schedule.due_key_results(session=session, workspace_id=workspace.id)
-            stamp = checkin_forms.latest_check_in_id(session=session, workspace_id=workspace.id)
+            due: dict[str, tuple[Person, list[KeyResult]]] = {}
             for person in schedule.active_people(session=session, workspace_id=workspace.id):
                 assert person.id is not None
+                todo = [kr for kr in krs.get(person.id, []) if kr.updated_at < stale_before]
                 pref = prefs.get(person.id)
-                if paused(run, person, workspace, pref):
+                if not todo or paused(run, person, workspace, pref):
                     continue
                 if not run.due(checkin_slot(run, person, workspace, pref)):
                     continue
-                todo = [kr for kr in krs.get(person.id, []) if kr.updated_at < stale_before]
-                if not todo:
-                    continue
                 week = week_key(run.now, zone_of(person, workspace))
-                queued += _queue(
-                    session,
-                    workspace,
-                    person,
-                    f"checkin:{week}:{person.id}",
+                due[f"checkin:{week}:{person.id}"] = (person, todo)
+            fresh = outbox.keys_not_queued(
+                session=session, workspace_id=workspace.id, keys=list(due)
+            )
+            if not fresh:
+                continue
+            stamp = checkin_forms.latest_check_in_id(session=session, workspace_id=workspace.id)
+            flags = prompt_flags_many(
+                session=session,
+                workspace_id=workspace.id,
+                wanted={
+                    due[key][0].id or 0: [kr.id for kr in due[key][1] if kr.id is not None]
+                    for key in fresh
+                },
+            )
+            messages = []
+            for key in fresh:
+                person, todo = due[key]
+                message = render(
                     "checkin_prompt",
-                    "checkin_prompt",
+                    locale=reader_locale(person, workspace),
                     name=person.name,
                     **prompt_krs(workspace, todo, stamp),
-                    forecasts=prompt_flags(
-                        session=session,
-                        workspace_id=workspace.id,
-                        person_id=person.id,
-                        kr_ids=[kr.id for kr in todo if kr.id is not None],
-                    ),
+                    forecasts=flags.get(person.id or 0, []),
+                )
+                messages.append(
+                    outbox.Queued(person.id or 0, key, "checkin_prompt", message.model_dump_json())
+                )
+            for start in range(0, len(messages), 1000):
+                queued += outbox.enqueue_many(
+                    session=session,
+                    workspace_id=workspace.id,
+                    messages=messages[start : start + 1000],
                 )
     return queued
 
@@ -110,6 +138,7 @@ def nudges(run: JobRun) -> int:
             )
             last = schedule.last_check_in(session=session, workspace_id=workspace.id)
             prefs = schedule.preferences(session=session, workspace_id=workspace.id)
+            pending: list[Pending] = []
             for person in schedule.active_people(session=session, workspace_id=workspace.id):
                 assert person.id is not None
                 if person.id not in prompted or paused(
@@ -123,15 +152,11 @@ def nudges(run: JobRun) -> int:
                 if checked is not None and checked >= prompted[person.id][0]:
                     continue
                 week = week_key(run.now, zone_of(person, workspace))
-                queued += _queue(
-                    session,
-                    workspace,
-                    person,
-                    f"nudge:{week}:{person.id}",
-                    "checkin_nudge",
-                    "checkin_prompt_nudge",
-                    name=person.name,
+                key = f"nudge:{week}:{person.id}"
+                pending.append(
+                    (person, key, "checkin_nudge", "checkin_prompt_nudge", {"name": person.name})
                 )
+            queued += _queue_all(session, workspace, pending)
     return queued
 
 
@@ -152,6 +177,7 @@ def escalations(run: JobRun) -> int:
             people = {
                 p.id: p for p in schedule.active_people(session=session, workspace_id=workspace.id)
             }
+            pending: list[Pending] = []
             for person_id, prompts in prompted.items():
                 person = people.get(person_id)
                 if (
@@ -172,14 +198,15 @@ def escalations(run: JobRun) -> int:
                 if not run.due(slot):
                     continue
                 week = week_key(run.now, zone_of(manager, workspace))
-                queued += _queue(
-                    session,
-                    workspace,
-                    manager,
-                    f"escalation:{week}:{person_id}",
-                    "checkin_escalation",
-                    "checkin_prompt_escalation",
-                    name=person.name,
-                    missed=len(prompts),
+                data = {"name": person.name, "missed": len(prompts)}
+                pending.append(
+                    (
+                        manager,
+                        f"escalation:{week}:{person_id}",
+                        "checkin_escalation",
+                        "checkin_prompt_escalation",
+                        data,
+                    )
                 )
+            queued += _queue_all(session, workspace, pending)
     return queued

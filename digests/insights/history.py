@@ -130,10 +130,9 @@ def key_results(
     check_ins: dict[int, list[tuple[datetime, float]]] = defaultdict(list)
     for kr_id, created, value in session.execute(
         sa.select(col(CheckIn.key_result_id), col(CheckIn.created_at), col(CheckIn.value))
-        .where(
-            col(CheckIn.workspace_id) == workspace_id,
-            col(CheckIn.key_result_id).in_(scope.scalar_subquery()),
-        )
+        # The KRs are the workspace's already; a second filter on check_in.workspace_id only
+        # tempts PostgreSQL into ANDing a workspace-wide index scan into every lookup.
+        .where(col(CheckIn.key_result_id).in_(scope.scalar_subquery()))
         .order_by(col(CheckIn.key_result_id), col(CheckIn.created_at), col(CheckIn.id))
     ):
         check_ins[kr_id].append((created, value))
