@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from bot.delivery.outcome import Transport
 from bot.delivery.ratelimit import Limiter
+from bot.delivery.shared_budget import SharedBudget, shared_budget_for
 from bot.delivery.worker import OutboxWorker, WorkerSettings
 
 if TYPE_CHECKING:
@@ -22,6 +23,11 @@ def limiter_of(config: RateLimitConfig) -> Limiter:
         per_recipient=config.per_recipient,
         burst=config.burst,
     )
+
+
+def budget_of(runtime: Runtime, platform: str, config: RateLimitConfig) -> SharedBudget | None:
+    """The platform's rate shared by every replica (PostgreSQL), None on SQLite."""
+    return shared_budget_for(runtime.engine, platform, config.per_second, config.per_minute)
 
 
 def settings_of(config: DeliveryConfig) -> WorkerSettings:
@@ -82,6 +88,7 @@ class DeliveryService:
                     transport,
                     limiter_of(config.delivery.slack),
                     settings=settings,
+                    budget=budget_of(self.runtime, "slack", config.delivery.slack),
                 )
             )
         if config.feishu.enabled:
@@ -92,6 +99,7 @@ class DeliveryService:
                     transport,
                     limiter_of(config.delivery.feishu),
                     settings=settings,
+                    budget=budget_of(self.runtime, "feishu", config.delivery.feishu),
                 )
             )
         return found

@@ -32,6 +32,7 @@ from bot.delivery.outcome import (
     Transport,
 )
 from bot.delivery.ratelimit import Limiter
+from bot.delivery.shared_budget import SharedBudget
 from digests.i18n import normalise_locale
 from digests.message import Message
 from storage.db import session_scope
@@ -75,8 +76,10 @@ class OutboxWorker:
         clock: Callable[[], datetime] = utcnow,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        budget: SharedBudget | None = None,
     ) -> None:
         self.engine = engine
+        self.budget = budget
         self.transport = transport
         self.limiter = limiter
         self.settings = settings or WorkerSettings()
@@ -258,6 +261,9 @@ class OutboxWorker:
             wait = self.limiter.reserve(self.monotonic(), envelope.recipient)
             if wait > 0:
                 self._count_wait("limiter", wait)
+                self.sleep(wait)
+            while self.budget is not None and (wait := self.budget.wait()) > 0:
+                self._count_wait("fleet", wait)  # the other replicas used this second
                 self.sleep(wait)
             try:
                 outcome = self.transport.send(envelope)

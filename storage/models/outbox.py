@@ -56,3 +56,15 @@ class OutboxMessage(SQLModel, table=True):
         description="claimed again after a lease expired: a previous send may have landed",
     )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class RateBudget(SQLModel, table=True):
+    """One platform's sends in one window (a second or a minute since the epoch), counted by
+    every replica: the fleet's shared rate budget (PostgreSQL; SQLite runs one process)."""
+
+    __tablename__ = "rate_budget"
+
+    platform: str = Field(primary_key=True, max_length=24)
+    window_seconds: int = Field(primary_key=True)
+    window_start: int = Field(primary_key=True, description="seconds since the epoch")
+    used: int = 0

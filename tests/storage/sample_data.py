@@ -39,6 +39,7 @@ from storage.models import (
     Platform,
     PlatformMiss,
     ProcessedEvent,
+    RateBudget,
     SchedulePreference,
 )
 from tests import factories
@@ -170,6 +171,7 @@ def populate(session: Session) -> Sample:
                 workspace_id=ws_id, from_objective_id=other_obj.id, to_objective_id=obj.id
             ),
             ProcessedEvent(platform=Platform.SLACK, event_id="Ev0123456", created_at=WHEN),
+            RateBudget(platform="slack", window_seconds=1, window_start=1763600000, used=3),
             PlatformMiss(
                 workspace_id=ws_id,
                 person_id=sid,
