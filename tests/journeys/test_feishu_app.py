@@ -2,7 +2,10 @@
 interfaces only: `okrbot serve` learns the app's tenant at start, so a broadcast reaches
 everyone in Feishu before anybody has written to the bot (each found by email); Ana drafts
 an objective in a chat with the bot, the approval request card reaches her manager, who
-approves it; a week later `okrbot jobs run checkin_prompt` prompts Ana."""
+approves it; a week later `okrbot jobs run checkin_prompt` prompts Ana. Then the rest of the
+quarter: a check-in in the chat, a KPI API reading over the warning line, the manager's digest,
+an HR broadcast and /hr status, the cycle into review, scoring in the chat, the review (复盘)
+report and carry-over into 2027-Q1."""
 
 from __future__ import annotations
 
@@ -41,9 +44,16 @@ company:
 feishu:
   enabled: true
   domain: "{domain}"
-cycles:
-  - {{name: 2026-Q4, start: 2026-10-01, end: 2026-12-31, state: active}}
+cycles: {{cadence: quarter}}
 scheduler: {{enabled: false}}
+kpis:
+  - code: WIN_RATE
+    name: Quote win rate
+    unit: "%"
+    direction: higher_is_better
+    targets:
+      - {{scope: company, target: 30, warning: 25}}
+      - {{scope: "person:ana@acme.example", target: 30, warning: 25}}
 """
 
 
@@ -192,3 +202,53 @@ def test_day_one_with_a_feishu_app(acme: Okrbot, feishu: StubFeishu) -> None:
         (prompt,) = cards_to(feishu, "ou_ana", "Sign EV accounts")
         assert "KR-1" in card_text(prompt)
     assert len(feishu.calls_to("POST", "/open-apis/contact/v3/users/batch_get_id")) == 3
+
+    # The rest of the quarter: a check-in, a KPI reading over the warning line, the digest,
+    # an HR broadcast, then review, scoring, the 复盘 report and carry-over.
+    acme.run("people", "role", "lara@acme.example", "admin")
+    token = acme.run("kpi", "token", "create", "--name", "crm").strip().splitlines()[-1]
+    acme.now = MONDAY + timedelta(days=8)
+    with acme.serve() as url:
+        say(url, "ou_ana", "/okr update KR-1 2 on-track")
+        replies_to(feishu, "oc_ou_ana", "→ 2")
+        body = {
+            "readings": [
+                {
+                    "id": "crm-2026-10",
+                    "kpi": "WIN_RATE",
+                    "scope": "person:ana@acme.example",
+                    "period": "2026-11",
+                    "value": 21,
+                }
+            ]
+        }
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        status, _ = post(f"{url}/api/v1/kpi/readings", json.dumps(body).encode(), headers)
+        assert status == 200
+        cards_to(feishu, "ou_ana", "WIN_RATE")
+        acme.now = MONDAY + timedelta(days=11)
+        acme.run("jobs", "run", "manager_digest")
+        cards_to(feishu, "ou_lara", "Ana")
+        say(url, "ou_lara", "/hr broadcast everyone Reviews start soon confirm")
+        cards_to(feishu, "ou_bo", "Reviews start soon")
+        say(url, "ou_lara", "/hr status")
+        replies_to(feishu, "oc_ou_lara", "Reviews start soon")
+
+    acme.now = datetime.fromisoformat("2027-01-01T09:00+08:00")
+    with acme.serve() as url:
+        acme.run("jobs", "run", "cycles")
+        cards_to(feishu, "ou_ana", "score your objective")
+        steps = (
+            ("/okr score O-1", "how well did it go"),
+            ("ok", "What worked on O-1"),
+            ("Signed two EV makers", "What did not work"),
+            ("Legal reviews were slow", "What are the next steps"),
+            ("Start legal review in week 1", "Saved your scores and review of O-1"),
+        )
+        for said, asked in steps:
+            say(url, "ou_ana", said)
+            replies_to(feishu, "oc_ou_ana", asked)
+        say(url, "ou_ana", "/okr review 2026-Q4")
+        replies_to(feishu, "oc_ou_ana", "Signed two EV makers")
+        say(url, "ou_lara", "/okr cycle close 2026-Q4 carry")
+        cards_to(feishu, "ou_ana", "continues in 2027-Q1")
