@@ -245,9 +245,9 @@ def test_day_one_with_a_feishu_app(acme: Okrbot, feishu: StubFeishu) -> None:
             ("Legal reviews were slow", "What are the next steps"),
             ("Start legal review in week 1", "Saved your scores and review of O-1"),
         )
-        for said, asked in steps:
+        for said, question in steps:
             say(url, "ou_ana", said)
-            replies_to(feishu, "oc_ou_ana", asked)
+            replies_to(feishu, "oc_ou_ana", question)
         say(url, "ou_ana", "/okr review 2026-Q4")
         replies_to(feishu, "oc_ou_ana", "Signed two EV makers")
         say(url, "ou_lara", "/okr cycle close 2026-Q4 carry")
