@@ -2,21 +2,23 @@
 first install links the company workspace and makes the installer its admin; a broadcast
 reaches that team with no inbound message, and the one person Slack does not know is named
 in /hr status; a second team installs the app and has the
-company's cycle and KPI library from its first minute, with its installer as admin."""
+company's cycle and KPI library from its first minute, with its installer as admin. Acme's
+quarter then runs on the installed token: an objective approved, the weekly prompt, the cycle
+into review with the owner invited to score, and close with carry-over."""
 
 from __future__ import annotations
 
 import http.client
 import time
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
 from tests.bot.slack.stub_slack import StubSlack, stub_slack
-from tests.journeys.harness import SLACK_SECRET, Okrbot, SlackTeam, shown, slack_user
+from tests.journeys.harness import SLACK_SECRET, Okrbot, SlackTeam, button_value, shown, slack_user
 
 MONDAY = datetime.fromisoformat("2026-11-02T09:00+08:00")
 PEOPLE = """email,name,manager_email,department
@@ -30,8 +32,7 @@ def app_yaml(slack_api: str) -> str:
     return f"""\
 company: {{name: Acme, workspace: acme, timezone: Asia/Shanghai, language: en}}
 slack: {{enabled: true, api_base_url: "{slack_api}"}}
-cycles:
-  - {{name: 2026-Q4, start: 2026-10-01, end: 2026-12-31, state: active}}
+cycles: {{cadence: quarter}}
 kpis:
   - {{code: OTD, name: On-time delivery, unit: "%", direction: higher_is_better}}
 scheduler: {{enabled: false}}
@@ -150,3 +151,57 @@ def test_two_teams_install_and_both_get_the_company_settings(
 
         assert acme_team.command("U_LARA", "/kpi", "show OTD") == 200
         assert "On-time delivery" in answer(slack, "On-time delivery")
+
+        # Acme's quarter goes on with the installed token: an objective drafted and approved.
+        seen = [id(c) for c in slack.of("response")]
+        assert acme_team.command("U_ANA", "/okr", "new") == 200
+        form = slack.wait_for(  # Ana's own form, not Gil's earlier one
+            "response",
+            where=lambda c: "okr.new.submit" in shown(c.params) and id(c) not in seen,
+            timeout=20,
+        )[-1]
+        submit = button_value(form.params["blocks"], "okr.new.submit")
+        values = {
+            "title": {"title": {"type": "plain_text_input", "value": "Ship on time"}},
+            "kr1": {"kr1": {"type": "plain_text_input", "value": "On-time orders | 80 95"}},
+        }
+        assert acme_team.click("U_ANA", "okr.new.submit", submit, values=values) == 200
+        request = slack.wait_for(
+            "chat.postMessage",
+            timeout=20,
+            where=lambda c: (
+                c.params.get("channel") == "U_LARA" and "okr.approve" in shown(c.params)
+            ),
+        )[-1]
+        approve = button_value(request.params["blocks"], "okr.approve")
+        assert acme_team.click("U_LARA", "okr.approve", approve) == 200
+
+    acme.now = MONDAY + timedelta(days=7)
+    with acme.serve():
+        assert "checkin_prompt: 1" in acme.run("jobs", "run", "checkin_prompt")
+        slack.wait_for(
+            "chat.postMessage",
+            timeout=20,
+            where=lambda c: (
+                c.params.get("channel") == "U_ANA" and "On-time orders" in shown(c.params)
+            ),
+        )
+    acme.now = datetime.fromisoformat("2027-01-01T09:00+08:00")
+    with acme.serve() as url:
+        acme.run("jobs", "run", "cycles")
+        slack.wait_for(
+            "chat.postMessage",
+            timeout=20,
+            where=lambda c: (
+                c.params.get("channel") == "U_ANA" and "score your objective" in shown(c.params)
+            ),
+        )
+        acme_team = SlackTeam(url, "T-ACME", f"{slack.base_url}/response/cmd")
+        assert acme_team.command("U_LARA", "/okr", "cycle close 2026-Q4 carry") == 200
+        slack.wait_for(
+            "chat.postMessage",
+            timeout=20,
+            where=lambda c: (
+                c.params.get("channel") == "U_ANA" and "continues in 2027-Q1" in shown(c.params)
+            ),
+        )
