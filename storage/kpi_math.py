@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from enum import StrEnum
 
 from storage.models.enums import KpiDirection
@@ -37,8 +38,9 @@ def status(
 def completion(direction: KpiDirection, value: float, target: float) -> float | None:
     """Completion rate in percent: value/target when higher is better, target/value when lower.
 
-    None when it cannot be computed (a zero in the denominator).
+    None when it cannot be computed (a zero target when higher is better). Lower is better and
+    an actual of 0 (or below): nothing is left to reduce — perfect, `inf`, which any cap caps.
     """
     if direction is KpiDirection.HIGHER_IS_BETTER:
         return None if target == 0 else value / target * 100
-    return None if value == 0 else target / value * 100
+    return math.inf if value <= 0 else target / value * 100

@@ -3,6 +3,7 @@ with the arithmetic shown."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from commands.context import Context
@@ -33,18 +34,25 @@ def line_rows(ctx_t: Any, assessed: Assessed) -> list[dict[str, Any]]:
                 "code": item.code,
                 "weight": f"{item.weight:g}",
                 "formula": ctx_t(
-                    f"kpi.assess.formula.{kpi.direction.value}"
-                    if item.value is not None
-                    else "kpi.assess.formula.no_data",
+                    _formula_key(kpi.direction.value, item.value, item.completion),
                     value=value,
                     target=target,
                     completion=pct(item.completion),
                 ),
                 "capped": pct(item.capped),
-                "was_capped": item.completion is not None and item.capped != item.completion,
+                "was_capped": item.completion is not None and item.capped < item.completion,
+                "was_floored": item.completion is not None and item.completion < 0,
             }
         )
     return rows
+
+
+def _formula_key(direction: str, value: float | None, completion: float | None) -> str:
+    if value is None:
+        return "kpi.assess.formula.no_data"
+    if completion is not None and math.isinf(completion):
+        return "kpi.assess.formula.perfect"
+    return f"kpi.assess.formula.{direction}"
 
 
 def score_formula(assessed: Assessed) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,8 @@ COLUMNS = (
 
 
 def _r(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)
+    """Rounded for the sheet; a perfect result (nothing left to reduce) has no finite rate."""
+    return None if value is None or math.isinf(value) else round(value, 2)
 
 
 def assessment_rows(

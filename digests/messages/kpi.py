@@ -161,6 +161,8 @@ def kpi_assess(
         )
         if row["was_capped"]:
             line = line + " " + m.t("kpi.assess.capped", cap=cap)
+        elif row.get("was_floored"):
+            line = line + " " + m.t("kpi.assess.floored")
         m.section(strong(row["code"]) + " " + line)
     m.section(m.t("kpi.assess.score", formula=formula))
     m.section(m.t("kpi.assess.band", band=band))

@@ -83,3 +83,31 @@ def test_pay_bands_are_named_in_the_readers_language(
     assert "deduction" not in own
     assert "bonus" not in own
     assert "奖励 ≥ 120%" in own
+
+
+def test_a_perfect_zero_loss_rate_scores_the_cap_and_a_negative_result_is_floored(
+    engine: Engine, session: Session, kc: KpiCompany
+) -> None:
+    ingest(
+        [
+            {"kpi": "LOSS_RATE", "scope": "person:hao@acme.com", "period": "2026-11", "value": 0},
+            {
+                "kpi": "MONTHLY_SALES",
+                "scope": "person:hao@acme.com",
+                "period": "2026-11",
+                "value": -133_000,
+            },
+        ],
+        session=session,
+        workspace=kc.workspace,
+        source=ReadingSource.API,
+    )
+    session.commit()
+    english = say(engine, kc, kc.jun, "/kpi assess hao@acme.com 2026-11")
+    assert "actual 0% against target 4%: nothing left to reduce → counts 150.0%" in english
+    assert "(capped at 150%)" in english
+    assert "= -133.0% → counts 0.0% × weight 1 (a negative result counts 0%)" in english
+    assert "capped at 150%) " not in english.split("-133.0%")[1][:80]
+    chinese = say(engine, kc, kc.hao, "/kpi 考核 2026年11月")
+    assert "已无可再降" in chinese
+    assert "（负值按 0% 计）" in chinese
