@@ -205,6 +205,7 @@ def _apply_kpis(
             workspace_id=workspace.id, code=spec.code, name=spec.name, direction=spec.direction
         )
         kpi.name, kpi.name_zh, kpi.unit = spec.name, spec.name_zh, spec.unit
+        kpi.min_value, kpi.max_value = spec.min, spec.max
         kpi.direction, kpi.frequency, kpi.aggregation = (
             spec.direction,
             spec.frequency,

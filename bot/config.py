@@ -234,6 +234,8 @@ class KpiConfig(_Section):
     direction: KpiDirection
     frequency: Frequency = Frequency.MONTHLY
     aggregation: Aggregation = Aggregation.LAST
+    min: float | None = Field(default=None, description="lowest possible reading")
+    max: float | None = Field(default=None, description="highest possible reading")
     targets: list[KpiTargetConfig] = Field(default_factory=list)
 
     @model_validator(mode="after")

@@ -122,6 +122,10 @@ def _value(raw: Any) -> float:
     return float(number)
 
 
+def _shown(bound: float | None) -> str:
+    return "—" if bound is None else f"{bound:f}".rstrip("0").rstrip(".")
+
+
 def _text(row: Mapping[str, Any], name: str) -> str:
     raw = row.get(name)
     if raw is None or (isinstance(raw, str) and not raw.strip()):
@@ -156,6 +160,10 @@ def _one(index: int, row: Mapping[str, Any], lookup: _Lookup, need_id: bool) -> 
     if "value" not in row:
         raise _Bad("value", "missing")
     value = _value(row["value"])
+    low, high = kpi.bounds()
+    if (low is not None and value < low) or (high is not None and value > high):
+        shown = {"min": _shown(low), "max": _shown(high)}
+        raise _Bad("value", "out_of_bounds", value=_shown(value), code=code, **shown)
     return ValidReading(index, kpi, scope, department_id, person_id, period, value, client_id)
 
 

@@ -33,6 +33,14 @@ class KpiDefinition(SQLModel, table=True):
     frequency: Frequency = Field(default=Frequency.MONTHLY, sa_type=enum_type(Frequency))
     aggregation: Aggregation = Field(default=Aggregation.LAST, sa_type=enum_type(Aggregation))
     owner_id: int | None = Field(default=None, foreign_key="person.id")
+    min_value: float | None = Field(default=None, description="lowest possible reading")
+    max_value: float | None = Field(default=None, description="highest possible reading")
+
+    def bounds(self) -> tuple[float | None, float | None]:
+        """The readings it can have: its own bounds, else 0–100 for a percent."""
+        if self.min_value is not None or self.max_value is not None:
+            return self.min_value, self.max_value
+        return (0.0, 100.0) if (self.unit or "").strip() == "%" else (None, None)
 
 
 class KpiTarget(SQLModel, table=True):

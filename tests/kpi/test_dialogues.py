@@ -111,3 +111,22 @@ def test_a_perfect_zero_loss_rate_scores_the_cap_and_a_negative_result_is_floore
     chinese = say(engine, kc, kc.hao, "/kpi 考核 2026年11月")
     assert "已无可再降" in chinese
     assert "（负值按 0% 计）" in chinese
+
+
+def test_impossible_readings_are_refused_with_the_bounds(
+    engine: Engine, session: Session, kc: KpiCompany
+) -> None:
+    for value in ("-3%", "300%"):
+        said = say(engine, kc, kc.jun, f"/kpi record LOSS_RATE {value} 2026-11")
+        assert f"“{value.rstrip('%')}” is not a possible LOSS_RATE reading" in said, said
+        assert "from 0 to 100" in said
+    chinese = say(engine, kc, kc.hao, "/kpi 记录 LOSS_RATE -3% 2026年11月")
+    assert "不是可能的 LOSS_RATE 读数：应在 0 到 100 之间" in chinese
+    report = ingest(
+        [{"kpi": "LOSS_RATE", "scope": "person:hao@acme.com", "period": "2026-11", "value": 1e3}],
+        session=session,
+        workspace=kc.workspace,
+        source=ReadingSource.API,
+    )
+    assert [r.reason for r in report.rejected] == ["out_of_bounds"]
+    assert "is recorded" not in say(engine, kc, kc.hao, "/kpi 记录 LOSS_RATE 4.2% 2026年11月")
