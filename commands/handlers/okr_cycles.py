@@ -8,6 +8,7 @@ score and write the 复盘) -> closed (no more check-ins).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlmodel import col, func, select
@@ -115,23 +116,30 @@ def _open(command: OkrCycle, ctx: Context) -> Message:
             name=command.name,
             start_date=command.start,
             end_date=command.end,
-            state=CycleState.ACTIVE,
+            state=_opened_state(ctx, command.start),
         )
         ctx.session.add(cycle)
         ctx.session.flush()
         _audit(ctx, cycle, "cycle_open", None)
-        return _changed(ctx, cycle, "created")
+        return _changed(ctx, cycle, "created" if cycle.state is CycleState.ACTIVE else "planned")
     if cycle.state is CycleState.CLOSED:
         raise CommandError("cycles.already_closed", {"name": cycle.name})
     before = _snapshot(cycle)
     if command.start is not None and command.end is not None:
         cycle.start_date, cycle.end_date = command.start, command.end
-    cycle.state = CycleState.ACTIVE
+    if cycle.state is CycleState.PLANNING or cycle.state is CycleState.ACTIVE:
+        cycle.state = _opened_state(ctx, cycle.start_date)
     if _snapshot(cycle) == before:
         return _changed(ctx, cycle, "already_open")
     ctx.session.add(cycle)
     _audit(ctx, cycle, "cycle_open", before)
-    return _changed(ctx, cycle, "opened")
+    return _changed(ctx, cycle, "opened" if cycle.state is CycleState.ACTIVE else "planned")
+
+
+def _opened_state(ctx: Context, start: date) -> CycleState:
+    """Active from its first day; before that planned (the daily cycles job starts it then,
+    and objectives can already be drafted in it)."""
+    return CycleState.ACTIVE if start <= ctx.today else CycleState.PLANNING
 
 
 def _close(command: OkrCycle, ctx: Context) -> Message:

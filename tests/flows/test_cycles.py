@@ -135,8 +135,12 @@ def test_employees_and_managers_cannot_change_cycles(
 
 
 def test_an_admin_opens_closes_into_review_then_closed(engine: Engine, org: Org) -> None:
+    # A cycle that starts in a month is planned, not active: its first day makes it active.
     opened = ask(engine, org.boss, "/okr cycle open 2027-Q1 2027-01-01 2027-03-31")
-    assert opened == "Cycle 2027-Q1 (2027-01-01 → 2027-03-31) is created and open."
+    assert opened.startswith("Cycle 2027-Q1 (2027-01-01 → 2027-03-31) is planned")
+    assert "becomes active on 2027-01-01" in opened
+    assert _cycle(engine, "2027-Q1").state is CycleState.PLANNING
+    assert _cycle(engine, "2026-Q4").state is CycleState.ACTIVE  # the current one stays
     again = ask(engine, org.boss, "/okr cycle open 2027-Q1")
     assert "was already open; nothing changed" in again
     review = ask(engine, org.boss, "/okr cycle close 2026-Q4")
@@ -155,7 +159,7 @@ def test_an_admin_opens_closes_into_review_then_closed(engine: Engine, org: Org)
     assert "2026-Q4" in update
     listed = ask(engine, org.hana, "/okr 周期")
     assert "2026-Q4 · 2026-10-01 → 2026-12-31 · 已关闭" in listed
-    assert "2027-Q1 · 2027-01-01 → 2027-03-31 · 进行中 · 0 个目标" in listed
+    assert "2027-Q1 · 2027-01-01 → 2027-03-31 · 规划中 · 0 个目标" in listed
     with Session(engine) as session:
         actions = session.exec(
             select(AuditLog.action, AuditLog.entity_ref).where(AuditLog.entity_type == "cycle")
@@ -165,6 +169,12 @@ def test_an_admin_opens_closes_into_review_then_closed(engine: Engine, org: Org)
         ("cycle_close", "2026-Q4"),
         ("cycle_close", "2026-Q4"),
     ]
+
+
+def test_a_cycle_that_has_started_opens_active(engine: Engine, org: Org) -> None:
+    opened = ask(engine, org.boss, "/okr cycle open 2026-11 2026-11-01 2026-11-30")
+    assert opened == "Cycle 2026-11 (2026-11-01 → 2026-11-30) is created and open."
+    assert _cycle(engine, "2026-11").state is CycleState.ACTIVE
 
 
 def test_bad_cycle_input_gets_usage(engine: Engine, org: Org) -> None:
