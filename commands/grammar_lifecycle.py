@@ -82,9 +82,14 @@ def parse_cycle(args: Args) -> Command:
         if not rest:
             raise CommandError("cycles.missing_name", usage=usage)
         name = cycle_name(rest[0], usage)
-        carry, carry_to = _carry_options(rest[1:], usage)
-        return OkrCycle("close", name, carry=carry, carry_to=carry_to)
+        options = [w for w in rest[1:] if w not in _CONFIRM]
+        carry, carry_to = _carry_options(options, usage)
+        confirm = len(options) < len(rest) - 1
+        return OkrCycle("close", name, carry=carry, carry_to=carry_to, confirm=confirm)
     raise CommandError("cycles.unknown_action", {"action": action}, usage=usage)
+
+
+_CONFIRM = {"confirm", "yes", "确认"}
 
 
 def _carry_options(words: list[str], usage: str) -> tuple[bool, str | None]:

@@ -283,6 +283,7 @@ class OkrCycle:
     end: date | None = None
     carry: bool = False
     carry_to: str | None = None
+    confirm: bool = False
 
 
 @dataclass(frozen=True)

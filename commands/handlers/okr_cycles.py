@@ -22,7 +22,15 @@ from digests.i18n import reader_locale
 from digests.message import Message
 from digests.render import render
 from storage import okr_carry
-from storage.models import Cycle, CycleState, Objective, OwnerType
+from storage.models import (
+    Cycle,
+    CycleState,
+    KeyResult,
+    KeyResultScore,
+    Objective,
+    ObjectiveStatus,
+    OwnerType,
+)
 from storage.repos import audit, okrs, people
 
 _NEXT_STATE = {
@@ -136,6 +144,33 @@ def _open(command: OkrCycle, ctx: Context) -> Message:
     return _changed(ctx, cycle, "opened" if cycle.state is CycleState.ACTIVE else "planned")
 
 
+def _unscored(ctx: Context, cycle: Cycle) -> tuple[int, int]:
+    """(approved objectives of the cycle with a KR their owner has not scored, all approved)."""
+    objectives = list(
+        ctx.session.exec(
+            select(Objective).where(
+                Objective.workspace_id == ctx.workspace_id,
+                Objective.cycle_id == cycle.id,
+                Objective.status == ObjectiveStatus.APPROVED,
+            )
+        )
+    )
+    ids = [o.id for o in objectives if o.id is not None]
+    if not ids:
+        return 0, 0
+    krs = list(ctx.session.exec(select(KeyResult).where(col(KeyResult.objective_id).in_(ids))))
+    scored = set(
+        ctx.session.exec(
+            select(KeyResultScore.key_result_id).where(
+                col(KeyResultScore.key_result_id).in_([kr.id for kr in krs]),
+                col(KeyResultScore.owner_score).is_not(None),
+            )
+        )
+    )
+    waiting = {kr.objective_id for kr in krs if kr.id not in scored}
+    return len(waiting), len(ids)
+
+
 def _opened_state(ctx: Context, start: date) -> CycleState:
     """Active from its first day; before that planned (the daily cycles job starts it then,
     and objectives can already be drafted in it)."""
@@ -146,6 +181,11 @@ def _close(command: OkrCycle, ctx: Context) -> Message:
     assert command.name is not None
     cycle = _cycle(ctx, command.name)
     target = _target_cycle(ctx, cycle, command.carry_to) if command.carry else None
+    if cycle.state is CycleState.REVIEW and not command.confirm:
+        unscored, total = _unscored(ctx, cycle)
+        if unscored:
+            text = ctx.t("cycles.unscored", name=cycle.name, count=unscored, total=total)
+            return ctx.render("broadcast_note", text=text)
     before = _snapshot(cycle)
     outcome = "already_closed"
     if cycle.state is not CycleState.CLOSED:

@@ -149,7 +149,11 @@ def test_an_admin_opens_closes_into_review_then_closed(engine: Engine, org: Org)
     invitations = [text for text in inbox(engine, org.ana) if f"O-{org.ana_open}" in text]
     assert len(invitations) == 1  # one invitation listing her approved objectives to score
     assert f"O-{org.ana_done}" in invitations[0]
-    closed = ask(engine, org.boss, "/okr cycle close 2026-Q4")
+    waiting = ask(engine, org.boss, "/okr cycle close 2026-Q4")
+    assert "objectives in 2026-Q4 have no score yet, and closing ends scoring" in waiting
+    assert "/okr cycle close 2026-Q4 confirm" in waiting
+    assert _cycle(engine, "2026-Q4").state is CycleState.REVIEW
+    closed = ask(engine, org.boss, "/okr cycle close 2026-Q4 confirm")
     assert closed == "Cycle 2026-Q4 is closed: no more check-ins."
     assert _cycle(engine, "2026-Q4").state is CycleState.CLOSED
     assert ask(engine, org.boss, "/okr cycle close 2026-Q4") == "Cycle 2026-Q4 was already closed."
@@ -248,7 +252,10 @@ def test_closing_with_carry_moves_every_unfinished_objective_once(engine: Engine
     assert company.owner_type is OwnerType.COMPANY
     assert ana.parent_id == company.id  # alignment follows into the new cycle
     assert [(k.start_value, k.current_value, k.target_value) for k in company_krs] == [(14, 14, 20)]
-    second = ask(engine, org.hana, "/okr 周期 关闭 2026-Q4 结转 到 2027-Q1")
+    waiting = ask(engine, org.hana, "/okr 周期 关闭 2026-Q4 结转 到 2027-Q1")
+    assert "还没有评分，关闭后将不能再评分" in waiting  # nothing scored: confirm first
+    assert _cycle(engine, "2026-Q4").state is CycleState.REVIEW
+    second = ask(engine, org.hana, "/okr 周期 关闭 2026-Q4 结转 到 2027-Q1 确认")
     assert second.startswith("周期 2026-Q4 已关闭")
     assert "已将 0 个未完成目标结转到 2027-Q1" in second
     assert "之前已结转" in second

@@ -197,7 +197,10 @@ def test_two_teams_install_and_both_get_the_company_settings(
             ),
         )
         acme_team = SlackTeam(url, "T-ACME", f"{slack.base_url}/response/cmd")
+        # Ana has not scored: closing asks first, then closes on confirm.
         assert acme_team.command("U_LARA", "/okr", "cycle close 2026-Q4 carry") == 200
+        answer(slack, "no score yet")
+        assert acme_team.command("U_LARA", "/okr", "cycle close 2026-Q4 carry confirm") == 200
         slack.wait_for(
             "chat.postMessage",
             timeout=20,
