@@ -80,8 +80,13 @@ def kpi_assess(command: KpiAssess, ctx: Context) -> Message:
     period = command.period or periods.current(Frequency.MONTHLY, ctx.today)
     assessed = assess(session=ctx.session, person=person, period=period, settings=ctx.settings.kpi)
     bands = ctx.settings.kpi.bands
+    # A period not over yet is provisional: a KPI without its reading so far counts 0% for now.
+    provisional = periods.bounds(period)[1] >= ctx.today
+    missing = [item.code for item in assessed.result.lines if item.value is None]
     return ctx.render(
         "kpi_assess",
+        provisional=provisional,
+        missing=missing,
         person=person.name,
         period=period,
         rows=line_rows(ctx.t, assessed),

@@ -147,11 +147,16 @@ def kpi_assess(
     band: str,
     cap: str,
     bands: str,
+    provisional: bool = False,
+    missing: Sequence[str] = (),
     **_: object,
 ) -> None:
     title = m.t("kpi.assess.title", person=person, period=period)
     m.say(title)
     m.header(title)
+    if provisional:
+        key = "kpi.assess.provisional_missing" if missing else "kpi.assess.provisional"
+        m.section(m.t(key, period=period, codes=", ".join(missing)))
     if not rows:
         m.section(m.t("kpi.assess.empty"))
         return

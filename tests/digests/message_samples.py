@@ -532,6 +532,8 @@ SAMPLES: dict[str, Callable[[Sample], Data]] = {
         "band": s.u(),
         "cap": "120%",
         "bands": f"{s.u()} ≥ 120%",
+        "provisional": True,
+        "missing": ["MONTHLY_SALES"],
     },
     "kpi_alert": lambda s: {
         "alert_id": 3,

@@ -130,3 +130,15 @@ def test_impossible_readings_are_refused_with_the_bounds(
     )
     assert [r.reason for r in report.rejected] == ["out_of_bounds"]
     assert "is recorded" not in say(engine, kc, kc.hao, "/kpi 记录 LOSS_RATE 4.2% 2026年11月")
+
+
+def test_an_assessment_of_a_month_not_over_is_provisional(
+    engine: Engine, session: Session, kc: KpiCompany
+) -> None:
+    _readings(session, kc)  # November's readings; the suite's day is in November
+    english = say(engine, kc, kc.jun, "/kpi assess hao@acme.com")
+    assert "Provisional: 2026-11 is not over yet; MONTHLY_SALES has no reading yet" in english
+    finished = say(engine, kc, kc.jun, "/kpi assess hao@acme.com 2026-10")
+    assert "Provisional" not in finished
+    chinese = say(engine, kc, kc.hao, "/kpi 考核")
+    assert "暂定：2026-11 尚未结束" in chinese
