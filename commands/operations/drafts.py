@@ -29,23 +29,36 @@ MAX_KRS = 5
 
 
 def parse_numbers(text: str) -> dict[str, Any]:
-    """`START TARGET [unit] [w=WEIGHT]`, e.g. `0 5 accounts`, `7% 5%`, `¥2m ¥8m w=2`."""
+    """`START TARGET [unit] [w=WEIGHT]`, e.g. `0 5 accounts`, `7% 5%`, `¥2m ¥8m w=2`.
+
+    Strict: each problem is named as it is — a missing target, a word that is not a number, a
+    third number where the unit goes, a weight that is not a number, start equal to target."""
     words = text.split()
     if len(words) < 2:
-        raise CommandError("flows.new.bad_numbers", {"text": text})
-    try:
-        start, target = parse_value(words[0]), parse_value(words[1])
-    except CommandError as error:
-        raise CommandError("flows.new.bad_numbers", {"text": text}) from error
-    weight, unit_words = 1.0, []
+        raise CommandError("flows.new.need_two_numbers", {"text": text})
+    values = []
+    for word in words[:2]:
+        try:
+            values.append(parse_value(word))
+        except CommandError as error:
+            raise CommandError("flows.new.not_a_number", {"word": word}) from error
+    start, target = values
+    weight, unit_words = 1.0, list[str]()
     for word in words[2:]:
         if word.lower().startswith(("w=", "weight=", "权重=")):
+            raw = word.split("=", 1)[1]
             try:
-                weight = float(word.split("=", 1)[1])
-            except ValueError as error:
-                raise CommandError("flows.new.bad_numbers", {"text": text}) from error
+                weight = float(raw)
+            except ValueError:
+                raise CommandError("flows.new.bad_weight", {"word": word}) from None
+            if not 0 < weight <= 100:
+                raise CommandError("flows.new.bad_weight", {"word": word})
+        elif _is_number(word) and not unit_words:
+            raise CommandError("flows.new.third_number", {"word": word, "text": text})
         else:
             unit_words.append(word)
+    if {start.kind, target.kind} == {ValueKind.BOOLEAN} and start.amount == target.amount:
+        raise CommandError("flows.new.same_values", {"value": words[0]})
     kinds = {start.kind, target.kind}
     metric, unit = Metric.NUMBER, " ".join(unit_words) or None
     if ValueKind.PERCENT in kinds:
@@ -54,8 +67,8 @@ def parse_numbers(text: str) -> dict[str, Any]:
         metric, unit = Metric.CURRENCY, start.currency or target.currency
     elif ValueKind.BOOLEAN in kinds:
         metric = Metric.BOOLEAN
-    if start.amount == target.amount or not 0 < weight <= 100:
-        raise CommandError("flows.new.bad_numbers", {"text": text})
+    if start.amount == target.amount:
+        raise CommandError("flows.new.same_values", {"value": words[0]})
     direction = Direction.DECREASE if target.amount < start.amount else Direction.INCREASE
     return {
         "metric": metric.value,
@@ -65,6 +78,14 @@ def parse_numbers(text: str) -> dict[str, Any]:
         "direction": direction.value,
         "weight": weight,
     }
+
+
+def _is_number(word: str) -> bool:
+    try:
+        value = parse_value(word)
+    except CommandError:
+        return False
+    return value.kind is not ValueKind.BOOLEAN
 
 
 def parent_choices(ctx: Context, cycle_id: int) -> list[Objective]:

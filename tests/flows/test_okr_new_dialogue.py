@@ -184,8 +184,25 @@ def test_an_expired_flow_says_so_politely(engine: Engine, team: Team) -> None:
 def test_bad_answers_get_told_and_the_question_stays(engine: Engine, team: Team) -> None:
     for said, _ in DRAFT[:4]:
         ask(engine, team.ana, said)
-    assert "is not START TARGET" in ask(engine, team.ana, "lots")
+    assert "“lots” needs a start and a target" in ask(engine, team.ana, "lots")
     assert "Key result 2" in ask(engine, team.ana, "0 5 accounts")
+
+
+def test_a_key_result_line_names_its_real_problem(engine: Engine, team: Team) -> None:
+    for said, _ in DRAFT[:4]:
+        ask(engine, team.ana, said)
+    cases = {
+        "1 2 3": "“3” is a third number where the unit goes",
+        "0 10 家 w=abc": "“w=abc” is not a weight",
+        "0 10 w=0": "“w=0” is not a weight",
+        "lots of 5": "“lots” is not a number",
+        "5 5 accounts": "Start and target are both 5",
+    }
+    for said, named in cases.items():
+        answer = ask(engine, team.ana, said)
+        assert named in answer, (said, answer)
+        assert "can't be the same" not in answer
+    assert "Key result 2" in ask(engine, team.ana, "否 是")  # a yes/no KR: no → yes
 
 
 def test_chinese_flow_and_company_objective_rights(engine: Engine, team: Team) -> None:
