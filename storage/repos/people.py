@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -110,7 +112,24 @@ def find(*, session: Session, workspace_id: int, query: str) -> list[Person]:
     ).all()
     if by_local:
         return list(by_local)
-    return list(session.exec(base.where(sa.func.lower(Person.name) == lowered)).all())
+    by_name = list(session.exec(base.where(sa.func.lower(Person.name) == lowered)).all())
+    if by_name:
+        return by_name
+    # A part of the name in one script: "李娜" or "li na" for "Li Na 李娜".
+    wanted = " ".join(lowered.split())
+    candidates = session.exec(
+        base.where(col(Person.name).contains(text.split()[0], autoescape=True)).limit(200)
+    )
+    return [p for p in candidates if wanted in name_forms(p.name)]
+
+
+_SCRIPT_RUNS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[^\u3400-\u9fff\uf900-\ufaff]+")
+
+
+def name_forms(name: str) -> set[str]:
+    """The ways a name may be typed, lower-cased: whole, and each run of one script in it."""
+    whole = " ".join(name.lower().split())
+    return {whole} | {run.strip() for run in _SCRIPT_RUNS.findall(whole) if run.strip()}
 
 
 def reports_of(*, session: Session, workspace_id: int, manager_id: int) -> list[Person]:

@@ -31,3 +31,16 @@ def test_a_department_review_covers_its_workshop(tmp_path: Path) -> None:
     assert "O-3 Zero-defect machining at full capacity" in shown  # Production's own
     assert "O-7 Machining Workshop: stable, low-loss output" in shown  # the workshop under it
     assert "O-8 降低 3 号加工单元的废品率" in shown  # an operator of the workshop
+
+
+def test_people_are_found_by_any_part_of_their_name(tmp_path: Path) -> None:
+    shown = _chat(
+        tmp_path,
+        "ana@example.com",
+        "/okr list @李娜",
+        "/okr list @li na",
+        "/okr map @Mei Lin",
+    )
+    assert shown.count("Li Na 李娜 — OKRs") == 2
+    assert "Alignment map · 2026-Q4 · Mei Lin 林美" in shown
+    assert "I can't find" not in shown
