@@ -128,7 +128,7 @@ def _summary(m: Draft, s: View) -> None:
     )
 
 
-def _objectives(m: Draft, s: View) -> None:
+def _objectives(m: Draft, s: View, *, scoring_open: bool = True) -> None:
     if not s["items"]:
         m.section(m.t("review.report.none"))
     for o in s["items"]:
@@ -152,7 +152,9 @@ def _objectives(m: Draft, s: View) -> None:
             if o.get(key):
                 m.context(m.t(f"review.note.{key}", text=o[key]))
         if not (o.get("worked") or o.get("did_not") or o.get("next_steps")):
-            m.context(m.t("review.report.not_reviewed", ref=o["ref"]))
+            # A closed cycle takes no more scores: no hint at a command it would refuse.
+            key = "review.report.not_reviewed" if scoring_open else "review.report.never_reviewed"
+            m.context(m.t(key, ref=o["ref"]))
     if s["more"]:
         m.divider()
         m.context(m.t("review.report.more", count=s["more"]))
@@ -180,13 +182,15 @@ def review_report(
     heading = m.t("review.report.title", title=title, cycle=cycle)
     m.say(heading)
     m.header(heading)
-    if state != "review":
+    if state == "closed":
+        m.context(m.t("review.report.final", cycle=cycle))
+    elif state != "review":
         m.context(m.t("review.report.state", cycle=cycle, state=m.t(f"review.cycle_state.{state}")))
     for s in sections:
         if s["kind"] == "summary":
             _summary(m, s)
         elif s["kind"] == "objectives":
-            _objectives(m, s)
+            _objectives(m, s, scoring_open=state != "closed")
         else:
             _other(m, s)
     if chart:

@@ -308,3 +308,13 @@ def test_show_says_where_a_carried_objective_came_from_and_went(engine: Engine, 
     untouched = ask(engine, org.ana, f"/okr show O-{org.ana_done}")
     assert "Carried from" not in untouched
     assert "Continues in" not in untouched
+
+
+def test_a_closed_cycle_offers_no_score_actions(engine: Engine, org: Org) -> None:
+    ask(engine, org.boss, "/okr cycle close 2026-Q4")
+    ask(engine, org.boss, "/okr cycle close 2026-Q4 confirm")
+    report = ask(engine, org.ana, "/okr review 2026-Q4")
+    assert "2026-Q4 is closed: these are its final scores." in report
+    assert "was not reviewed before the cycle closed" in report
+    assert "/okr score" not in report
+    assert "scores may still change" not in report
