@@ -21,7 +21,7 @@ from commands import grammar_review as review
 from commands import grammar_rework as rework
 from commands import grammar_schedule as schedule
 from commands.grammar_update import parse_update_line
-from commands.grammar_words import period_label
+from commands.grammar_words import cycle_label, period_label
 from commands.refs import KR_ONLY_REF, KR_REF, OBJECTIVE_REF
 from commands.types import (
     Command,
@@ -48,7 +48,7 @@ from commands.types import (
 )
 from commands.values import parse_value
 from digests.i18n import Phrase
-from storage import periods
+from storage import cycle_names, periods
 from storage.models.enums import Aggregation, Confidence, Frequency, KpiDirection
 
 NAMESPACES: dict[str, str] = {
@@ -141,6 +141,13 @@ def _parse_hr_role(args: Args) -> Command:
 
 
 def _parse_okr_list(args: Args) -> Command:
+    """`[@person] [CYCLE]`: a last word that is a cycle name (2026-Q4, 2026年第4季度) names
+    the cycle; the rest names the person."""
+    if args.tokens:
+        last = cycle_label(args.tokens[-1].norm)
+        if cycle_names.is_cycle_name(last):
+            before = args.original[args.tokens[0].start : args.tokens[-1].start].strip()
+            return OkrList(person=before or None, cycle=cycle_names.canonical(last))
     return OkrList(person=args.rest_from(0))
 
 

@@ -30,6 +30,7 @@ class Value:
 @dataclass(frozen=True)
 class OkrList:
     person: str | None = None
+    cycle: str | None = None  # any cycle by name; none: the current one
 
 
 @dataclass(frozen=True)

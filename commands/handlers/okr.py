@@ -16,8 +16,11 @@ from commands.views import format_kr_value, objective_view
 from digests.message import Message
 from storage.models import (
     CheckIn,
+    Cycle,
+    CycleState,
     KeyResult,
     Objective,
+    ObjectiveStatus,
     Person,
 )
 from storage.repos import okrs, people
@@ -49,7 +52,20 @@ def okr_list(command: OkrList, ctx: Context) -> Message:
     """The cycle's objectives and KRs of a person (the requester by default)."""
     subject = resolve_person(ctx, command.person)
     assert subject.id is not None
-    cycle = okrs.current_cycle(session=ctx.session, workspace_id=ctx.workspace_id, today=ctx.today)
+    if command.cycle is not None:
+        cycle = okrs.cycle_by_name(
+            session=ctx.session, workspace_id=ctx.workspace_id, name=command.cycle
+        )
+        if cycle is None:
+            known = ctx.session.exec(
+                select(Cycle.name).where(Cycle.workspace_id == ctx.workspace_id)
+            )
+            params = {"name": command.cycle, "known": ", ".join(sorted(known)) or "—"}
+            raise CommandError("cycles.unknown", params, usage="okr.list")
+    else:
+        cycle = okrs.current_cycle(
+            session=ctx.session, workspace_id=ctx.workspace_id, today=ctx.today
+        )
     if cycle is None:
         return ctx.render("okr_list", cycle=None, person=subject.name, objectives=[], is_self=True)
     objectives = [
@@ -75,7 +91,26 @@ def okr_list(command: OkrList, ctx: Context) -> Message:
         person=subject.name,
         objectives=views,
         is_self=subject.id == ctx.person_id,
+        in_review=[] if command.cycle else _in_review(ctx, subject.id, cycle.id),
     )
+
+
+def _in_review(ctx: Context, person_id: int, shown_cycle_id: int | None) -> list[str]:
+    """Cycles in review (other than the one shown) where the person has objectives to score:
+    what needs them now besides the current cycle."""
+    found = ctx.session.exec(
+        select(Cycle.name)
+        .join(Objective, col(Objective.cycle_id) == col(Cycle.id))
+        .where(
+            Cycle.workspace_id == ctx.workspace_id,
+            Cycle.state == CycleState.REVIEW,
+            col(Cycle.id) != shown_cycle_id,
+            Objective.owner_person_id == person_id,
+            Objective.status == ObjectiveStatus.APPROVED,
+        )
+        .distinct()
+    )
+    return sorted(found)
 
 
 def _latest_notes(

@@ -25,6 +25,7 @@ def okr_list(
     person: str,
     objectives: Sequence[View],
     is_self: bool,
+    in_review: Sequence[str] = (),
     **_: object,
 ) -> None:
     if cycle is None:
@@ -34,6 +35,8 @@ def okr_list(
     title = m.t("okr.list.title", person=person, cycle=cycle)
     m.say(title)
     m.header(title)
+    for name in in_review:
+        m.context(m.t("okr.list.in_review", cycle=name))
     if not objectives:
         empty = (
             m.t("okr.list.empty_self") if is_self else m.t("okr.list.empty_other", person=person)

@@ -218,6 +218,7 @@ SAMPLES: dict[str, Callable[[Sample], Data]] = {
         "person": s.u(),
         "objectives": [_objective(s, 1), _objective(s, 2, "approved")],
         "is_self": True,
+        "in_review": ["2026-Q3"],
     },
     "okr_show": lambda s: {
         "objective": _objective(s, 4, "draft"),

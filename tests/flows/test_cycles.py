@@ -318,3 +318,15 @@ def test_a_closed_cycle_offers_no_score_actions(engine: Engine, org: Org) -> Non
     assert "was not reviewed before the cycle closed" in report
     assert "/okr score" not in report
     assert "scores may still change" not in report
+
+
+def test_any_cycle_can_be_listed_and_one_in_review_is_pointed_out(engine: Engine, org: Org) -> None:
+    ask(engine, org.boss, "/okr cycle open 2026-11 2026-11-01 2026-11-30")  # started: active
+    ask(engine, org.boss, "/okr cycle close 2026-Q4")  # into review
+    now = ask(engine, org.ana, "/okr")
+    assert "2026-Q4 is in review: /okr list 2026-Q4 for its objectives" in now
+    listed = ask(engine, org.ana, "/okr list 2026-Q4")
+    assert "Ana Lima — OKRs 2026-Q4" in listed
+    assert "is in review" not in listed
+    assert "Known cycles: 2026-11, 2026-Q4" in ask(engine, org.ana, "/okr list 2025-Q1")
+    assert "OKRs 2026-Q4" in ask(engine, org.ana, "/okr 列表 2026年第4季度")
