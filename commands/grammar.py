@@ -35,6 +35,7 @@ from commands.types import (
     KpiFeedbackReply,
     KpiFeedbackSend,
     KpiList,
+    KpiPeriodAct,
     KpiRecord,
     KpiShow,
     KpiTargetSet,
@@ -287,6 +288,33 @@ def _parse_kpi_target(args: Args) -> Command:
     return KpiTargetSet(code, scope, target, found.get("warning"), found.get("critical"), period)
 
 
+_PERIOD_ACTIONS = {
+    "close": "close",
+    "关闭": "close",
+    "open": "open",
+    "reopen": "open",
+    "开启": "open",
+    "重新开启": "open",
+    "list": "list",
+    "列表": "list",
+}
+
+
+def _parse_kpi_period(args: Args) -> Command:
+    """`close PERIOD`, `open PERIOD`, or nothing (the closed periods)."""
+    usage = "kpi.period"
+    if not args.tokens:
+        return KpiPeriodAct()
+    action = _PERIOD_ACTIONS.get(args.tokens[0].norm)
+    if action is None:
+        raise CommandError("kpi.period.unknown_action", {"word": args.tokens[0].norm}, usage=usage)
+    if action == "list":
+        return KpiPeriodAct()
+    if len(args.tokens) != 2:
+        raise CommandError("kpi.period.missing", usage=usage)
+    return KpiPeriodAct(action, _optional_period(args.tokens[1], usage))
+
+
 def _is_value(text: str) -> bool:
     try:
         parse_value(text)
@@ -483,6 +511,7 @@ VERBS: list[Verb] = [
     Verb("hr", ("audit", "log", "审计", "审计日志"), "hr.audit", audit_grammar.parse_audit),
     Verb("hr", ("role", "角色"), "hr.role", _parse_hr_role),
     Verb("kpi", ("target", "targets", "目标"), "kpi.target", _parse_kpi_target),
+    Verb("kpi", ("period", "periods", "周期"), "kpi.period", _parse_kpi_period),
     Verb("hr", ("help", "h", "?", "帮助"), "hr.help", _parse_help("hr")),
 ]
 DEFAULT_VERB = {"okr": "list", "kpi": "list", "hr": "help"}

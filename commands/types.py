@@ -235,6 +235,14 @@ class OkrDelegate:
 
 
 @dataclass(frozen=True)
+class KpiPeriodAct:
+    """`/kpi period close|open PERIOD` or `/kpi period` (the closed ones)."""
+
+    action: str = "list"
+    period: str | None = None
+
+
+@dataclass(frozen=True)
 class HrRole:
     """`/hr role @person ROLE`: an admin gives someone a role."""
 
@@ -339,6 +347,7 @@ Command = (
     | OkrLink
     | HrAudit
     | HrRole
+    | KpiPeriodAct
     | OkrDelegate
     | KpiTargetSet
     | OkrMap

@@ -6,10 +6,13 @@ from typing import Any
 
 from commands.context import Context
 from commands.handlers import kpi_chart
+from commands.notify import notify
 from commands.operations import kpi_alerts, kpi_intake
 from commands.types import CommandError, KpiList, KpiRecord, KpiShow, Value, ValueKind
 from digests.formatting import number
+from digests.i18n import reader_locale, translate
 from digests.message import Message
+from digests.render import render
 from storage import kpi_ingest, kpi_math, periods
 from storage.models import (
     Department,
@@ -238,6 +241,7 @@ def kpi_record(command: KpiRecord, ctx: Context) -> Message:
         raise CommandError("error.no_target_to_record", {"code": kpi.code, "period": period})
     order = {KpiScope.PERSON: 0, KpiScope.DEPARTMENT: 1, KpiScope.COMPANY: 2}
     target = min(candidates, key=lambda t: order[t.scope])
+    earlier = _reading_of(ctx, kpi, target, period)
     report = kpi_intake.ingest(
         [
             {
@@ -252,6 +256,7 @@ def kpi_record(command: KpiRecord, ctx: Context) -> Message:
         source=ReadingSource.CHAT,
         recorded_by_id=ctx.person_id,
         alert_channel=ctx.settings.kpi.alert_channel,
+        may_change_closed=ctx.access.sees_all(),
     )
     if report.rejected:
         rejection = report.rejected[0]
@@ -270,8 +275,13 @@ def kpi_record(command: KpiRecord, ctx: Context) -> Message:
         entity_type="kpi_reading",
         entity_id=reading.id,
         entity_ref=kpi.code,
+        before={"value": earlier.value} if earlier is not None else None,
         after={"period": period, "value": amount, "scope": target.scope},
     )
+    changed_from = None
+    if earlier is not None and earlier.value != amount:
+        changed_from = number(earlier.value, kpi.unit)
+        _tell_manager(ctx, kpi, period, changed_from, number(amount, kpi.unit))
     return ctx.render(
         "kpi_record",
         code=kpi.code,
@@ -282,4 +292,54 @@ def kpi_record(command: KpiRecord, ctx: Context) -> Message:
         target=number(target.target, kpi.unit),
         direction=kpi.direction.value,
         status=kpi_math.status(kpi.direction, amount, target.warning, target.critical).value,
+        changed_from=changed_from,
+    )
+
+
+def _reading_of(
+    ctx: Context, kpi: KpiDefinition, target: KpiTarget, period: str
+) -> KpiReading | None:
+    """The reading already recorded for this scope and period, if any (a change, not a new one)."""
+    found = [
+        r
+        for r in kpis.readings_for_scope(
+            session=ctx.session,
+            workspace_id=ctx.workspace_id,
+            kpi_id=kpi.id or 0,
+            scope=target.scope,
+            department_id=target.department_id,
+            person_id=target.person_id,
+            limit=50,
+        )
+        if r.period == period
+    ]
+    return found[0] if found else None
+
+
+def _tell_manager(ctx: Context, kpi: KpiDefinition, period: str, old: str, new: str) -> None:
+    """A changed reading decides pay: the recorder's manager hears of it, old → new."""
+    manager = (
+        people.get(
+            session=ctx.session, workspace_id=ctx.workspace_id, person_id=ctx.person.manager_id
+        )
+        if ctx.person.manager_id
+        else None
+    )
+    if manager is None or manager.id is None:
+        return
+    text = translate(
+        reader_locale(manager, ctx.workspace),
+        "kpi.record.notice",
+        name=ctx.person.name,
+        code=kpi.code,
+        period=period,
+        old=old,
+        new=new,
+    )
+    notify(
+        ctx,
+        person_id=manager.id,
+        message=render("broadcast_note", locale=reader_locale(manager, ctx.workspace), text=text),
+        dedupe_key=f"kpi_change:{kpi.code}:{period}:{ctx.person_id}:{ctx.now.isoformat()}",
+        kind="kpi_reading_changed",
     )

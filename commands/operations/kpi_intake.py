@@ -16,7 +16,7 @@ from digests.i18n import translate
 from storage import kpi_ingest
 from storage.kpi_ingest import Rejection
 from storage.models import KpiDefinition, KpiReading, Platform, ReadingSource, Workspace
-from storage.repos import audit
+from storage.repos import audit, kpi_periods
 
 
 @dataclass
@@ -38,10 +38,14 @@ def ingest(
     need_id: bool = False,
     all_or_nothing: bool = False,
     alert_channel: str | None = None,
+    may_change_closed: bool = False,
 ) -> IntakeReport:
-    """Store the good readings (none at all when `all_or_nothing` and one is bad) and alert."""
+    """Store the good readings (none at all when `all_or_nothing` and one is bad) and alert.
+    A reading of a period HR has closed is refused unless `may_change_closed` (HR's own)."""
     assert workspace.id is not None
     checked = kpi_ingest.validate(rows, session=session, workspace_id=workspace.id, need_id=need_id)
+    if not may_change_closed:
+        _refuse_closed(checked, session=session, workspace_id=workspace.id)
     report = IntakeReport(duplicates=checked.duplicates, rejected=checked.rejected)
     if all_or_nothing and checked.rejected:
         return report
@@ -60,6 +64,22 @@ def ingest(
     )
     report.alerts, report.recoveries = counts.alerts, counts.recoveries
     return report
+
+
+def _refuse_closed(checked: kpi_ingest.Validated, *, session: Session, workspace_id: int) -> None:
+    closed = kpi_periods.closed_labels(session=session, workspace_id=workspace_id)
+    if not closed:
+        return
+    kept = []
+    for reading in checked.readings:
+        label = kpi_periods.closing(closed, reading.period)
+        if label is None:
+            kept.append(reading)
+        else:
+            checked.rejected.append(
+                kpi_ingest.Rejection(reading.index, "period", "period_closed", {"period": label})
+            )
+    checked.readings = kept
 
 
 AUDIT_SAMPLE = 20  # readings listed in a batch's audit row; the count covers the rest

@@ -128,11 +128,14 @@ def kpi_record(
     value: str,
     target: str,
     status: str,
+    changed_from: str | None = None,
     **_: object,
 ) -> None:
     said = m.t("kpi.record.done", code=code, name=name, value=value, period=period, scope=scope)
     m.say(said)
     m.section(said)
+    if changed_from is not None:
+        m.section(m.t("kpi.record.changed", old=changed_from, new=value, period=period))
     m.context(m.t("kpi.record.against", target=target, status=m.t(f"kpi.status.{status}")))
 
 

@@ -40,7 +40,7 @@ from storage.models.flows import (
     FlowRun,
     KeyResultVersion,
 )
-from storage.models.kpi import KpiDefinition, KpiReading, KpiTarget
+from storage.models.kpi import KpiDefinition, KpiPeriodClose, KpiReading, KpiTarget
 from storage.models.kpi_alert import AlertState, KpiAlert, KpiFeedback
 from storage.models.kpi_token import KpiApiToken
 from storage.models.kr_kpi_link import KrKpiLink
@@ -76,6 +76,7 @@ __all__ = [
     "KpiDefinition",
     "KpiDirection",
     "KpiFeedback",
+    "KpiPeriodClose",
     "KpiReading",
     "KpiScope",
     "KpiTarget",

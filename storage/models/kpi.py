@@ -83,3 +83,17 @@ class KpiReading(SQLModel, table=True):
     client_id: str | None = Field(default=None, max_length=128)
     recorded_by_id: int | None = Field(default=None, foreign_key="person.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class KpiPeriodClose(SQLModel, table=True):
+    """A KPI period HR has closed (e.g. 2026-11 once pay bands are settled): its readings can
+    then be changed only by HR admins and admins."""
+
+    __tablename__ = "kpi_period_close"
+    __table_args__ = (sa.UniqueConstraint("workspace_id", "period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id", index=True)
+    period: str = Field(max_length=16)
+    closed_by_id: int | None = Field(default=None, foreign_key="person.id")
+    closed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

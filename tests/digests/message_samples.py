@@ -510,6 +510,7 @@ SAMPLES: dict[str, Callable[[Sample], Data]] = {
         "target": "3%",
         "direction": "lower_is_better",
         "status": "warning",
+        "changed_from": "4%",
     },
     "kpi_assess": lambda s: {
         "person": s.u(),

@@ -11,6 +11,7 @@ from bot.core import Core, Inbound
 from bot.text import render_text
 from commands.operations.kpi_intake import ingest
 from storage.models import Person, Platform, ReadingSource
+from tests.flows.conftest import inbox
 from tests.kpi.conftest import KpiCompany
 from tests.suite_clock import at
 
@@ -142,3 +143,28 @@ def test_an_assessment_of_a_month_not_over_is_provisional(
     assert "Provisional" not in finished
     chinese = say(engine, kc, kc.hao, "/kpi 考核")
     assert "暂定：2026-11 尚未结束" in chinese
+
+
+def test_a_closed_period_locks_its_readings_and_a_change_tells_the_manager(
+    engine: Engine, session: Session, kc: KpiCompany
+) -> None:
+    _readings(session, kc)
+    # An earlier reading changed in an open period: old → new, the manager told, audit-logged.
+    changed = say(engine, kc, kc.hao, "/kpi 记录 LOSS_RATE 4.5% 2026年11月")
+    assert "这修改了 2026-11 的读数：5% → 4.5%" in changed
+    assert any("5% → 4.5%" in m for m in inbox(engine, kc.jun))
+    # HR closes November: Hao's change is refused, the API's too, until HR reopens it.
+    assert "只有 HR 管理员和管理员" in say(engine, kc, kc.hao, "/kpi 周期 关闭 2026年11月")
+    closed = say(engine, kc, kc.wei, "/kpi period close 2026-11")
+    assert "Closed 2026-11: its KPI readings can no longer be changed" in closed
+    refused = say(engine, kc, kc.hao, "/kpi 记录 LOSS_RATE 3% 2026年11月")
+    assert "2026-11 已关闭：如需更正，请让 HR 重新开启" in refused
+    report = ingest(
+        [{"kpi": "LOSS_RATE", "scope": "person:hao@acme.com", "period": "2026-11", "value": 3}],
+        session=session,
+        workspace=kc.workspace,
+        source=ReadingSource.API,
+    )
+    assert [r.reason for r in report.rejected] == ["period_closed"]
+    assert "Reopened 2026-11" in say(engine, kc, kc.wei, "/kpi period open 2026-11")
+    assert "4.5% → 3%" in say(engine, kc, kc.hao, "/kpi 记录 LOSS_RATE 3% 2026年11月")

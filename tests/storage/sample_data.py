@@ -25,6 +25,7 @@ from storage.models import (
     KpiAlert,
     KpiApiToken,
     KpiFeedback,
+    KpiPeriodClose,
     KpiReading,
     KpiScope,
     KpiTarget,
@@ -172,6 +173,7 @@ def populate(session: Session) -> Sample:
             ),
             ProcessedEvent(platform=Platform.SLACK, event_id="Ev0123456", created_at=WHEN),
             RateBudget(platform="slack", window_seconds=1, window_start=1763600000, used=3),
+            KpiPeriodClose(workspace_id=ws_id, period="2026-10", closed_by_id=bid, closed_at=WHEN),
             PlatformMiss(
                 workspace_id=ws_id,
                 person_id=sid,
