@@ -268,22 +268,27 @@ def request(ctx: Context, kr: KeyResult, proposal: dict[str, Any], reason: str) 
     withdrawn); with no manager to ask, apply it at once, versioned and audited."""
     objective = ctx.session.get(Objective, kr.objective_id)
     assert objective is not None
+    replaced: list[dict[str, Any]] = []
     for earlier in pending_for(ctx, kr):
         earlier.status = ApprovalStatus.WITHDRAWN
         ctx.session.add(earlier)
+        replaced.extend(json.loads(earlier.proposal or "{}").get("diff", []))
     ctx.session.flush()
     manager = manager_name(ctx, objective)
     ref = f"KR-{kr.number}"
     if manager is not None:
+        # A new proposal replaces the one waiting, in so many words, on both sides.
         approvals.submit(
             ctx,
             objective,
             kind=ApprovalKind.ADJUSTMENT,
-            proposal=proposal,
+            proposal=proposal | ({"replaces": replaced} if replaced else {}),
             reason=reason,
             key_result_id=kr.id,
         )
-        return ctx.render("adjust_sent", ref=ref, title=kr.title, manager=manager)
+        return ctx.render(
+            "adjust_sent", ref=ref, title=kr.title, manager=manager, replaced=replaced
+        )
     request = ApprovalRequest(
         workspace_id=ctx.workspace_id,
         objective_id=objective.id or 0,

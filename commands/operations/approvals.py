@@ -166,6 +166,7 @@ def request_message(
         reason=request.reason,
         adjusted=_adjusted(request, proposal),
         since=proposal.get("since", []),
+        replaces=proposal.get("replaces", []),
         resubmitted=bool(proposal.get("resubmitted")),
     )
 

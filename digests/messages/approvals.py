@@ -76,10 +76,22 @@ def adjust_confirm(
 
 
 @message("adjust_sent")
-def adjust_sent(m: Draft, *, ref: str, title: str, manager: str, **_: object) -> None:
+def adjust_sent(
+    m: Draft,
+    *,
+    ref: str,
+    title: str,
+    manager: str,
+    replaced: Sequence[View] = (),
+    **_: object,
+) -> None:
     said = m.t("adjust.sent", ref=ref, title=title, manager=manager)
     m.say(said)
     m.section(said)
+    if replaced:
+        m.section(m.t("adjust.replaced", ref=ref))
+        for change in replaced:
+            m.context(diff_line(m, change))
 
 
 @message("adjust_applied")
@@ -207,6 +219,7 @@ def flow_approval_request(
     adjusted: View | None,
     since: Sequence[View] = (),
     resubmitted: bool = False,
+    replaces: Sequence[View] = (),
     **_: object,
 ) -> None:
     m.say(
@@ -234,6 +247,10 @@ def flow_approval_request(
         m.section(m.t("adjust.request_kr", ref=adjusted["ref"], title=adjusted["title"]))
     for change in changes:
         m.section(diff_line(m, change))
+    if replaces:
+        m.context(m.t("adjust.replaces"))
+        for change in replaces:
+            m.context(diff_line(m, change))
     if reason:
         m.context(m.t("flows.adjust.reason", reason=reason))
     value = str(request_id)

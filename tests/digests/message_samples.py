@@ -394,7 +394,12 @@ SAMPLES: dict[str, Callable[[Sample], Data]] = {
         "reason": s.u(),
         "manager": s.u(),
     },
-    "adjust_sent": lambda s: {"ref": "KR-3", "title": s.u(), "manager": s.u()},
+    "adjust_sent": lambda s: {
+        "ref": "KR-3",
+        "title": s.u(),
+        "manager": s.u(),
+        "replaced": [_change(s)],
+    },
     "adjust_applied": lambda s: {"ref": "KR-3", "changes": [_change(s)], "reason": s.u()},
     "flow_draft": lambda s: {
         "title": s.u(),
@@ -445,6 +450,7 @@ SAMPLES: dict[str, Callable[[Sample], Data]] = {
         "changes": [_change(s)],
         "reason": s.u(),
         "adjusted": {"ref": "KR-2", "title": s.u()},
+        "replaces": [_change(s)],
         "resubmitted": True,
         "since": [
             {"ref": "O-6", "field": "title", "old": s.u(), "new": s.u()},

@@ -175,7 +175,11 @@ def test_a_newer_proposal_withdraws_the_older_one(
     engine: Engine, team: Team, kr: KeyResult
 ) -> None:
     ask(engine, team.ana, "/okr adjust KR-1 8 first idea")
-    ask(engine, team.ana, "/okr adjust KR-1 7 second thoughts")
+    second = ask(engine, team.ana, "/okr adjust KR-1 7 second thoughts")
+    assert "This replaces your proposal for KR-1 that was waiting" in second
+    assert "5 accounts → 8 accounts" in second  # what is withdrawn
+    requests = [m for m in inbox(engine, team.lara) if "second thoughts" in m]
+    assert "This replaces the earlier proposal, now withdrawn" in requests[-1]
     with Session(engine) as session:
         rows = session.exec(select(ApprovalRequest).order_by(ApprovalRequest.id)).all()
     assert [(r.kind, r.status, r.reason) for r in rows] == [
