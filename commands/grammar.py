@@ -50,7 +50,7 @@ from commands.types import (
 from commands.values import parse_value
 from digests.i18n import Phrase
 from storage import cycle_names, periods
-from storage.models.enums import Aggregation, Confidence, Frequency, KpiDirection
+from storage.models.enums import Aggregation, Frequency, KpiDirection
 
 NAMESPACES: dict[str, str] = {
     "okr": "okr",
@@ -59,20 +59,6 @@ NAMESPACES: dict[str, str] = {
     "指标": "kpi",
     "hr": "hr",
     "人事": "hr",
-}
-
-CONFIDENCE_ALIASES: dict[str, Confidence] = {
-    **dict.fromkeys(
-        ["on-track", "on_track", "ontrack", "green", "ok", "正常", "顺利", "按计划"],
-        Confidence.ON_TRACK,
-    ),
-    **dict.fromkeys(
-        ["at-risk", "at_risk", "atrisk", "risk", "yellow", "有风险", "风险"], Confidence.AT_RISK
-    ),
-    **dict.fromkeys(
-        ["off-track", "off_track", "offtrack", "red", "behind", "落后", "偏离", "严重落后"],
-        Confidence.OFF_TRACK,
-    ),
 }
 
 _KPI_CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")

@@ -70,29 +70,6 @@ def active_people(*, session: Session, workspace_id: int) -> list[Person]:
     )
 
 
-def active_key_results(
-    *, session: Session, workspace_id: int, owner_ids: list[int] | None = None
-) -> dict[int, list[KeyResult]]:
-    """Key results of active cycles' open objectives, by owner (one query)."""
-    query = (
-        select(KeyResult)
-        .join(Objective, col(Objective.id) == KeyResult.objective_id)
-        .join(Cycle, col(Cycle.id) == Objective.cycle_id)
-        .where(
-            KeyResult.workspace_id == workspace_id,
-            Cycle.state == CycleState.ACTIVE,
-            col(Objective.status).not_in(CLOSED_OBJECTIVES),
-        )
-        .order_by(col(KeyResult.number))
-    )
-    if owner_ids is not None:
-        query = query.where(col(KeyResult.owner_id).in_(owner_ids))
-    found: dict[int, list[KeyResult]] = defaultdict(list)
-    for kr in session.exec(query):
-        found[kr.owner_id].append(kr)
-    return found
-
-
 def due_key_results(
     *, session: Session, workspace_id: int, owner_ids: list[int] | None = None
 ) -> dict[int, list[KeyResult]]:
