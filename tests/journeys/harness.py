@@ -24,6 +24,8 @@ from typing import Any
 
 from slack_sdk.signature import SignatureVerifier
 
+from tests.bot.slack.stub_slack import StubSlack
+
 OKRBOT = shutil.which("okrbot", path=str(Path(sys.executable).parent))
 SLACK_SECRET = "journey-signing-secret"
 
@@ -243,3 +245,23 @@ def button_value(blocks: list[dict[str, Any]], action_id: str) -> str:
 def shown(params: dict[str, Any]) -> str:
     """Everything a Slack message shows: its text and blocks."""
     return str(params.get("text", "")) + json.dumps(params.get("blocks") or [], ensure_ascii=False)
+
+
+def dm(slack: StubSlack, user: str, containing: str, count: int = 1) -> str:
+    """The latest message the bot sent `user` (or a DM channel) containing `containing`,
+    once `count` such messages have arrived."""
+    found = slack.wait_for(
+        "chat.postMessage",
+        count,
+        timeout=20,
+        where=lambda c: c.params.get("channel") == user and containing in shown(c.params),
+    )
+    return shown(found[-1].params)
+
+
+def answer(slack: StubSlack, containing: str, count: int = 1) -> str:
+    """The latest response_url answer containing `containing`."""
+    found = slack.wait_for(
+        "response", count, timeout=20, where=lambda c: containing in shown(c.params)
+    )
+    return shown(found[-1].params)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.bot.slack.stub_slack import StubSlack, stub_slack
-from tests.journeys.harness import SLACK_SECRET, Okrbot, SlackTeam, shown, slack_user
+from tests.journeys.harness import SLACK_SECRET, Okrbot, SlackTeam, answer, slack_user
 
 MONDAY = datetime.fromisoformat("2026-11-02T09:00+08:00")
 PEOPLE = """email,name,manager_email,department,title,role
@@ -81,11 +81,6 @@ def acme(tmp_path: Path, database_url: str, slack: StubSlack) -> Okrbot:
     company.write("people.csv", PEOPLE)
     company.write("targets.csv", TARGETS)
     return company
-
-
-def answer(slack: StubSlack, containing: str) -> str:
-    found = slack.wait_for("response", where=lambda c: containing in shown(c.params), timeout=20)
-    return shown(found[-1].params)
 
 
 def test_roles_and_targets_from_an_empty_database(acme: Okrbot, slack: StubSlack) -> None:

@@ -18,7 +18,15 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from tests.bot.slack.stub_slack import StubSlack, stub_slack
-from tests.journeys.harness import SLACK_SECRET, Okrbot, SlackTeam, button_value, shown, slack_user
+from tests.journeys.harness import (
+    SLACK_SECRET,
+    Okrbot,
+    SlackTeam,
+    answer,
+    button_value,
+    shown,
+    slack_user,
+)
 
 MONDAY = datetime.fromisoformat("2026-11-02T09:00+08:00")
 PEOPLE = """email,name,manager_email,department
@@ -93,14 +101,6 @@ def install(url: str, slack: StubSlack, team: dict[str, str], installer: str) ->
     )
     assert status == 200
     assert len(slack.of("oauth.v2.access")) == before + 1
-
-
-def answer(slack: StubSlack, containing: str) -> str:
-    return shown(
-        slack.wait_for("response", where=lambda c: containing in shown(c.params), timeout=20)[
-            -1
-        ].params
-    )
 
 
 def status_naming_the_unreachable(team: SlackTeam, slack: StubSlack) -> str:

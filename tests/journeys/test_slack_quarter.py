@@ -19,7 +19,9 @@ from tests.journeys.harness import (
     SLACK_SECRET,
     Okrbot,
     SlackTeam,
+    answer,
     button_value,
+    dm,
     post,
     shown,
     slack_user,
@@ -73,24 +75,6 @@ def acme(tmp_path: Path, database_url: str, slack: StubSlack) -> Okrbot:
     company.write("app.yaml", app_yaml(slack.api_url))
     company.write("people.csv", PEOPLE)
     return company
-
-
-def dm(slack: StubSlack, user: str, containing: str, count: int = 1) -> str:
-    """The latest message the bot sent `user` that contains `containing`."""
-    found = slack.wait_for(
-        "chat.postMessage",
-        count,
-        timeout=20,
-        where=lambda c: c.params.get("channel") == user and containing in shown(c.params),
-    )
-    return shown(found[-1].params)
-
-
-def answer(slack: StubSlack, containing: str, count: int = 1) -> str:
-    found = slack.wait_for(
-        "response", count, timeout=20, where=lambda c: containing in shown(c.params)
-    )
-    return shown(found[-1].params)
 
 
 def reading(url: str, token: str, reading_id: str, value: float, period: str) -> int:
