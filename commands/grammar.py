@@ -335,17 +335,20 @@ def _parse_kpi_tree(args: Args) -> Command:
 
 def _parse_kpi_assess(args: Args) -> Command:
     usage = "kpi.assess"
-    person: str | None = None
     period: str | None = None
+    names: list[str] = []  # the words naming the person, which may be several ("@Ana Lima")
+    previous_named = False
     for token in args.tokens:
         label = period_label(token.norm)
         if periods.is_valid(label) and period is None:
             period = periods.normalise(label)
-        elif person is None and not periods.is_valid(label):
-            person = args.original[token.start :].split()[0]
+            previous_named = False
+        elif not periods.is_valid(label) and (not names or previous_named):
+            names.append(args.original[token.start :].split()[0])
+            previous_named = True
         else:
             raise CommandError("error.too_many_args", usage=usage)
-    return KpiAssess(person, period)
+    return KpiAssess(" ".join(names) or None, period)
 
 
 def _parse_kpi_feedback(args: Args) -> Command:
@@ -353,11 +356,10 @@ def _parse_kpi_feedback(args: Args) -> Command:
     if len(args.tokens) < 3:
         raise CommandError("kpi.feedback.missing", usage=usage)
     subject = args.tokens[0].norm
-    person = args.original[args.tokens[1].start :].split()[0]
-    text = args.rest_from(2) or ""
+    person_and_text = args.rest_from(1) or ""
     if (match := KR_REF.match(subject)) and subject.startswith(("kr", "#")):
-        return KpiFeedbackSend(person, text, kr_number=int(match[1]))
-    return KpiFeedbackSend(person, text, code=_kpi_code(args, usage))
+        return KpiFeedbackSend(person_and_text, kr_number=int(match[1]))
+    return KpiFeedbackSend(person_and_text, code=_kpi_code(args, usage))
 
 
 def _parse_kpi_reply(args: Args) -> Command:

@@ -42,9 +42,12 @@ def parse_audit(args: Args) -> Command:
                 until = day
             index += 2
             continue
-        if person is not None:
+        if person is not None and since is None and until is None:
+            person += " " + args.original[tokens[index].start :].split()[0]  # "@Ana Lima"
+        elif person is not None:
             raise CommandError("error.too_many_args", usage=USAGE)
-        person = args.original[tokens[index].start :].split()[0]
+        else:
+            person = args.original[tokens[index].start :].split()[0]
         index += 1
     if since is not None and until is not None and until < since:
         raise CommandError(

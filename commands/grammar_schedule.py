@@ -6,7 +6,6 @@ Rows for them live in grammar.VERBS; the parsing is here to keep grammar.py shor
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -131,9 +130,11 @@ def parse_broadcast(args: Args) -> Command:
     end = args.tokens[-1].start if confirm else len(args.original)
     text = args.original[tokens[1].start : end].strip()
     kind, colon, arg = audience_spec(tokens[0].norm).partition(":")
-    if kind in ("department", "dept"):  # names keep their case for replies (matching ignores it)
-        raw = args.original[tokens[0].start : tokens[1].start]
-        arg = unicodedata.normalize("NFKC", raw).strip().partition(":")[2]
+    if kind in ("department", "dept") and colon:
+        # Names may have spaces and keep their case: the handler splits names from the message.
+        raw = args.original[tokens[0].start : end]
+        cut = min(i for i in (raw.find(":"), raw.find("："), len(raw)) if i >= 0)
+        return HrBroadcast("department:", "", confirm, departments_and_text=raw[cut + 1 :].strip())
     return HrBroadcast(kind + colon + arg, text, confirm)
 
 

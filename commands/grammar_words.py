@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+# Opening quote -> closing quote around a name with spaces: ASCII, curly, CJK corner brackets.
+QUOTES = {'"': '"', "“": "”", "「": "」", "'": "'", "‘": "’", "『": "』"}
 AUDIENCE_KINDS: dict[str, str] = {
     "全体": "everyone",
     "全员": "everyone",

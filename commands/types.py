@@ -136,8 +136,9 @@ class KpiAssess:
 
 @dataclass(frozen=True)
 class KpiFeedbackSend:
-    person: str
-    text: str
+    """`/kpi feedback CODE|KR-n @person TEXT`: where the name ends is decided by who exists."""
+
+    person_and_text: str
     code: str = ""
     kr_number: int | None = None
 
@@ -204,9 +205,13 @@ class OkrReview:
 
 @dataclass(frozen=True)
 class HrBroadcast:
+    """`audience` and `text`; or, for `department:…`, `departments_and_text` to be told apart by
+    the department names that exist ("Machining Workshop Reviews due")."""
+
     audience: str
     text: str
     confirm: bool = False
+    departments_and_text: str = ""
 
 
 @dataclass(frozen=True)

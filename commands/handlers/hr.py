@@ -57,6 +57,13 @@ def _audit(ctx: Context, row: Broadcast, action: str, queued: int) -> None:
 def hr_broadcast(command: HrBroadcast, ctx: Context) -> Message:
     """Preview the audience size with Send/Cancel; `… confirm` sends at once."""
     _require_hr(ctx)
+    if command.departments_and_text:
+        audience, text = broadcast_ops.split_departments(
+            session=ctx.session, workspace_id=ctx.workspace_id, words=command.departments_and_text
+        )
+        if not text:
+            raise CommandError("hr.broadcast.missing", usage="hr.broadcast")
+        command = HrBroadcast(audience, text, command.confirm)
     checked(command.text, "broadcast", usage="hr.broadcast")
     people = broadcast_ops.audience_of(
         session=ctx.session, workspace_id=ctx.workspace_id, spec=command.audience, now=ctx.now

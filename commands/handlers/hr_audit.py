@@ -6,12 +6,12 @@ HR admins and admins only. The entries (commands/operations/audit_entries.py) al
 
 from __future__ import annotations
 
+from commands import mentions
 from commands.context import Context
 from commands.operations import audit_entries
 from commands.types import CommandError, HrAudit
 from digests.message import Message
 from storage.models import Person
-from storage.repos import people
 
 CHAT_LIMIT = 30  # entries in one chat reply (Slack allows 50 blocks)
 
@@ -22,12 +22,7 @@ def hr_audit(command: HrAudit, ctx: Context) -> Message:
         raise CommandError("audit.not_allowed")
     actor: Person | None = None
     if command.person:
-        found = people.find(
-            session=ctx.session, workspace_id=ctx.workspace_id, query=command.person
-        )
-        if len(found) != 1:
-            raise CommandError("error.unknown_person", {"person": command.person}, usage="hr.audit")
-        actor = found[0]
+        actor = mentions.one_person(ctx, command.person, usage="hr.audit")
     since, until = audit_entries.day_bounds(command.since, command.until, ctx.timezone)
     shown, total = audit_entries.entries(
         session=ctx.session,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sqlmodel import col, select
 
-from commands import alert_views, lookups
+from commands import alert_views, lookups, mentions
 from commands.actions import Action
 from commands.context import Context
 from commands.handlers import kpi_feedback
@@ -19,7 +19,6 @@ from commands.operations import alerts
 from commands.types import CommandError, KpiAlertAct
 from digests.message import Message
 from storage.models import KpiAlert, KpiDefinition, KpiFeedback, Person
-from storage.repos import people
 
 ASSIGN_FIELDS = ("person", "other")
 
@@ -56,10 +55,10 @@ def _assignee(ctx: Context, alert: KpiAlert, action: Action, usage: str) -> Pers
     query = (action.form.get("other") or "").strip() or (action.form.get("person") or "").strip()
     if not query:
         raise CommandError("kpi.alert.assign_needs_person", {"ref": alert.id}, usage=usage)
-    found = people.find(session=ctx.session, workspace_id=ctx.workspace_id, query=query)
+    found = mentions.candidates(ctx, query)
     if len(found) != 1:
         key = "kpi.alert_actions.assign_ambiguous" if found else "kpi.alert_actions.assign_unknown"
-        raise CommandError(key, {"query": query}, usage=usage)
+        raise CommandError(key, {"query": query, "names": mentions.listing(found)}, usage=usage)
     return found[0]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from commands import mentions
 from commands.context import Context
 from commands.operations.assessments import Assessed, assess
 from commands.types import CommandError, KpiAssess
@@ -14,7 +15,6 @@ from digests.formatting import number
 from digests.message import Message
 from storage import periods
 from storage.models import Frequency
-from storage.repos import people
 
 
 def pct(value: float | None) -> str:
@@ -67,14 +67,7 @@ def kpi_assess(command: KpiAssess, ctx: Context) -> Message:
     """Show a person's assessment (default: yourself, this month)."""
     person = ctx.person
     if command.person:
-        found = people.find(
-            session=ctx.session, workspace_id=ctx.workspace_id, query=command.person
-        )
-        if len(found) != 1:
-            raise CommandError(
-                "error.unknown_person", {"person": command.person}, usage="kpi.assess"
-            )
-        person = found[0]
+        person = mentions.one_person(ctx, command.person, usage="kpi.assess")
     if not ctx.access.can_view_person_kpis(person.id or 0):
         raise CommandError("kpi.assess.not_allowed", {"person": person.name})
     period = command.period or periods.current(Frequency.MONTHLY, ctx.today)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from commands import mentions
 from commands.context import Context
 from commands.limits import checked
 from commands.notify import notify
@@ -10,7 +11,7 @@ from digests.i18n import reader_locale, translate
 from digests.message import Message
 from digests.render import render
 from storage.models import KpiDefinition, KpiFeedback, Person
-from storage.repos import kpi_alerts, kpis, okrs, people
+from storage.repos import kpi_alerts, kpis, okrs
 
 
 def _text(text: str, usage: str) -> str:
@@ -112,10 +113,7 @@ def reply(ctx: Context, *, feedback_id: int, text: str) -> Message:
 
 def feedback_command(command: KpiFeedbackSend, ctx: Context) -> Message:
     """`/kpi feedback CODE|KR-n @person TEXT`."""
-    found = people.find(session=ctx.session, workspace_id=ctx.workspace_id, query=command.person)
-    if len(found) != 1:
-        raise CommandError("error.unknown_person", {"person": command.person}, usage="kpi.feedback")
-    recipient = found[0]
+    recipient, text = mentions.leading_person(ctx, command.person_and_text, usage="kpi.feedback")
     assert recipient.id is not None
     if command.kr_number is not None:
         kr = okrs.key_result_by_number(
@@ -126,14 +124,14 @@ def feedback_command(command: KpiFeedbackSend, ctx: Context) -> Message:
         return send(
             ctx,
             recipient_id=recipient.id,
-            text=command.text,
+            text=text,
             key_result_id=kr.id,
             subject=f"KR-{kr.number}",
         )
     kpi = kpis.by_code(session=ctx.session, workspace_id=ctx.workspace_id, code=command.code)
     if kpi is None:
         raise CommandError("error.unknown_kpi", {"code": command.code}, usage="kpi.feedback")
-    return send(ctx, recipient_id=recipient.id, text=command.text, kpi_id=kpi.id)
+    return send(ctx, recipient_id=recipient.id, text=text, kpi_id=kpi.id)
 
 
 def reply_command(command: KpiFeedbackReply, ctx: Context) -> Message:

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlmodel import col, select
 
-from commands import lookups
+from commands import lookups, mentions
 from commands.context import Context
 from commands.handlers.okr_lineage import carry_lines
 from commands.operations import checkin_batch, checkins
@@ -23,20 +23,14 @@ from storage.models import (
     ObjectiveStatus,
     Person,
 )
-from storage.repos import okrs, people
+from storage.repos import okrs
 
 
 def resolve_person(ctx: Context, mention: str | None) -> Person:
     """The person a mention names (the requester when None); CommandError when unclear."""
     if mention is None:
         return ctx.person
-    found = people.find(session=ctx.session, workspace_id=ctx.workspace_id, query=mention)
-    if not found:
-        raise CommandError("error.unknown_person", {"person": mention}, usage="okr.list")
-    if len(found) > 1:
-        names = ", ".join(f"{p.name} <{p.email}>" for p in found[:5])
-        raise CommandError("error.ambiguous_person", {"person": mention, "names": names})
-    return found[0]
+    return mentions.one_person(ctx, mention, usage="okr.list")
 
 
 def _owners(ctx: Context, ids: set[int]) -> dict[int, Person]:

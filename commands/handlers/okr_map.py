@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from commands import lookups
+from commands import lookups, mentions
 from commands.context import Context
 from commands.types import CommandError, OkrMap
 from digests.charts.files import cached_chart
@@ -149,11 +149,11 @@ def _subject_scope(
             n.id for n in nodes if _belongs(n, {m for m in members if m is not None}, departments)
         }
         return Scope(department.name, okr_tree.branch_ids(forest, wanted))
-    found = people.find(session=ctx.session, workspace_id=ctx.workspace_id, query=subject)
+    found = mentions.candidates(ctx, subject)
     if not found:
         raise CommandError("okr_map.unknown_subject", {"subject": subject}, usage=USAGE)
     if len(found) > 1:
-        names = ", ".join(f"{p.name} <{p.email}>" for p in found[:5])
+        names = mentions.listing(found)
         raise CommandError("error.ambiguous_person", {"person": subject, "names": names})
     person = found[0]
     wanted = {n.id for n in nodes if _belongs(n, {person.id or 0}, set())}

@@ -7,16 +7,18 @@ a repeated `… confirm` or a resend after a crash enqueue the same keys, so nob
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from commands.grammar_words import QUOTES
 from commands.types import CommandError
 from digests import words
 from digests.i18n import reader_locale
 from digests.render import render
-from storage.models import Broadcast, Person, Workspace
+from storage.models import Broadcast, Department, Person, Workspace
 from storage.repos import broadcasts, outbox
 
 
@@ -29,6 +31,47 @@ def audience_of(*, session: Session, workspace_id: int, spec: str, now: datetime
     if not people:
         raise CommandError("hr.broadcast.nobody", {"audience": words.audience_phrase(spec)})
     return people
+
+
+def split_departments(*, session: Session, workspace_id: int, words: str) -> tuple[str, str]:
+    """`Machining Workshop, Sales Reviews due` → (`department:Machining Workshop,Sales`,
+    `Reviews due`): a quoted name ends at its closing quote, an unquoted one is the longest
+    department name the words start with (else one word, which then names no department)."""
+    known = list(
+        session.exec(select(Department.name).where(Department.workspace_id == workspace_id))
+    )
+    by_length = sorted(known, key=len, reverse=True)
+    spelled = {name.casefold(): name for name in known}
+    rest = words.strip()
+    chosen: list[str] = []
+    while True:
+        closing = QUOTES.get(rest[:1])
+        if closing is not None:
+            end = rest.find(closing, 1)
+            end = len(rest) if end < 0 else end
+            name, rest = rest[1:end], rest[end + 1 :]
+        else:
+            name = next((n for n in by_length if _starts_with_name(rest, n)), "")
+            if not name:
+                match = _WORD.match(rest)
+                name = match.group() if match else ""
+            rest = rest[len(name) :]
+        chosen.append(spelled.get(name.strip().casefold(), name.strip()))
+        rest = rest.lstrip()
+        if rest[:1] not in (",", "，", "、"):
+            break
+        rest = rest[1:].lstrip()
+    return "department:" + ",".join(chosen), rest.strip()
+
+
+_WORD = re.compile(r"[^\s,，、]+")
+
+
+def _starts_with_name(text: str, name: str) -> bool:
+    """`text` begins with the department `name` (any letter case) as whole words."""
+    head = text[: len(name)]
+    following = text[len(name) : len(name) + 1]
+    return head.casefold() == name.casefold() and (not following or _WORD.match(following) is None)
 
 
 def send(

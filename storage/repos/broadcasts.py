@@ -27,6 +27,7 @@ from storage.models import (
     Role,
     Workspace,
 )
+from storage.repos.people import department_and_below
 from storage.repos.schedule import CLOSED_OBJECTIVES, active_people
 
 KIND = "broadcast"
@@ -99,7 +100,8 @@ def _department_ids(session: Session, workspace_id: int, names: str) -> set[int]
         found = by_name.get(name.casefold())
         if found is None:
             raise AudienceError("hr.audience.no_department", name)
-        ids.add(found)
+        # A department includes its sub-departments (Production → Machining Workshop).
+        ids |= department_and_below(session=session, workspace_id=workspace_id, department_id=found)
     if not ids:
         raise AudienceError("hr.audience.unknown", f"department:{names}")
     return ids

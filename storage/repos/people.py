@@ -91,7 +91,8 @@ def link_identity(
 
 
 def find(*, session: Session, workspace_id: int, query: str) -> list[Person]:
-    """People matching a mention: email, email name part, platform id or full name."""
+    """People matching a mention: email, platform id, the email's name part, the full name,
+    its part in one script ("李娜", "li na"), else one word of it ("mei"); maybe several."""
     text = query.strip().lstrip("@").strip()
     if not text:
         return []
@@ -117,10 +118,18 @@ def find(*, session: Session, workspace_id: int, query: str) -> list[Person]:
         return by_name
     # A part of the name in one script: "李娜" or "li na" for "Li Na 李娜".
     wanted = " ".join(lowered.split())
-    candidates = session.exec(
-        base.where(col(Person.name).contains(text.split()[0], autoescape=True)).limit(200)
+    candidates = list(
+        session.exec(
+            base.where(
+                sa.func.lower(Person.name).contains(lowered.split()[0], autoescape=True)
+            ).limit(200)
+        )
     )
-    return [p for p in candidates if wanted in name_forms(p.name)]
+    by_part = [p for p in candidates if wanted in name_forms(p.name)]
+    if by_part or " " in wanted:
+        return by_part
+    # One word of the name, as a display name often is: "@mei" for "Mei Lin" (maybe several).
+    return [p for p in candidates if wanted in name_words(p.name)]
 
 
 _SCRIPT_RUNS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[^\u3400-\u9fff\uf900-\ufaff]+")
@@ -130,6 +139,11 @@ def name_forms(name: str) -> set[str]:
     """The ways a name may be typed, lower-cased: whole, and each run of one script in it."""
     whole = " ".join(name.lower().split())
     return {whole} | {run.strip() for run in _SCRIPT_RUNS.findall(whole) if run.strip()}
+
+
+def name_words(name: str) -> set[str]:
+    """Each word of a name, lower-cased: "Mei Lin 林美" → mei, lin, 林美."""
+    return {word for form in name_forms(name) for word in form.split()}
 
 
 def reports_of(*, session: Session, workspace_id: int, manager_id: int) -> list[Person]:

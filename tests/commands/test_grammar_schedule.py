@@ -38,7 +38,7 @@ from commands.types import (
         ),
         (
             "/hr 广播 Department:销售部,Ops 周五前 完成评估 确认",
-            HrBroadcast("department:销售部,Ops", "周五前 完成评估", True),
+            HrBroadcast("department:", "", True, departments_and_text="销售部,Ops 周五前 完成评估"),
         ),
         ("/hr broadcast ROLE:Manager hi confirm", HrBroadcast("role:manager", "hi", True)),
         ("/hr status", HrStatus()),
