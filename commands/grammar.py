@@ -7,7 +7,6 @@ Each verb is a row of VERBS; later features add rows, not branches.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -48,6 +47,7 @@ from commands.types import (
     Value,
 )
 from commands.values import parse_value
+from commands.words import normalise
 from digests.i18n import Phrase
 from storage import cycle_names, periods
 from storage.models.enums import Aggregation, Frequency, KpiDirection
@@ -95,14 +95,6 @@ class Verb:
     names: tuple[str, ...]
     usage: str
     parse: Parser
-
-
-_DASHES = str.maketrans(dict.fromkeys("‐‑‒–—−", "-"))
-
-
-def normalise(text: str) -> str:
-    """Full-width to half-width (NFKC), any dash to '-', lower case: for matching only."""
-    return unicodedata.normalize("NFKC", text).translate(_DASHES).lower()
 
 
 def tokenize(text: str) -> list[Token]:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from commands.refs import KR_REF
 from commands.types import Command, CommandError, OkrAdjust, OkrCheckin
 from commands.values import parse_value
+from commands.words import normalise
 from storage.text_limits import REASON_MAX
 
 if TYPE_CHECKING:
@@ -39,12 +40,19 @@ def parse_adjust(args: Args) -> Command:
     number = int(match[1])
     if len(args.tokens) == 1:
         return OkrAdjust(number)
+    title: str | None = None
+    after = args.original[args.tokens[1].start :]
+    bar = min((i for i in (after.find("|"), after.find("｜")) if i >= 0), default=-1)
+    if bar >= 0:  # `KR-n TITLE | TARGET REASON`
+        title, after = after[:bar].strip(), after[bar + 1 :].strip()
+        if not title or not after:
+            raise CommandError("adjust.bad_quick_title", usage=usage)
+    value, _, reason = after.partition(" ")
     try:
-        target = parse_value(args.tokens[1].norm)
+        target = parse_value(normalise(value))
     except CommandError as error:
         error.usage = usage
         raise
-    reason = args.rest_from(2)
-    if reason is None:
+    if not reason.strip():
         raise CommandError("adjust.reason_needed", {"max": MAX_REASON}, usage=usage)
-    return OkrAdjust(number, target, reason)
+    return OkrAdjust(number, target, reason.strip(), title)

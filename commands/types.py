@@ -320,6 +320,7 @@ class OkrAdjust:
     kr_number: int
     target: Value | None = None
     reason: str | None = None
+    title: str | None = None  # `KR-n TITLE | TARGET REASON`: a new title with the target
 
 
 Command = (

@@ -4,6 +4,16 @@ half-width), so each set holds lower-case words."""
 
 from __future__ import annotations
 
+import unicodedata
+
+_DASHES = str.maketrans(dict.fromkeys("‐‑‒–—−", "-"))
+
+
+def normalise(text: str) -> str:
+    """Full-width to half-width (NFKC), any dash to '-', lower case: for matching only."""
+    return unicodedata.normalize("NFKC", text).translate(_DASHES).lower()
+
+
 CANCEL_WORDS = frozenset({"cancel", "/cancel", "stop", "取消", "算了", "退出流程"})
 SUBMIT_WORDS = frozenset({"submit", "yes", "ok", "send", "提交", "确认", "是"})
 ACCEPT_WORDS = frozenset(

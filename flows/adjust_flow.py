@@ -9,10 +9,9 @@ from typing import Any
 from commands import lookups
 from commands.actions import Action
 from commands.context import Context
-from commands.grammar import normalise
 from commands.operations import adjustments
 from commands.types import CommandError, OkrAdjust
-from commands.words import SUBMIT_WORDS
+from commands.words import SUBMIT_WORDS, normalise
 from digests.message import Message
 from flows import engine
 from flows.engine import Begin, Flow, State, Step
@@ -104,7 +103,7 @@ def okr_adjust(command: OkrAdjust, ctx: Context) -> Begin | Message:
         comment = adjustments.last_comment(ctx, kr)
         return Begin({"kr_id": kr.id, "comment": comment})
     try:
-        spec = adjustments.new_target(kr, command.target)
+        spec = adjustments.new_target(kr, command.target, command.title)
     except CommandError as error:
         error.usage = error.usage or "okr.adjust"
         raise

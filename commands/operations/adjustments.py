@@ -4,6 +4,7 @@ manager approves the diff; history keeps every version."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from sqlmodel import col, select
@@ -15,6 +16,7 @@ from commands.limits import TITLE_MIN, checked
 from commands.operations import approvals, drafts
 from commands.operations.checkins import check_value_kind
 from commands.types import CommandError, Value
+from commands.words import normalise
 from digests.formatting import kr_value
 from digests.message import Message
 from storage.models import (
@@ -114,19 +116,59 @@ def show_value(spec: dict[str, Any], value: float) -> str:
     return kr_value(Metric(spec["metric"]), spec.get("unit"), value)
 
 
-def new_target(kr: KeyResult, value: Value) -> dict[str, Any]:
-    """A proposal changing only the target (of the same kind as the KR's values)."""
+def new_target(kr: KeyResult, value: Value, title: str | None = None) -> dict[str, Any]:
+    """A proposal changing the target (of the same kind as the KR's values) and the title: the
+    one given, else the old one with the old target's number in it reworded ("Sign 5 …" →
+    "Sign 7 …")."""
     target = check_value_kind(kr, value)
     if target == kr.start_value:
         raise CommandError("adjust.target_is_start", {"ref": f"KR-{kr.number}"})
     direction = Direction.DECREASE if target < kr.start_value else Direction.INCREASE
-    return {**definition(kr), "target": target, "direction": direction.value}
+    if title is None:
+        title = reworded_title(kr.title, kr.target_value, target)
+    else:
+        title = " ".join(title.split())
+        if len(title) < TITLE_MIN:
+            raise CommandError("adjust.bad_title", {"min": TITLE_MIN})
+        checked(title, "title")
+    return {**definition(kr), "title": title, "target": target, "direction": direction.value}
 
 
-def replacement(text: str) -> dict[str, Any]:
-    """`TITLE | START TARGET [unit]`: a whole new definition (its weight stays)."""
+# A number standing alone in a title: "5", "8,000,000", "2.5" — not part of "Q4" or "v2".
+_TITLE_NUMBER = re.compile(
+    r"(?<![0-9A-Za-z.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?![0-9A-Za-z]|[.,]\d)"
+)
+
+
+def reworded_title(title: str, old_target: float, new_target: float) -> str:
+    """`title` with each number equal to the old target written as the new one, in the same
+    style (thousands separators kept); unchanged when no number is the old target."""
+
+    def swap(match: re.Match[str]) -> str:
+        written = match.group(0)
+        if float(written.replace(",", "")) != old_target:
+            return written
+        grouped = "," in match.group(1)
+        if new_target == int(new_target):
+            return f"{int(new_target):,}" if grouped else str(int(new_target))
+        return f"{new_target:,g}" if grouped else f"{new_target:g}"
+
+    return _TITLE_NUMBER.sub(swap, title)
+
+
+def replacement(text: str, kr: KeyResult | None = None) -> dict[str, Any]:
+    """`TITLE | START TARGET [unit]`: a whole new definition (its weight stays); for `kr`,
+    `TITLE | TARGET` changes the title and the target only (the progress so far stays)."""
+    from commands.values import parse_value
+
     title, _, numbers = text.rpartition("|")
     title = title.strip()
+    if kr is not None and len(numbers.split()) == 1:
+        try:
+            value = parse_value(normalise(numbers).strip())
+        except CommandError as error:
+            raise CommandError("adjust.bad_change", {"text": text}) from error
+        return new_target(kr, value, title)
     if len(title) < TITLE_MIN:
         raise CommandError("adjust.bad_change", {"text": text})
     checked(title, "title")
@@ -142,7 +184,7 @@ def parse_change(kr: KeyResult, text: str) -> dict[str, Any]:
     from commands.values import parse_value
 
     if "|" in text:
-        return replacement(text)
+        return replacement(text, kr)
     try:
         value = parse_value(text)
     except CommandError as error:

@@ -334,3 +334,70 @@ def test_typed_decisions_by_others_are_refused_as_before(
     assert pending_refs(engine) == ["KR-1"]
     assert "Approved KR-1" in ask(engine, team.lara, "/okr approve KR-1")
     assert current(engine).target_value == 8
+
+
+def _titled(session: Session, team: Team, title: str, target: float) -> KeyResult:
+    cycle = session.exec(select(Cycle)).one()
+    objective = factories.objective(session, team.workspace, cycle, team.ana, "Win the EV segment")
+    row = factories.key_result(
+        session, objective, team.ana, title, target=target, current=2, unit="accounts"
+    )
+    session.commit()
+    return row
+
+
+def test_the_old_target_in_the_title_follows_a_new_target(
+    engine: Engine, session: Session, team: Team
+) -> None:
+    _titled(session, team, "Sign 5 new EV-maker accounts", 5)
+    ask(engine, team.ana, "/okr adjust KR-1 7 two more deals are signing")
+    (request,) = inbox(engine, team.lara)
+    assert "Title: Sign 5 new EV-maker accounts → Sign 7 new EV-maker accounts" in request
+    assert "Target: 5 accounts → 7 accounts" in request
+    ask(engine, team.lara, action=Action("okr.approve", str(approval_id(engine)), {}))
+    after = current(engine)
+    assert (after.title, after.target_value, after.current_value) == (
+        "Sign 7 new EV-maker accounts",
+        7,
+        2,
+    )
+
+
+def test_a_new_title_and_target_in_one_line_and_step_by_step(
+    engine: Engine, session: Session, team: Team
+) -> None:
+    _titled(session, team, "Sign EV accounts", 5)
+    ask(engine, team.ana, "/okr adjust KR-1 Sign EV and hybrid accounts | 9 hybrids count too")
+    request = inbox(engine, team.lara)[-1]
+    assert "Title: Sign EV accounts → Sign EV and hybrid accounts" in request
+    assert "Target: 5 accounts → 9 accounts" in request
+    for said, expected in [
+        ("/okr adjust KR-1", "a new title with it as TITLE | TARGET"),
+        ("Sign EV and PHEV accounts | 8", "Why should it change?"),
+        ("plug-in hybrids count", "Title: Sign EV accounts → Sign EV and PHEV accounts"),
+    ]:
+        assert expected in ask(engine, team.ana, said), said
+    ask(engine, team.ana, "submit")
+    request = inbox(engine, team.lara)[-1]
+    assert "Target: 5 accounts → 8 accounts" in request
+    assert "Current" not in request  # a title and target change keeps the progress so far
+
+
+def test_a_new_title_in_chinese_and_a_bad_one_line_title(
+    engine: Engine, session: Session, team: Team
+) -> None:
+    _titled(session, team, "签约5家新能源客户", 5)
+    ana = session.get(type(team.ana), team.ana.id)
+    assert ana is not None
+    ana.locale = "zh-CN"
+    session.add(ana)
+    session.commit()
+    sent = ask(engine, ana, "/okr 调整 KR-1 7 又有两家在谈")
+    assert "你对 KR-1“签约5家新能源客户”的调整已提交给 Lara Lead 审批" in sent
+    assert "签约5家新能源客户 → 签约7家新能源客户" in inbox(engine, team.lara)[-1]
+    refused = ask(engine, ana, "/okr 调整 KR-1 签约 8 家 |")
+    assert "先写新标题，再写 | 和新目标值" in refused
+    assert "用法" in refused
+    assert "“Sign 5 new EV-maker accounts”" not in refused
+    refused_en = ask(engine, team.bob, "/okr adjust KR-1 | 8 more")
+    assert "Write the new title, then | and the new target" in refused_en
