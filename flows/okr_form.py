@@ -14,16 +14,23 @@ from commands.types import CommandError
 from digests.formatting import number
 from digests.message import Message
 from flows import engine
+from storage.models import Metric
 from storage.repos import flows as runs
 
 SUBMIT_ACTION = "okr.new.submit"
 FORM_STATE = "form"
 
 
-def _kr_line(kr: dict[str, Any]) -> str:
+def _kr_line(ctx: Context, kr: dict[str, Any]) -> str:
+    """A drafted KR as a line of the form, typed back the way it was parsed (`no yes` stays a
+    yes/no KR rather than becoming `0 1`)."""
     unit = f" {kr['unit']}" if kr.get("unit") else ""
     weight = f" w={number(kr['weight'])}" if kr.get("weight", 1.0) != 1.0 else ""
-    return f"{kr['title']} | {number(kr['start'])} {number(kr['target'])}{unit}{weight}"
+    if kr.get("metric") == Metric.BOOLEAN.value:
+        values = " ".join(ctx.t("audit.yes" if kr[k] else "audit.no") for k in ("start", "target"))
+    else:
+        values = f"{number(kr['start'])} {number(kr['target'])}"
+    return f"{kr['title']} | {values}{unit}{weight}"
 
 
 def show_form(ctx: Context, data: dict[str, Any]) -> Message:
@@ -33,7 +40,7 @@ def show_form(ctx: Context, data: dict[str, Any]) -> Message:
         {"value": str(o.id), "label": f"O-{o.number} {o.title}"[:75]}
         for o in drafts.parent_choices(ctx, cycle.id or 0)
     ]
-    krs = [_kr_line(kr) for kr in data.get("krs", [])]
+    krs = [_kr_line(ctx, kr) for kr in data.get("krs", [])]
     return ctx.render(
         "flow_new_form",
         token=data["_token"],

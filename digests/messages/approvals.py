@@ -6,12 +6,20 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from digests.compose import Draft, button, field
+from digests.formatting import kr_value
 from digests.messages import message
 from digests.messages.okr import ref_title
 from digests.rich import Rich, strong
+from storage.models import Metric
 from storage.text_limits import COMMENT_MAX, TITLE_MAX
 
 View = Mapping[str, Any]
+
+
+def _draft_value(kr: Mapping[str, Any], field_name: str) -> str:
+    """A drafted KR's start or target as the KR will show it (✗ → ✓ for yes/no)."""
+    metric = Metric(kr.get("metric") or Metric.NUMBER.value)
+    return kr_value(metric, kr.get("unit"), float(kr[field_name]))
 
 
 def diff_line(m: Draft, change: View) -> Rich:
@@ -120,8 +128,7 @@ def flow_draft(
     if parent:
         m.context(m.t("flows.aligned_to", parent=parent))
     for index, kr in enumerate(krs, start=1):
-        unit = kr.get("unit") or ("%" if kr.get("metric") == "percent" else "")
-        line = f"{index}. {kr['title']}: {m.num(kr['start'], unit)} → {m.num(kr['target'], unit)}"
+        line = f"{index}. {kr['title']}: {_draft_value(kr, 'start')} → {_draft_value(kr, 'target')}"
         if kr.get("weight", 1) != 1:
             line += " · " + m.s("flows.weight", weight=m.num(kr["weight"]))
         m.section(line)

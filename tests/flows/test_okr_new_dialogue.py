@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -223,3 +224,20 @@ def test_free_text_that_looks_like_a_command_answers_the_flow(engine: Engine, te
     listed = ask(engine, team.ana, "/okr list")
     assert "OKRs" in listed
     assert "Aligned to O-1." in ask(engine, team.ana, "battery")
+
+
+@pytest.mark.parametrize(
+    ("answer", "shown"), [("否 是", "Pass the customer audit: ✗ → ✓"), ("no yes", "✗ → ✓")]
+)
+def test_a_yes_no_key_result_shows_as_it_will_be_kept(
+    engine: Engine, team: Team, answer: str, shown: str
+) -> None:
+    for said, _ in DRAFT[:3]:
+        ask(engine, team.ana, said)
+    ask(engine, team.ana, "Pass the customer audit")
+    assert "Key result 2" in ask(engine, team.ana, answer)
+    drafted = ask(engine, team.ana, "done")
+    assert shown in drafted
+    assert "0 → 1" not in drafted
+    ask(engine, team.ana, "submit")
+    assert "KR-1 Pass the customer audit  ✗ → ✗ / ✓" in ask(engine, team.ana, "/okr show O-2")
