@@ -240,7 +240,30 @@ class KpiConfig(_Section):
 
     @model_validator(mode="after")
     def _thresholds(self) -> KpiConfig:
+        if self.min is not None and self.max is not None and self.min >= self.max:
+            raise ValueError(
+                f"{self.code}: min ({self.min:g}) must be below max ({self.max:g}),"
+                " or no reading could ever be recorded"
+            )
         for target in self.targets:
+            outside = [
+                f"{name} {value:g}"
+                for name, value in (
+                    ("target", target.target),
+                    ("warning", target.warning),
+                    ("critical", target.critical),
+                )
+                if value is not None
+                and (
+                    (self.min is not None and value < self.min)
+                    or (self.max is not None and value > self.max)
+                )
+            ]
+            if outside:
+                raise ValueError(
+                    f"{self.code} {target.scope}: {', '.join(outside)} lies outside the KPI's"
+                    f" bounds (min {_bound(self.min)}, max {_bound(self.max)})"
+                )
             try:
                 kpi_targets.check_thresholds(
                     self.direction, target.target, target.warning, target.critical
@@ -251,6 +274,10 @@ class KpiConfig(_Section):
                 message = translate("en", f"kpi.target.error.{error.reason}", **error.params)
                 raise ValueError(f"{self.code} {target.scope}: {message}") from None
         return self
+
+
+def _bound(value: float | None) -> str:
+    return "none" if value is None else f"{value:g}"
 
 
 class PayBandConfig(_Section):

@@ -86,3 +86,22 @@ def test_a_target_threshold_on_the_wrong_side_is_named_with_its_line() -> None:
     with pytest.raises(ConfigError) as caught:
         parse_config(kpi + "    targets:\n      - {scope: 'team:x', target: 5}\n")
     assert "line 6: kpis.0.targets.0.scope: 'team:x' is not a scope" in str(caught.value)
+
+
+def test_kpi_bounds_that_leave_no_reading_or_a_target_outside_them_are_refused() -> None:
+    kpi = "kpis:\n  - code: LOSS_RATE\n    name: Loss\n    direction: lower_is_better\n"
+    with pytest.raises(ConfigError) as caught:
+        parse_config(kpi + "    min: 10\n    max: 10\n")
+    message = str(caught.value)
+    assert "LOSS_RATE: min (10) must be below max (10)" in message
+    assert "line 2" in message
+    with pytest.raises(ConfigError) as caught:
+        parse_config(
+            kpi + "    min: 0\n    max: 20\n    targets:\n      - {scope: company, target: 25}\n"
+        )
+    assert "LOSS_RATE company: target 25 lies outside the KPI's bounds (min 0, max 20)" in str(
+        caught.value
+    )
+    parse_config(
+        kpi + "    min: 0\n    max: 20\n    targets:\n      - {scope: company, target: 5}\n"
+    )
