@@ -30,6 +30,7 @@ from commands.types import (
     HrInsights,
     HrRole,
     KpiAssess,
+    KpiCorrectionAct,
     KpiDefine,
     KpiFeedbackReply,
     KpiFeedbackSend,
@@ -293,6 +294,24 @@ def _parse_kpi_period(args: Args) -> Command:
     return KpiPeriodAct(action, _optional_period(args.tokens[1], usage))
 
 
+_CORRECTION_DECISIONS = {
+    **dict.fromkeys(["approve", "ok", "批准", "同意"], True),
+    **dict.fromkeys(["reject", "decline", "驳回", "拒绝"], False),
+}
+
+
+def _parse_kpi_correction(args: Args) -> Command:
+    """`approve N` or `reject N` (`批准 N`, `驳回 N`)."""
+    usage = "kpi.correction"
+    words = [token.norm for token in args.tokens]
+    if len(words) != 2 or words[0] not in _CORRECTION_DECISIONS:
+        raise CommandError("kpi.correction.bad", usage=usage)
+    ref = words[1].lstrip("#")
+    if not ref.isdigit():
+        raise CommandError("kpi.correction.bad", usage=usage)
+    return KpiCorrectionAct(int(ref), _CORRECTION_DECISIONS[words[0]])
+
+
 def _is_value(text: str) -> bool:
     try:
         parse_value(text)
@@ -492,6 +511,7 @@ VERBS: list[Verb] = [
     Verb("hr", ("role", "角色"), "hr.role", _parse_hr_role),
     Verb("kpi", ("target", "targets", "目标"), "kpi.target", _parse_kpi_target),
     Verb("kpi", ("period", "periods", "周期"), "kpi.period", _parse_kpi_period),
+    Verb("kpi", ("correction", "corrections", "更正"), "kpi.correction", _parse_kpi_correction),
     Verb("hr", ("help", "h", "?", "帮助"), "hr.help", _parse_help("hr")),
 ]
 DEFAULT_VERB = {"okr": "list", "kpi": "list", "hr": "help"}

@@ -144,6 +144,14 @@ class KpiFeedbackSend:
 
 
 @dataclass(frozen=True)
+class KpiCorrectionAct:
+    """`/kpi correction approve|reject N`: HR's decision on a closed period's change."""
+
+    correction_id: int
+    approve: bool
+
+
+@dataclass(frozen=True)
 class KpiFeedbackReply:
     feedback_id: int
     text: str
@@ -337,6 +345,7 @@ Command = (
     | KpiAssess
     | KpiFeedbackSend
     | KpiFeedbackReply
+    | KpiCorrectionAct
     | KpiAlertAct
     | KpiDefine
     | OkrNew

@@ -7,7 +7,7 @@ from typing import Any
 from commands.context import Context
 from commands.handlers import kpi_chart
 from commands.notify import notify
-from commands.operations import kpi_alerts, kpi_intake
+from commands.operations import kpi_alerts, kpi_corrections, kpi_intake
 from commands.types import CommandError, KpiList, KpiRecord, KpiShow, Value, ValueKind
 from digests.formatting import number
 from digests.i18n import reader_locale, translate
@@ -24,7 +24,7 @@ from storage.models import (
     ReadingSource,
     Role,
 )
-from storage.repos import audit, kpis, people
+from storage.repos import audit, kpi_periods, kpis, people
 
 
 def kpi_name(ctx: Context, kpi: KpiDefinition) -> str:
@@ -242,15 +242,28 @@ def kpi_record(command: KpiRecord, ctx: Context) -> Message:
     order = {KpiScope.PERSON: 0, KpiScope.DEPARTMENT: 1, KpiScope.COMPANY: 2}
     target = min(candidates, key=lambda t: order[t.scope])
     earlier = _reading_of(ctx, kpi, target, period)
+    closed = kpi_periods.closing(
+        kpi_periods.closed_labels(session=ctx.session, workspace_id=ctx.workspace_id), period
+    )
+    row = {"kpi": kpi.code, "scope": _scope_ref(ctx, target), "period": period, "value": amount}
+    if closed is not None and not ctx.access.sees_all():
+        # A change of a closed period waits for HR, once it is a reading the KPI could have.
+        checked = kpi_ingest.validate(
+            [row], session=ctx.session, workspace_id=ctx.workspace_id, need_id=False
+        )
+        if checked.rejected:
+            reason = kpi_intake.explain(checked.rejected[0], ctx.locale)
+            raise CommandError("error.kpi_reading", {"reason": reason}, usage="kpi.record")
+        return kpi_corrections.request(
+            ctx,
+            kpi=kpi,
+            target=target,
+            period=period,
+            old=earlier.value if earlier is not None else None,
+            new=amount,
+        )
     report = kpi_intake.ingest(
-        [
-            {
-                "kpi": kpi.code,
-                "scope": _scope_ref(ctx, target),
-                "period": period,
-                "value": amount,
-            }
-        ],
+        [row],
         session=ctx.session,
         workspace=ctx.workspace,
         source=ReadingSource.CHAT,

@@ -1,6 +1,7 @@
 """`/kpi period close|open PERIOD` (`/kpi 周期 关闭|开启 …`): HR closes a KPI period once its
 pay bands are settled; after that its readings change only by HR admins and admins (the API,
-imports, pulls and everyone else are refused, naming the closed period). Audit-logged."""
+imports and pulls are refused, naming the closed period; a change typed in chat becomes a
+correction request HR approves: `commands/operations/kpi_corrections.py`). Audit-logged."""
 
 from __future__ import annotations
 

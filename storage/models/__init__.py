@@ -40,7 +40,14 @@ from storage.models.flows import (
     FlowRun,
     KeyResultVersion,
 )
-from storage.models.kpi import KpiDefinition, KpiPeriodClose, KpiReading, KpiTarget
+from storage.models.kpi import (
+    CorrectionStatus,
+    KpiCorrection,
+    KpiDefinition,
+    KpiPeriodClose,
+    KpiReading,
+    KpiTarget,
+)
 from storage.models.kpi_alert import AlertState, KpiAlert, KpiFeedback
 from storage.models.kpi_token import KpiApiToken
 from storage.models.kr_kpi_link import KrKpiLink
@@ -61,6 +68,7 @@ __all__ = [
     "CheckIn",
     "CheckInSource",
     "Confidence",
+    "CorrectionStatus",
     "Cycle",
     "CycleState",
     "Delegation",
@@ -73,6 +81,7 @@ __all__ = [
     "KeyResultVersion",
     "KpiAlert",
     "KpiApiToken",
+    "KpiCorrection",
     "KpiDefinition",
     "KpiDirection",
     "KpiFeedback",

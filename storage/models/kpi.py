@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -97,3 +98,33 @@ class KpiPeriodClose(SQLModel, table=True):
     period: str = Field(max_length=16)
     closed_by_id: int | None = Field(default=None, foreign_key="person.id")
     closed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class CorrectionStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class KpiCorrection(SQLModel, table=True):
+    """A change to a reading of a closed KPI period, asked for in chat and waiting for HR: it
+    is written only when an HR admin or admin approves it."""
+
+    __tablename__ = "kpi_correction"
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id", index=True)
+    kpi_id: int = Field(foreign_key="kpi_definition.id")
+    scope: KpiScope = Field(sa_type=enum_type(KpiScope))
+    department_id: int | None = Field(default=None, foreign_key="department.id")
+    person_id: int | None = Field(default=None, foreign_key="person.id")
+    period: str = Field(max_length=16)
+    old_value: float | None = None
+    new_value: float
+    requested_by_id: int = Field(foreign_key="person.id")
+    status: CorrectionStatus = Field(
+        default=CorrectionStatus.PENDING, sa_type=enum_type(CorrectionStatus)
+    )
+    decided_by_id: int | None = Field(default=None, foreign_key="person.id")
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

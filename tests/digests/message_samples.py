@@ -592,6 +592,16 @@ SAMPLES: dict[str, Callable[[Sample], Data]] = {
         "period": "2026-11",
     },
     "kpi_feedback": lambda s: {"ref": 5, "author": s.u(), "subject": s.u(), "text": s.u()},
+    "kpi_correction_request": lambda s: {
+        "ref": 3,
+        "person": s.u(),
+        "code": "MONTHLY_SALES",
+        "name": s.u(),
+        "scope": s.u(),
+        "period": "2026-11",
+        "old": "¥430,000",
+        "new": "¥1,200,000",
+    },
     "kpi_feedback_reply_form": lambda s: {
         "ref": 5,
         "author": s.u(),

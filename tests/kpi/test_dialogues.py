@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from bot.core import Core, Inbound
 from bot.text import render_text
+from commands.actions import Action
 from commands.operations.kpi_intake import ingest
 from storage.models import Person, Platform, ReadingSource
 from tests.flows.conftest import inbox
@@ -157,8 +158,11 @@ def test_a_closed_period_locks_its_readings_and_a_change_tells_the_manager(
     assert "只有 HR 管理员和管理员" in say(engine, kc, kc.hao, "/kpi 周期 关闭 2026年11月")
     closed = say(engine, kc, kc.wei, "/kpi period close 2026-11")
     assert "Closed 2026-11: its KPI readings can no longer be changed" in closed
-    refused = say(engine, kc, kc.hao, "/kpi 记录 LOSS_RATE 3% 2026年11月")
-    assert "2026-11 已关闭：如需更正，请让 HR 重新开启" in refused
+    requested = say(engine, kc, kc.hao, "/kpi 记录 LOSS_RATE 3% 2026年11月")
+    assert "2026-11 已关闭，你的修改已作为更正申请 #1 提交给 HR" in requested
+    assert "LOSS_RATE Hao Wang 4.5% → 3%" in requested
+    assert "4.5%" in say(engine, kc, kc.hao, "/kpi show LOSS_RATE")  # unchanged until HR decides
+    say(engine, kc, kc.wei, "/kpi correction reject 1")
     report = ingest(
         [{"kpi": "LOSS_RATE", "scope": "person:hao@acme.com", "period": "2026-11", "value": 3}],
         session=session,
@@ -168,3 +172,69 @@ def test_a_closed_period_locks_its_readings_and_a_change_tells_the_manager(
     assert [r.reason for r in report.rejected] == ["period_closed"]
     assert "Reopened 2026-11" in say(engine, kc, kc.wei, "/kpi period open 2026-11")
     assert "4.5% → 3%" in say(engine, kc, kc.hao, "/kpi 记录 LOSS_RATE 3% 2026年11月")
+
+
+def _click(engine: Engine, kc: KpiCompany, person: Person, action_id: str, value: str) -> str:
+    at(NOW)
+    core = Core(engine)
+    inbound = Inbound(
+        Platform.CONSOLE, kc.workspace.id, person.id, "", action=Action(action_id, value)
+    )
+    return render_text(core.handle(inbound))
+
+
+def test_a_change_to_a_closed_period_waits_for_hr_and_is_applied_once(
+    engine: Engine, session: Session, kc: KpiCompany
+) -> None:
+    _readings(session, kc)
+    say(engine, kc, kc.wei, "/kpi period close 2026-11")
+    # Ana (English) asks to change her closed November sales: HR gets the request with buttons.
+    asked = say(engine, kc, kc.ana, "/kpi record MONTHLY_SALES 1.2m 2026-11")
+    assert "2026-11 is closed, so your change is a correction request #1 to HR" in asked
+    assert "MONTHLY_SALES Ana Lima ¥380,000 → ¥1,200,000" in asked
+    assert "until then the reading stays ¥380,000" in asked
+    again = say(engine, kc, kc.ana, "/kpi record MONTHLY_SALES 1.2m 2026-11")
+    assert "correction request #1" in again  # a repeat files nothing new
+    (request,) = [m for m in inbox(engine, kc.wei) if "Correction request #1" in m]
+    assert "Ana Lima asks to change the reading of MONTHLY_SALES" in request
+    assert "¥380,000 → ¥1,200,000" in request
+    assert "[Approve]  [Reject]" in request
+    assert "¥1,200,000" not in say(engine, kc, kc.ana, "/kpi assess 2026-11")  # not yet
+    # Someone else may not decide; an impossible reading is refused before it reaches HR.
+    assert "Only HR admins and admins decide" in say(
+        engine, kc, kc.ana, "/kpi correction approve 1"
+    )
+    refused = say(engine, kc, kc.hao, "/kpi 记录 LOSS_RATE 300% 2026年11月")
+    assert "更正申请" not in refused
+    # HR approves with the button: written once, Ana told, a second click changes nothing.
+    approved = _click(engine, kc, kc.wei, "kpi_correction.approve", "1")
+    assert "Approved correction #1: MONTHLY_SALES Ana Lima 2026-11 is now ¥1,200,000" in approved
+    assert "was already approved by Wei Zhang" in _click(
+        engine, kc, kc.wei, "kpi_correction.reject", "1"
+    )
+    told = inbox(engine, kc.ana)[-1]
+    assert "Wei Zhang approved your correction #1" in told
+    assert "¥1,200,000" in say(engine, kc, kc.ana, "/kpi show MONTHLY_SALES")
+    audit_log = say(engine, kc, kc.wei, "/hr audit")
+    assert "approved a correction of MONTHLY_SALES" in audit_log
+    assert "asked HR to correct a closed period's reading of MONTHLY_SALES" in audit_log
+
+
+def test_a_correction_in_chinese_is_rejected_and_the_reading_stays(
+    engine: Engine, session: Session, kc: KpiCompany
+) -> None:
+    _readings(session, kc)
+    say(engine, kc, kc.wei, "/kpi 周期 关闭 2026年11月")
+    asked = say(engine, kc, kc.hao, "/kpi 记录 LOSS_RATE 3% 2026年11月")
+    assert "你的修改已作为更正申请 #1 提交给 HR：LOSS_RATE Hao Wang 5% → 3%" in asked
+    assert "请输入 /kpi 更正 批准 N" in say(engine, kc, kc.hao, "/kpi 更正 批准")
+    rejected = say(engine, kc, kc.wei, "/kpi 更正 驳回 1")
+    assert "Rejected correction #1: LOSS_RATE Hao Wang 2026-11 stays 5%" in rejected
+    assert (
+        "Wei Zhang 驳回了你的更正 #1：LOSS_RATE Hao Wang 2026-11 仍为 5%"
+        in inbox(engine, kc.hao)[-1]
+    )
+    assert "只有 HR 管理员和管理员可以审批更正申请" in say(engine, kc, kc.hao, "/kpi 更正 批准 1")
+    assert "There is no correction request #9" in say(engine, kc, kc.wei, "/kpi correction ok 9")
+    shown = say(engine, kc, kc.hao, "/kpi 查看 LOSS_RATE")
+    assert "5%" in shown
