@@ -221,7 +221,10 @@ def test_the_grammar() -> None:
     assert parse("/hr 审计 ana@acme.com 从 2026-11-01 到 2026-11-30") == HrAudit(
         "ana@acme.com", date(2026, 11, 1), date(2026, 11, 30)
     )
-    for bad in ("/hr audit since", "/hr audit until 2026-13-01", "/hr audit a b"):
+    assert parse("/hr audit @Ana Lima since 2026-11-01") == HrAudit(
+        "@Ana Lima", date(2026, 11, 1), None
+    )  # a name with a space
+    for bad in ("/hr audit since", "/hr audit until 2026-13-01", "/hr audit a since 2026-11-01 b"):
         with pytest.raises(CommandError):
             parse(bad)
     with pytest.raises(CommandError, match="bad_range"):
