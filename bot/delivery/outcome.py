@@ -43,9 +43,12 @@ class Sent:
 
 @dataclass(frozen=True)
 class Retry:
-    """A transient failure (network, 5xx): try again later with backoff."""
+    """A transient failure (network, 5xx): try again later with backoff. `in_doubt`: the
+    request may have reached the platform (the answer was lost), so the next attempt looks for
+    the message before sending it again."""
 
     error: str
+    in_doubt: bool = False
 
 
 @dataclass(frozen=True)

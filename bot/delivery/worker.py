@@ -353,8 +353,13 @@ class OutboxWorker:
                         error=f"gave up: {error}",
                         claim=claim,
                     )
-                case Retry(error=error):
+                case Retry(error=error, in_doubt=in_doubt):
                     due = now + timedelta(seconds=backoff(envelope.attempts, self.settings))
                     outbox.record_retry(
-                        session=session, message_id=message_id, due_at=due, error=error, claim=claim
+                        session=session,
+                        message_id=message_id,
+                        due_at=due,
+                        error=error,
+                        claim=claim,
+                        in_doubt=in_doubt,
                     )

@@ -59,7 +59,7 @@ def classify(error: SlackApiError) -> Outcome:
         return Throttled(after=after, error="slack: ratelimited")
     if code in PERMANENT_ERRORS:
         return Dead(f"slack: {code}")
-    return Retry(f"slack: {code or status}")
+    return Retry(f"slack: {code or status}", in_doubt=status >= 500)  # a 5xx may have posted
 
 
 class SlackSender:
@@ -93,8 +93,8 @@ class SlackSender:
             return Sent(f"{response.get('channel')}:{response.get('ts')}")
         except SlackApiError as error:
             return classify(error)
-        except OSError as error:  # connection refused, reset, timed out
-            return Retry(f"slack: {type(error).__name__}")
+        except OSError as error:  # connection refused, reset, timed out: it may have landed
+            return Retry(f"slack: {type(error).__name__}", in_doubt=True)
 
     def find_by_email(self, *, workspace_id: int, email: str) -> Lookup:
         """The Slack user id of a person never seen on Slack (users.lookupByEmail)."""
@@ -137,7 +137,11 @@ def client_factory(
         if not token:
             return None
         if token not in clients:
-            clients[token] = WebClient(token=token, base_url=base_url, timeout=10)
+            # No retry inside the SDK: its default re-posts after a dropped connection, which
+            # may duplicate a message that landed; the outbox retries, looking first.
+            clients[token] = WebClient(
+                token=token, base_url=base_url, timeout=10, retry_handlers=[]
+            )
         return clients[token]
 
     return client_for

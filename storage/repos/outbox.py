@@ -147,7 +147,8 @@ def claim(
     """Take up to `limit` due messages for sending, in the caller's transaction.
 
     Due means pending with `due_at` passed, or `sending` whose lease (`due_at`) expired — a
-    sender died mid-send; such rows come back `in_doubt`. On PostgreSQL the inner SELECT uses
+    sender died mid-send; such rows come back `in_doubt`, as do rows whose last send's answer
+    was lost. On PostgreSQL the inner SELECT uses
     FOR UPDATE SKIP LOCKED, so concurrent senders never take the same row.
     """
     if not workspace_ids or limit <= 0:
@@ -170,7 +171,8 @@ def claim(
         .where(table.c.id.in_(inner.scalar_subquery()))
         .values(
             status=OutboxStatus.SENDING.value,
-            in_doubt=table.c.status == OutboxStatus.SENDING.value,
+            # In doubt: a sender died mid-send, or a send's answer was lost (kept from its retry).
+            in_doubt=sa.or_(table.c.status == OutboxStatus.SENDING.value, table.c.in_doubt),
             due_at=lease_until,
             attempts=table.c.attempts + 1,
         )
@@ -250,14 +252,16 @@ def record_retry(
     error: str,
     count_attempt: bool = True,
     claim: int | None = None,
+    in_doubt: bool = False,
 ) -> bool:
-    """Back to pending, due again at `due_at` (a throttled send does not count as an attempt)."""
+    """Back to pending, due again at `due_at` (a throttled send does not count as an attempt);
+    `in_doubt` when the send may have landed, so the next attempt looks before it sends."""
     table = OutboxMessage.__table__  # type: ignore[attr-defined]
     values: dict[str, object] = {
         "status": OutboxStatus.PENDING.value,
         "due_at": due_at,
         "last_error": error[:1000],
-        "in_doubt": False,
+        "in_doubt": in_doubt,
     }
     if not count_attempt:
         values["attempts"] = table.c.attempts - 1

@@ -21,6 +21,8 @@ from urllib.parse import parse_qsl
 
 from tests.http_stub import serve_handler
 
+LOST = 0  # the status that makes the handler drop the connection without answering
+
 
 @dataclass
 class RateLimitedStub:
@@ -37,6 +39,10 @@ class RateLimitedStub:
     _updated: float = field(default_factory=time.monotonic)
     first_at: float | None = None
     last_at: float | None = None
+    # Every n-th posted message lands but its answer is lost (the connection drops): the
+    # sender cannot know it landed and must look in the history before posting again.
+    lose_answer_every: int = 0
+    lost_answers: int = 0
 
     def _admit(self) -> bool:
         if not self.limit:
@@ -80,6 +86,10 @@ class RateLimitedStub:
             channel = user if user[:1] in {"C", "G", "#"} else "D" + user  # a channel, or a DM
             ts = f"{time.time():.6f}"
             self.history.setdefault(channel, []).append({"ts": ts, "metadata": metadata})
+            posted = sum(self.delivered.values())
+            if self.lose_answer_every and posted % self.lose_answer_every == 0:
+                self.lost_answers += 1
+                return LOST, {}, {}
             return 200, {"ok": True, "channel": channel, "ts": ts}, {}
 
     def feishu(self, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
@@ -120,6 +130,9 @@ def _handler(stub: RateLimitedStub) -> type[BaseHTTPRequestHandler]:
                 else:
                     params = dict(parse_qsl(raw.decode()))
                 status, answer, headers = stub.slack(path.rsplit("/", 1)[-1], params)
+            if status == LOST:
+                self.close_connection = True
+                return
             data = json.dumps(answer).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json; charset=utf-8")

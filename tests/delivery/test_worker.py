@@ -272,3 +272,34 @@ def test_an_old_holder_cannot_record_a_row_claimed_after_it(engine: Engine) -> N
     with session_scope(engine) as session:
         (row,) = session.exec(select(OutboxMessage)).all()
         assert row.platform_ref == "mine"
+
+
+def test_a_post_whose_answer_was_lost_is_looked_up_not_posted_again(engine: Engine) -> None:
+    """The stand-in posts the message but drops the connection before answering: neither the
+    Slack SDK nor okrbot may post it again blindly; the retry finds it in the DM's history."""
+    from bot.slack.sender import SlackSender, client_factory
+    from tests.delivery.stub_platform import serve
+
+    clock = FakeClock()
+    with session_scope(engine) as session:
+        ws, people = slack_people(session, 4)
+        enqueue_each(session, ws, people, clock.now)
+    with serve() as stub:
+        stub.lose_answer_every = 2
+        sender = SlackSender(client_factory(base_url=stub.base_url + "/api/", bot_token="xoxb-1"))
+        sending = OutboxWorker(
+            engine,
+            sender,
+            Limiter(per_second=1000),
+            settings=WorkerSettings(concurrency=1),
+            clock=clock,
+            monotonic=clock.monotonic,
+            sleep=clock.sleep,
+        )
+        sending.drain()
+        assert stub.lost_answers == 2
+        assert statuses(engine) == Counter({"sent": 2, "pending": 2})
+        clock.now += timedelta(hours=1)  # past the retry's backoff
+        sending.drain()
+        assert statuses(engine) == Counter({"sent": 4})
+        assert sorted(stub.delivered.values()) == [1, 1, 1, 1]  # each landed exactly once
