@@ -1,8 +1,12 @@
-"""Start-up time of the CLI: `okrbot --help` and a one-command console chat.
+"""Start-up time and memory: the CLI (`okrbot --help`, a one-command console chat) and a real
+`okrbot serve` replica with Slack only and with Slack + Feishu (local stand-in APIs).
 
-Usage: python bench/startup.py [--runs N]
-Seeds the demo company into a temporary database once, then times fresh processes and prints
-the median and worst wall time of each, and whether a platform SDK was imported.
+Usage: python bench/startup.py [--runs N] [--messages N]
+CLI: the demo company is seeded into a temporary database once, then fresh processes are timed
+(median and worst wall time) and the platform SDKs each imported are named.
+Serve: the time from starting the process to `/readyz` answering 200, its resident memory
+(VmRSS) then, and for Slack + Feishu its memory after sending N messages (default 10,000) to
+Feishu people through the outbox, with the peak (VmHWM).
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ import time
 from pathlib import Path
 
 SDKS = ("slack_bolt", "slack_sdk", "lark_oapi")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
 
 def okrbot() -> list[str]:
@@ -54,10 +60,8 @@ def sdk_imported(args: list[str], *, env: dict[str, str], stdin: str, cwd: Path)
     return sorted({sdk for sdk in SDKS if f" {sdk}" in result.stderr})
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=10)
-    runs = parser.parse_args().runs
+def cli_figures(runs: int) -> None:
+    """The CLI cases: median and worst wall time, and the SDKs imported."""
     with tempfile.TemporaryDirectory() as folder:
         cwd = Path(folder)
         env = os.environ | {"OKRBOT_DATABASE_URL": f"sqlite:///{cwd / 'bench.db'}"}
@@ -83,6 +87,18 @@ def main() -> None:
                 f"{name:<28} {statistics.median(times):>7.3f}s {max(times):>7.3f}s  "
                 f"{', '.join(sdks)}"
             )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--messages", type=int, default=10_000)
+    args = parser.parse_args()
+    cli_figures(args.runs)
+    print()
+    from bench.serve_replica import serve_figures
+
+    serve_figures(runs=max(1, args.runs // 2), messages=args.messages)
 
 
 if __name__ == "__main__":
