@@ -53,7 +53,7 @@ class OutboxMessage(SQLModel, table=True):
     )
     in_doubt: bool = Field(
         default=False,
-        description="claimed again after a lease expired: a previous send may have landed",
+        description="claimed again after a lease expired or a lost answer: it may have landed",
     )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

@@ -43,6 +43,7 @@ class RateLimitedStub:
     # sender cannot know it landed and must look in the history before posting again.
     lose_answer_every: int = 0
     lost_answers: int = 0
+    times: list[float] = field(default_factory=list)  # when each delivery landed (wall clock)
 
     def _admit(self) -> bool:
         if not self.limit:
@@ -60,6 +61,7 @@ class RateLimitedStub:
         now = time.monotonic()
         self.first_at = self.first_at or now
         self.last_at = now
+        self.times.append(time.time())
         self.delivered[outbox_id] += 1
 
     def slack(
