@@ -15,12 +15,10 @@ from digests.message import Message
 from digests.render import render
 from storage import kpi_ingest, kpi_math, periods
 from storage.models import (
-    Department,
     KpiDefinition,
     KpiReading,
     KpiScope,
     KpiTarget,
-    Person,
     ReadingSource,
     Role,
 )
@@ -196,13 +194,7 @@ def _recordable_targets(ctx: Context, kpi: KpiDefinition) -> list[KpiTarget]:
 
 def _scope_ref(ctx: Context, target: KpiTarget) -> str:
     """The `scope` text of the write path for a target's owner."""
-    department = ctx.session.get(Department, target.department_id) if target.department_id else None
-    person = ctx.session.get(Person, target.person_id) if target.person_id else None
-    return kpi_ingest.scope_text(
-        target.scope,
-        department=department.name if department else None,
-        email=person.email if person else None,
-    )
+    return kpi_intake.scope_ref(ctx.session, target.scope, target.department_id, target.person_id)
 
 
 def _reading_amount(kpi: KpiDefinition, value: Value) -> float:

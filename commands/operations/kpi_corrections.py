@@ -14,10 +14,8 @@ from digests.formatting import number
 from digests.i18n import reader_locale, translate
 from digests.message import Message
 from digests.render import render
-from storage import kpi_ingest
 from storage.models import (
     CorrectionStatus,
-    Department,
     KpiCorrection,
     KpiDefinition,
     KpiTarget,
@@ -144,13 +142,7 @@ def decide(ctx: Context, correction_id: int, *, approve: bool) -> Message:
 
 
 def _write(ctx: Context, row: KpiCorrection, kpi: KpiDefinition) -> None:
-    department = ctx.session.get(Department, row.department_id) if row.department_id else None
-    person = ctx.session.get(Person, row.person_id) if row.person_id else None
-    scope = kpi_ingest.scope_text(
-        row.scope,
-        department=department.name if department else None,
-        email=person.email if person else None,
-    )
+    scope = kpi_intake.scope_ref(ctx.session, row.scope, row.department_id, row.person_id)
     report = kpi_intake.ingest(
         [{"kpi": kpi.code, "scope": scope, "period": row.period, "value": row.new_value}],
         session=ctx.session,

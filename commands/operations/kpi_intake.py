@@ -15,7 +15,16 @@ from commands.operations import kpi_alerts
 from digests.i18n import translate
 from storage import kpi_ingest
 from storage.kpi_ingest import Rejection
-from storage.models import KpiDefinition, KpiReading, Platform, ReadingSource, Workspace
+from storage.models import (
+    Department,
+    KpiDefinition,
+    KpiReading,
+    KpiScope,
+    Person,
+    Platform,
+    ReadingSource,
+    Workspace,
+)
 from storage.repos import audit, kpi_periods
 
 
@@ -64,6 +73,20 @@ def ingest(
     )
     report.alerts, report.recoveries = counts.alerts, counts.recoveries
     return report
+
+
+def scope_ref(
+    session: Session, scope: KpiScope, department_id: int | None, person_id: int | None
+) -> str:
+    """The `scope` text a reading is written with (`company`, `department:NAME`,
+    `person:EMAIL`) for a target's or a correction's owner."""
+    department = session.get(Department, department_id) if department_id else None
+    person = session.get(Person, person_id) if person_id else None
+    return kpi_ingest.scope_text(
+        scope,
+        department=department.name if department else None,
+        email=person.email if person else None,
+    )
 
 
 def _refuse_closed(checked: kpi_ingest.Validated, *, session: Session, workspace_id: int) -> None:
