@@ -148,6 +148,23 @@ def test_a_quarter_in_slack(acme: Okrbot, slack: StubSlack) -> None:
         recovered = dm(slack, "U_ANA", "WIN_RATE", count=2)
         assert "31" in recovered
 
+        # HR closes October; Ana's change to it becomes a correction request HR approves.
+        team = SlackTeam(url, "T1", f"{slack.base_url}/response/cmd")
+        assert team.command("U_GRACE", "/kpi", "period close 2026-10") == 200
+        answer(slack, "Closed 2026-10")
+        assert team.command("U_ANA", "/kpi", "record WIN_RATE 26% 2026-10") == 200
+        assert "22% → 26%" in answer(slack, "correction request #1 to HR")
+        request = slack.wait_for(
+            "chat.postMessage",
+            timeout=20,
+            where=lambda c: (
+                c.params.get("channel") == "U_GRACE" and "kpi_correction.approve" in shown(c.params)
+            ),
+        )[-1]
+        approve = button_value(request.params["blocks"], "kpi_correction.approve")
+        assert team.click("U_GRACE", "kpi_correction.approve", approve) == 200
+        assert "is now 26% (was 22%)" in dm(slack, "U_ANA", "approved your correction #1")
+
         # HR reminds everyone to prepare reviews, then looks at who got it.
         team = SlackTeam(url, "T1", f"{slack.base_url}/response/cmd")
         assert (
