@@ -22,12 +22,10 @@ from storage.models import (
     Objective,
     ObjectiveStatus,
     OwnerType,
-    Person,
     Platform,
-    Role,
     Workspace,
 )
-from storage.repos import audit, outbox
+from storage.repos import audit, outbox, people
 
 HR_NOTICE_KIND = "cycle_review_started"
 
@@ -133,13 +131,7 @@ def tell_hr(*, session: Session, workspace: Workspace, cycle: Cycle) -> int:
             Objective.status == ObjectiveStatus.APPROVED,
         )
     ).one()
-    hr = session.exec(
-        select(Person).where(
-            Person.workspace_id == workspace.id,
-            col(Person.role).in_([Role.HR_ADMIN, Role.ADMIN]),
-            col(Person.active).is_(True),
-        )
-    ).all()
+    hr = people.hr_admins(session=session, workspace_id=workspace.id)
     queued = 0
     for person in hr:
         assert person.id is not None

@@ -4,8 +4,6 @@ approving writes the reading through the one intake, audit-logged, and the reque
 
 from __future__ import annotations
 
-from sqlmodel import col, select
-
 from commands.context import Context
 from commands.notify import notify
 from commands.operations import kpi_alerts, kpi_intake
@@ -21,12 +19,10 @@ from storage.models import (
     KpiTarget,
     Person,
     ReadingSource,
-    Role,
 )
 from storage.repos import audit, kpi_corrections, people
 
 KIND = "kpi_correction"
-HR_ROLES = (Role.HR_ADMIN, Role.ADMIN)
 
 
 def request(
@@ -176,12 +172,8 @@ def _figures(ctx: Context, row: KpiCorrection, kpi: KpiDefinition, locale: str) 
 
 
 def _hr_people(ctx: Context) -> list[Person]:
-    query = select(Person).where(
-        Person.workspace_id == ctx.workspace_id,
-        col(Person.role).in_(HR_ROLES),
-        col(Person.active).is_(True),
-    )
-    return [p for p in ctx.session.exec(query.order_by(col(Person.id))) if p.id != ctx.person_id]
+    found = people.hr_admins(session=ctx.session, workspace_id=ctx.workspace_id)
+    return [p for p in found if p.id != ctx.person_id]
 
 
 def _audit(ctx: Context, row: KpiCorrection, kpi: KpiDefinition, action: str) -> None:

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from storage.models import Department, Person, PersonIdentity, Platform, Workspace
+from storage.models import Department, Person, PersonIdentity, Platform, Role, Workspace
 
 
 def normalise_email(email: str) -> str:
@@ -139,6 +139,16 @@ def name_forms(name: str) -> set[str]:
     """The ways a name may be typed, lower-cased: whole, and each run of one script in it."""
     whole = " ".join(name.lower().split())
     return {whole} | {run.strip() for run in _SCRIPT_RUNS.findall(whole) if run.strip()}
+
+
+def hr_admins(*, session: Session, workspace_id: int) -> list[Person]:
+    """The active HR admins and admins, who see everything and decide HR's requests."""
+    query = select(Person).where(
+        Person.workspace_id == workspace_id,
+        col(Person.role).in_([Role.HR_ADMIN, Role.ADMIN]),
+        col(Person.active).is_(True),
+    )
+    return list(session.exec(query.order_by(col(Person.id))))
 
 
 def name_words(name: str) -> set[str]:
