@@ -9,8 +9,8 @@ change here) plus any other table the migrations created (slack_sdk's OAuth stor
 
 Per-workspace snapshots keep rows whose `workspace_id` is the workspace's, rows reached
 through a foreign key from such rows' tables, and the Slack installation rows of the
-workspace's team; tables with no path to a workspace (processed_event, rate_budget,
-slack_oauth_states: short-lived dedupe, send budget and OAuth state) are left out and listed
+workspace's team; tables with no path to a workspace (processed_event, rate_pace,
+slack_oauth_states: short-lived dedupe, send schedule and OAuth state) are left out and listed
 in the manifest.
 """
 

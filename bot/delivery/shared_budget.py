@@ -1,52 +1,51 @@
-"""A sender's share of its platform's rate across replicas (PostgreSQL): before each send it
-takes one from the fleet's window of the second (and of the minute); so one replica alone
-sends at the full limit, three together never above it."""
+"""A sender's place in its platform's rate across replicas (PostgreSQL): before each send it
+takes the next slot of the fleet's one schedule and waits until then, so sends from every
+replica are spaced 1 / limit apart — one replica alone sends at the full limit, three together
+never above it, in any stretch of a second (or a minute)."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 
-from storage.repos import rate_budget
+from storage.repos import rate_pace
 
 
 @dataclass
 class SharedBudget:
-    """`wait()` is the seconds until this replica may send (0: a send was taken)."""
+    """`wait()` takes the next slot and answers the seconds until it (0: send now)."""
 
     engine: Engine
     platform: str
     per_second: float
     per_minute: float | None = None
-    wall: Callable[[], float] = time.time
-    _takes: int = field(default=0)
+    # Epoch seconds; None means the database's clock (the one clock all replicas share).
+    wall: Callable[[], float] | None = None
 
-    def windows(self) -> list[tuple[int, float]]:
-        found = [(1, self.per_second)]
+    @property
+    def interval(self) -> float:
+        """Seconds between two sends of the fleet: the stricter of the two limits."""
+        spacing = 1.0 / self.per_second
         if self.per_minute:
-            found.append((60, self.per_minute))
-        return found
+            spacing = max(spacing, 60.0 / self.per_minute)
+        return spacing
 
     def wait(self) -> float:
-        """Take one send from the fleet's budget now; else how long until there is room."""
-        now = self.wall()
+        """Take this send's slot in the fleet's schedule; the seconds to wait for it."""
+        now = None if self.wall is None else self.wall()
         with self.engine.begin() as connection:
-            waited = rate_budget.take(
-                connection, platform=self.platform, now=now, windows=self.windows()
+            return rate_pace.take_slot(
+                connection, platform=self.platform, interval=self.interval, now=now
             )
-            self._takes += 1
-            if self._takes % 1000 == 0:
-                rate_budget.forget_old(connection, now=now)
-        return waited
 
 
 def shared_budget_for(
     engine: Engine, platform: str, per_second: float, per_minute: float | None
 ) -> SharedBudget | None:
-    """The fleet budget on PostgreSQL; None on SQLite (one process: its own limiter is all)."""
+    """The fleet's schedule on PostgreSQL; None on SQLite (one process: its own limiter is
+    all)."""
     if engine.dialect.name != "postgresql":
         return None
     return SharedBudget(engine, platform, per_second, per_minute)

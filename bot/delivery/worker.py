@@ -262,8 +262,8 @@ class OutboxWorker:
             if wait > 0:
                 self._count_wait("limiter", wait)
                 self.sleep(wait)
-            while self.budget is not None and (wait := self.budget.wait()) > 0:
-                self._count_wait("fleet", wait)  # the other replicas used this second
+            if self.budget is not None and (wait := self.budget.wait()) > 0:
+                self._count_wait("fleet", wait)  # the fleet's next slot is this far off
                 self.sleep(wait)
             try:
                 outcome = self.transport.send(envelope)

@@ -53,7 +53,7 @@ from storage.models.kpi_token import KpiApiToken
 from storage.models.kr_kpi_link import KrKpiLink
 from storage.models.okr import CheckIn, Cycle, KeyResult, Objective
 from storage.models.org import Department, Person, PersonIdentity, PlatformMiss, Workspace
-from storage.models.outbox import OutboxMessage, OutboxStatus, RateBudget
+from storage.models.outbox import OutboxMessage, OutboxStatus, RatePace
 from storage.models.review import KeyResultScore, ObjectiveCarry, ObjectiveReview
 from storage.models.schedule import Broadcast, SchedulePreference
 
@@ -103,7 +103,7 @@ __all__ = [
     "Platform",
     "PlatformMiss",
     "ProcessedEvent",
-    "RateBudget",
+    "RatePace",
     "ReadingSource",
     "Role",
     "SchedulePreference",

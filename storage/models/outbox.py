@@ -58,13 +58,12 @@ class OutboxMessage(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
-class RateBudget(SQLModel, table=True):
-    """One platform's sends in one window (a second or a minute since the epoch), counted by
-    every replica: the fleet's shared rate budget (PostgreSQL; SQLite runs one process)."""
+class RatePace(SQLModel, table=True):
+    """One platform's send schedule, kept by every replica: the slot (epoch seconds on the
+    database's clock) of the latest send granted; the next one comes at least one interval
+    (1 / limit) later. The fleet's shared rate (PostgreSQL; SQLite runs one process)."""
 
-    __tablename__ = "rate_budget"
+    __tablename__ = "rate_pace"
 
     platform: str = Field(primary_key=True, max_length=24)
-    window_seconds: int = Field(primary_key=True)
-    window_start: int = Field(primary_key=True, description="seconds since the epoch")
-    used: int = 0
+    last_slot: float = Field(description="seconds since the epoch, on the database's clock")

@@ -42,7 +42,7 @@ from storage.models import (
     Platform,
     PlatformMiss,
     ProcessedEvent,
-    RateBudget,
+    RatePace,
     SchedulePreference,
 )
 from tests import factories
@@ -174,7 +174,7 @@ def populate(session: Session) -> Sample:
                 workspace_id=ws_id, from_objective_id=other_obj.id, to_objective_id=obj.id
             ),
             ProcessedEvent(platform=Platform.SLACK, event_id="Ev0123456", created_at=WHEN),
-            RateBudget(platform="slack", window_seconds=1, window_start=1763600000, used=3),
+            RatePace(platform="slack", last_slot=1763600000.25),
             KpiPeriodClose(workspace_id=ws_id, period="2026-10", closed_by_id=bid, closed_at=WHEN),
             PlatformMiss(
                 workspace_id=ws_id,

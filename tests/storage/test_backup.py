@@ -121,7 +121,7 @@ def test_one_workspace_only(
 ) -> None:
     populate(session)
     result = write_backup(engine, tmp_path / "beta.zip", workspace="beta")
-    assert set(result.skipped) == {"processed_event", "rate_budget", "slack_oauth_states"}
+    assert set(result.skipped) == {"processed_event", "rate_pace", "slack_oauth_states"}
     restore_backup(target_engine, tmp_path / "beta.zip")
     with Session(target_engine) as target:
         assert [w.slug for w in target.exec(select(Workspace))] == ["beta"]
