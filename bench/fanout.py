@@ -1,28 +1,31 @@
 """Fan-out at scale: N messages through the outbox to a local Slack stand-in that enforces the
-platform's rate (429 + Retry-After above it), answers the history lookups, and now and then
-loses the answer to a post that landed (the sender cannot know, and must look before posting
-again). Senders are separate processes built as `okrbot serve` builds them (the Slack sender,
-its limiter and the fleet's shared rate budget in PostgreSQL).
+platform's rate (429 + Retry-After above it, a token bucket with a small burst), answers the
+history lookups, and now and then loses the answer to a post that landed (the sender cannot
+know, and must look before posting again). The senders are real `okrbot serve` replicas (the
+scheduler off) sharing one app.yaml whose `delivery.slack.per_second` is the platform's limit,
+and one PostgreSQL database.
 
-Scenarios, each on a fresh round of N messages: 1, 2 and 3 replicas; 3 replicas with one
-SIGKILLed halfway (its claimed rows are taken over after their lease). Each prints delivered,
-duplicates, lost, the achieved rate and its share of the limit, 429s and lost answers.
+Scenarios, each on a fresh round of N messages queued once every replica is ready: 1, 2 and 3
+replicas; 3 replicas with one SIGKILLed halfway (its claimed rows are taken over after their
+lease, in doubt). Each prints delivered, duplicates, lost, the steady rate and its share of the
+limit, the busiest one-second stretch as the stand-in saw it (wherever it starts), 429s, lost
+answers and history lookups.
 
-Run: .venv/bin/python bench/fanout.py [--people 10000] [--limit 50] [--db URL]
+Run: .venv/bin/python bench/fanout.py [--people 10000] [--limit 50] [--burst 5]
      [--scenarios 1,2,3,3-kill] [--lose-every 500]
-The default database is `okrbot_bench` on the PostgreSQL of the tests (created and dropped).
+The database is a fresh `okrbot_bench_<random>` on the PostgreSQL of the tests (dropped after).
 """
 
 from __future__ import annotations
 
 import argparse
-import logging
 import os
+import secrets
 import signal
-import subprocess
 import sys
+import tempfile
 import time
-from collections import Counter
+from contextlib import ExitStack
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -32,11 +35,12 @@ sys.path.insert(0, str(ROOT))
 
 from sqlmodel import func, select  # noqa: E402
 
+from bench.serve_replica import environ, replica  # noqa: E402
 from storage import migrate  # noqa: E402
 from storage.db import make_engine, session_scope  # noqa: E402
 from storage.models import OutboxMessage, OutboxStatus, Platform  # noqa: E402
 from storage.repos import workspaces  # noqa: E402
-from tests.delivery.stub_platform import RateLimitedStub, serve  # noqa: E402
+from tests.delivery.stub_platform import RateLimitedStub, busiest_second, serve  # noqa: E402
 
 PAYLOAD = '{"blocks": [{"kind": "section", "text": "Q4 reviews are due Friday."}]}'
 SERVER = os.environ.get(
@@ -46,7 +50,7 @@ BATCH = 100
 LEASE_SECONDS = 20.0
 
 
-def bench_database(name: str = "okrbot_bench") -> str:
+def bench_database(name: str) -> str:
     """A fresh database on the tests' PostgreSQL server."""
     admin = sa.create_engine(SERVER, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
@@ -56,7 +60,7 @@ def bench_database(name: str = "okrbot_bench") -> str:
     return SERVER.rsplit("/", 1)[0] + f"/{name}"
 
 
-def drop_database(name: str = "okrbot_bench") -> None:
+def drop_database(name: str) -> None:
     admin = sa.create_engine(SERVER, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
@@ -112,113 +116,102 @@ def enqueue_round(url: str, workspace_id: int, key: str) -> set[int]:
     return ids
 
 
-def worker_main(url: str, base_url: str, limit: float) -> None:
-    """One sender replica: drain until every row of the round is sent or dead."""
-    from bot.config import RateLimitConfig
-    from bot.delivery.service import limiter_of
-    from bot.delivery.shared_budget import shared_budget_for
-    from bot.delivery.worker import OutboxWorker, WorkerSettings
-    from bot.slack.sender import SlackSender, client_factory
-
-    logging.getLogger("okrbot").setLevel(logging.ERROR)  # no "throttled" line per 429
-    engine = make_engine(url)
-    rate = RateLimitConfig(per_second=limit, per_minute=None, per_recipient=1.0, burst=limit)
-    worker = OutboxWorker(
-        engine,
-        SlackSender(client_factory(base_url=base_url + "/api/", bot_token="xoxb-bench")),
-        limiter_of(rate),
-        settings=WorkerSettings(
-            batch=BATCH, lease_seconds=LEASE_SECONDS, concurrency=4, backoff_seconds=1
-        ),
-        budget=shared_budget_for(engine, "slack", limit, None),
-    )
-    while True:
-        if worker.drain_once() == 0:
-            if open_rows(engine) == 0:
-                return
-            time.sleep(0.2)
+def app_yaml(stub: RateLimitedStub, limit: float) -> str:
+    """One company's settings for every replica: Slack at the platform's limit, no scheduler."""
+    return f"""\
+company: {{name: Bench, workspace: bench, timezone: Asia/Shanghai, language: en}}
+slack: {{enabled: true, api_base_url: "{stub.base_url}/api/"}}
+scheduler: {{enabled: false}}
+delivery:
+  batch: {BATCH}
+  lease_seconds: {LEASE_SECONDS:g}
+  backoff_seconds: 1
+  concurrency: 4
+  slack: {{per_second: {limit:g}, per_recipient: 1}}
+"""
 
 
 def open_rows(engine: sa.Engine) -> int:
+    status = OutboxMessage.__table__.c.status  # type: ignore[attr-defined]
     with session_scope(engine) as session:
         return int(
             session.exec(
                 select(func.count())
                 .select_from(OutboxMessage)
-                .where(col_status().in_([OutboxStatus.PENDING, OutboxStatus.SENDING]))
+                .where(status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]))
             ).one()
         )
 
 
-def col_status() -> sa.ColumnElement[str]:
-    return OutboxMessage.__table__.c.status  # type: ignore[attr-defined,no-any-return]
-
-
-def spawn(url: str, stub: RateLimitedStub, limit: float) -> subprocess.Popen[bytes]:
-    argv = [sys.executable, __file__, "--worker", "--db", url, "--base-url", stub.base_url]
-    return subprocess.Popen([*argv, "--limit", str(limit)], cwd=ROOT)
+def steady_rate(times: list[float]) -> float:
+    """Deliveries a second from the first to the 98th percentile: the fleet's pace, without
+    the tail a SIGKILL leaves (the killed replica's claimed rows wait for their lease)."""
+    ordered = sorted(times)
+    last = max(1, int(len(ordered) * 0.98)) - 1
+    span = ordered[last] - ordered[0]
+    return last / span if span > 0 else 0.0
 
 
 def run(
-    url: str, workspace_id: int, key: str, *, replicas: int, kill: bool, limit: float, lose: int
+    url: str,
+    workspace_id: int,
+    key: str,
+    *,
+    replicas: int,
+    kill: bool,
+    limit: float,
+    burst: float,
+    lose: int,
 ) -> str:
     """One scenario; its line of figures."""
-    with serve(limit=limit) as stub:
-        stub.burst = limit  # at most the limit within any second
+    engine = make_engine(url)
+    with serve(limit=limit) as stub, tempfile.TemporaryDirectory() as folder, ExitStack() as stack:
+        stub.burst = burst
         stub.lose_answer_every = lose
-        expected = enqueue_round(url, workspace_id, key)
+        path = Path(folder)
+        (path / "app.yaml").write_text(app_yaml(stub, limit))
+        processes = [stack.enter_context(replica(path, environ(url)))[0] for _ in range(replicas)]
         started = time.monotonic()
-        processes = [spawn(url, stub, limit) for _ in range(replicas)]
+        expected = enqueue_round(url, workspace_id, key)
         killed_at = None
         if kill:
             while sum(stub.delivered.values()) < len(expected) // 2:
-                time.sleep(0.05)
+                time.sleep(0.05)  # watching the stand-in from outside
             os.kill(processes[0].pid, signal.SIGKILL)
             killed_at = sum(stub.delivered.values())
-        for process in processes:
-            process.wait()
+        while open_rows(engine) > 0:
+            time.sleep(0.5)
         wall = time.monotonic() - started
-        delivered = set(stub.delivered) & expected
-        duplicates = sum(n - 1 for i, n in stub.delivered.items() if i in expected and n > 1)
-        lost = len(expected - delivered)
-        span = (stub.last_at or 0) - (stub.first_at or 0)
-        rate = (len(delivered) - 1) / span if span > 0 else 0.0
-        # Deliveries per wall-clock second (the windows the fleet's budget counts in): the
-        # busiest second, and the steady rate over the full seconds up to 98% delivered,
-        # without the tail a SIGKILL leaves (its claimed rows wait for their lease).
-        times = sorted(stub.times)
-        per_second = Counter(int(t) for t in times[: max(1, int(len(times) * 0.98))])
-        full = sorted(per_second)[1:-1] or sorted(per_second)
-        steady = sum(per_second[s] for s in full) / len(full) if full else 0.0
-        peak = max(Counter(int(t) for t in times).values(), default=0)
-        title = f"{replicas} replica{'s' if replicas > 1 else ''}"
-        if killed_at is not None:
-            title += f", one SIGKILLed at {killed_at:,}"
-        return (
-            f"{title:<36} delivered {len(delivered):>6,}  duplicates {duplicates}  lost {lost}  "
-            f"steady {steady:5.1f} msg/s = {100 * steady / limit:5.1f}% of {limit:g}/s "
-            f"(overall {100 * rate / limit:5.1f}%), busiest second {peak}  429s {stub.rejected}  "
-            f"lost answers {stub.lost_answers}  {wall:4.0f} s"
-        )
+    engine.dispose()
+    delivered = set(stub.delivered) & expected
+    duplicates = sum(n - 1 for i, n in stub.delivered.items() if i in expected and n > 1)
+    lost = len(expected - delivered)
+    steady = steady_rate(stub.times)
+    title = f"{replicas} replica{'s' if replicas > 1 else ''}"
+    if killed_at is not None:
+        title += f", one SIGKILLed at {killed_at:,}"
+    return (
+        f"{title:<34} delivered {len(delivered):>6,}  duplicates {duplicates}  lost {lost}  "
+        f"steady {steady:4.1f}/s = {100 * steady / limit:5.1f}% of {limit:g}/s  "
+        f"busiest second {busiest_second(stub.times)}  429s {stub.rejected}  "
+        f"lost answers {stub.lost_answers}  lookups {stub.lookups}  {wall:4.0f} s"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--limit", type=float, default=50.0, help="stand-in messages per second")
-    parser.add_argument("--db", default="", help="a PostgreSQL URL (default: a bench database)")
+    parser.add_argument("--burst", type=float, default=5.0, help="stand-in sends allowed at once")
     parser.add_argument("--scenarios", default="1,2,3,3-kill")
     parser.add_argument("--lose-every", type=int, default=500, help="lose every n-th answer")
-    parser.add_argument("--worker", action="store_true")
-    parser.add_argument("--base-url", default="")
     args = parser.parse_args()
-    if args.worker:
-        worker_main(args.db, args.base_url, args.limit)
-        return
-    url = args.db or bench_database()
+    name = f"okrbot_bench_{secrets.token_hex(4)}"
+    url = bench_database(name)
     print(
-        f"fan-out of {args.people:,} messages a scenario on PostgreSQL, limit {args.limit:g}/s, "
-        f"every {args.lose_every}th answer lost, lease {LEASE_SECONDS:g} s"
+        f"fan-out of {args.people:,} messages a scenario, okrbot serve replicas on PostgreSQL, "
+        f"stand-in limit {args.limit:g}/s (burst {args.burst:g}), every {args.lose_every}th "
+        f"answer lost, batch {BATCH}, lease {LEASE_SECONDS:g} s"
     )
     try:
         workspace_id = seed(url, args.people)
@@ -231,12 +224,12 @@ def main() -> None:
                 replicas=int(replicas),
                 kill=kill == "kill",
                 limit=args.limit,
+                burst=args.burst,
                 lose=args.lose_every,
             )
             print(line, flush=True)
     finally:
-        if not args.db:
-            drop_database()
+        drop_database(name)
 
 
 if __name__ == "__main__":

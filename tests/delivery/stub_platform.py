@@ -1,8 +1,8 @@
 """A local Slack + Feishu message API that enforces a rate limit (429 above it) and counts
 deliveries per outbox id, for sender tests and bench/fanout.py.
 
-Slack: chat.postMessage (metadata.outbox_id) to a user's DM or a channel (C…),
-conversations.open, conversations.history.
+Slack: auth.test, chat.postMessage (metadata.outbox_id) to a user's DM or a channel (C…),
+conversations.open, conversations.history (counted: the lookups before a send in doubt).
 Feishu: tenant token and im/v1/messages (uuid deduplicated like Feishu does).
 """
 
@@ -24,6 +24,18 @@ from tests.http_stub import serve_handler
 LOST = 0  # the status that makes the handler drop the connection without answering
 
 
+def busiest_second(times: list[float]) -> int:
+    """The most deliveries in any one-second stretch [t, t + 1), wherever it starts (a
+    nanosecond's slack for instants computed as sums of floats)."""
+    ordered = sorted(times)
+    most, first = 0, 0
+    for last, stamp in enumerate(ordered):
+        while ordered[first] <= stamp - 1 + 1e-9:
+            first += 1
+        most = max(most, last - first + 1)
+    return most
+
+
 @dataclass
 class RateLimitedStub:
     limit: float = 0.0  # messages per second; 0 means no limit
@@ -34,8 +46,8 @@ class RateLimitedStub:
     rejected: int = 0
     errors: dict[str, str] = field(default_factory=dict)  # recipient -> error code
     lock: threading.Lock = field(default_factory=threading.Lock)
-    burst: float = 1.0
-    _tokens: float = 1.0
+    burst: float = 1.0  # sends allowed at once; the bucket starts full
+    _tokens: float | None = None
     _updated: float = field(default_factory=time.monotonic)
     first_at: float | None = None
     last_at: float | None = None
@@ -44,11 +56,14 @@ class RateLimitedStub:
     lose_answer_every: int = 0
     lost_answers: int = 0
     times: list[float] = field(default_factory=list)  # when each delivery landed (wall clock)
+    lookups: int = 0  # conversations.history calls
 
     def _admit(self) -> bool:
         if not self.limit:
             return True
         now = time.monotonic()
+        if self._tokens is None:
+            self._tokens = self.burst
         self._tokens = min(self.burst, self._tokens + (now - self._updated) * self.limit)
         self._updated = now
         if self._tokens < 1.0:
@@ -70,7 +85,11 @@ class RateLimitedStub:
         with self.lock:
             if method == "conversations.open":
                 return 200, {"ok": True, "channel": {"id": "D" + str(params.get("users"))}}, {}
+            if method == "auth.test":
+                team = {"team_id": "TB", "team": "Bench", "user_id": "UBOT", "bot_id": "BBOT"}
+                return 200, {"ok": True} | team, {}
             if method == "conversations.history":
+                self.lookups += 1
                 messages = self.history.get(str(params.get("channel")), [])
                 return 200, {"ok": True, "messages": list(reversed(messages))}, {}
             if method != "chat.postMessage":

@@ -17,6 +17,7 @@ from bot.delivery.shared_budget import SharedBudget, shared_budget_for
 from bot.delivery.worker import OutboxWorker, WorkerSettings
 from storage.db import session_scope
 from tests.delivery.fakes import FakeClock, RecordingTransport, enqueue_each, slack_people
+from tests.delivery.stub_platform import busiest_second
 
 ONLY_POSTGRES = pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
 AT = 1_800_000_000.5  # a fixed instant (epoch seconds), half-way through a second
@@ -25,17 +26,6 @@ AT = 1_800_000_000.5  # a fixed instant (epoch seconds), half-way through a seco
 def about(expected: object) -> object:
     """Equal within 10 µs (epoch seconds as doubles keep ~0.2 µs; 30 slots add it up)."""
     return pytest.approx(expected, abs=1e-5)
-
-
-def busiest_second(stamps: list[float]) -> int:
-    """The most sends in any one-second stretch [t, t + 1), wherever it starts."""
-    ordered = sorted(stamps)
-    most, first = 0, 0
-    for last, stamp in enumerate(ordered):
-        while ordered[first] <= stamp - 1 + 1e-9:  # float sums of 0.2 s: a nanosecond's slack
-            first += 1
-        most = max(most, last - first + 1)
-    return most
 
 
 @pytest.mark.postgres
