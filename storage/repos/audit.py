@@ -67,5 +67,6 @@ def search(
     if until is not None:
         query = query.where(col(AuditLog.created_at) < until)
     total = session.exec(select(sa.func.count()).select_from(query.subquery())).one()
-    rows = session.exec(query.order_by(col(AuditLog.id).desc()).limit(limit))
+    newest_first = (col(AuditLog.created_at).desc(), col(AuditLog.id).desc())
+    rows = session.exec(query.order_by(*newest_first).limit(limit))
     return list(rows), int(total)

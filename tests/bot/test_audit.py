@@ -204,6 +204,29 @@ def test_filters_by_person_and_days(engine: Engine, session: Session, company: C
     )
 
 
+def test_newest_first_by_when_it_happened_not_by_when_it_was_written(
+    session: Session, company: Company
+) -> None:
+    """An imported or backfilled row written later about an earlier change sorts by its time."""
+    for day, action in ((20, "late"), (5, "backfilled"), (12, "middle")):
+        row = audit.record(
+            session=session,
+            workspace_id=company.workspace_id,
+            actor_id=company.ana,
+            platform=Platform.CONSOLE,
+            action=action,
+            entity_type="key_result",
+            entity_id=1,
+        )
+        row.created_at = datetime(2026, 11, day, 2, 0, tzinfo=UTC)
+    session.commit()
+    rows, total = audit.search(
+        session=session, workspace_id=company.workspace_id, actor_id=company.ana
+    )
+    assert [row.action for row in rows][:3] == ["late", "middle", "backfilled"]
+    assert total >= 3
+
+
 def test_an_employee_is_refused_in_their_language(
     engine: Engine, session: Session, company: Company
 ) -> None:
