@@ -244,7 +244,7 @@ def kpi_record(command: KpiRecord, ctx: Context) -> Message:
             [row], session=ctx.session, workspace_id=ctx.workspace_id, need_id=False
         )
         if checked.rejected:
-            reason = kpi_intake.explain(checked.rejected[0], ctx.locale)
+            reason = kpi_intake.in_words(checked.rejected[0], ctx.locale)
             raise CommandError("error.kpi_reading", {"reason": reason}, usage="kpi.record")
         return kpi_corrections.request(
             ctx,
@@ -267,7 +267,7 @@ def kpi_record(command: KpiRecord, ctx: Context) -> Message:
         rejection = report.rejected[0]
         raise CommandError(
             "error.kpi_reading",
-            {"reason": kpi_intake.explain(rejection, ctx.locale)},
+            {"reason": kpi_intake.in_words(rejection, ctx.locale)},
             usage="kpi.record",
         )
     reading = report.written[0]

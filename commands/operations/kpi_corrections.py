@@ -151,7 +151,7 @@ def _write(ctx: Context, row: KpiCorrection, kpi: KpiDefinition) -> None:
     if report.rejected:  # the KPI's bounds or targets changed since the request
         raise CommandError(
             "error.kpi_reading",
-            {"reason": kpi_intake.explain(report.rejected[0], ctx.locale)},
+            {"reason": kpi_intake.in_words(report.rejected[0], ctx.locale)},
         )
 
 

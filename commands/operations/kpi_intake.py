@@ -148,9 +148,15 @@ def _audit_batch(
 
 
 def explain(rejection: Rejection, locale: str = "en") -> str:
-    """A rejection in words: which field and what is wrong with it."""
+    """A rejection in words: which field and what is wrong with it (files and the API, whose
+    users name the fields)."""
+    reason = in_words(rejection, locale)
+    return translate(locale, "kpi.reject.field", field=rejection.field, reason=reason)
+
+
+def in_words(rejection: Rejection, locale: str = "en") -> str:
+    """What is wrong, without the field's name (chat, where nobody typed a field)."""
     params = {k: getattr(v, "value", v) for k, v in rejection.params.items()}
     if "frequency" in params:
         params["frequency"] = translate(locale, f"kpi.frequency.{params['frequency']}")
-    reason = translate(locale, f"kpi.reject.{rejection.reason}", **params)
-    return translate(locale, "kpi.reject.field", field=rejection.field, reason=reason)
+    return translate(locale, f"kpi.reject.{rejection.reason}", **params)

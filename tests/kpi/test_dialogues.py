@@ -124,6 +124,7 @@ def test_impossible_readings_are_refused_with_the_bounds(
         assert "from 0 to 100" in said
     chinese = say(engine, kc, kc.hao, "/kpi 记录 LOSS_RATE -3% 2026年11月")
     assert "不是可能的 LOSS_RATE 读数：应在 0 到 100 之间" in chinese
+    assert "value" not in chinese  # chat names no API field: the reason is enough
     report = ingest(
         [{"kpi": "LOSS_RATE", "scope": "person:hao@acme.com", "period": "2026-11", "value": 1e3}],
         session=session,
