@@ -6,6 +6,7 @@ Each verb is a row of VERBS; later features add rows, not branches.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -470,13 +471,13 @@ VERBS: list[Verb] = [
     Verb("okr", ("approve", "批准", "同意"), "okr.approve", _parse_decision("approve")),
     Verb(
         "okr",
-        ("changes", "request-changes", "退回", "要求修改"),
+        ("changes", "request-changes", "send-back", "sendback", "退回", "要求修改"),
         "okr.changes",
         _parse_decision("changes"),
     ),
     Verb("okr", ("reject", "驳回", "拒绝"), "okr.reject", _parse_decision("reject")),
     Verb("okr", ("cancel", "取消"), "okr.cancel", _parse_cancel),
-    Verb("okr", ("pause", "暂停"), "okr.pause", schedule.parse_pause),
+    Verb("okr", ("pause", "snooze", "vacation", "暂停", "休假"), "okr.pause", schedule.parse_pause),
     Verb("okr", ("delegate", "委托"), "okr.delegate", schedule.parse_delegate),
     Verb("okr", ("undelegate", "取消委托"), "okr.undelegate", schedule.parse_undelegate),
     Verb("okr", ("resume", "恢复"), "okr.resume", schedule.parse_resume),
@@ -548,12 +549,23 @@ def parse(text: str) -> Command:
         return verb.parse(Args([], text))
     verb = find_verb(namespace, rest[0].norm)
     if verb is None:
-        raise CommandError(
-            "error.unknown_verb",
-            {"namespace": namespace, "verb": rest[0].norm},
-            usage=f"{namespace}.help",
-        )
+        unknown = {"namespace": namespace, "verb": rest[0].norm}
+        close = closest_name(namespace, rest[0].norm)
+        if close is not None:
+            name, meant = close
+            raise CommandError(
+                "error.unknown_verb_close", unknown | {"close": name}, usage=meant.usage
+            )
+        raise CommandError("error.unknown_verb", unknown, usage=f"{namespace}.help")
     return verb.parse(Args(rest[1:], text))
+
+
+def closest_name(namespace: str, word: str) -> tuple[str, Verb] | None:
+    """The name of a `namespace` verb `word` is most likely a slip for (`updte` → `update`,
+    `aprove` → `approve`), with its verb; None when nothing is close."""
+    names = {name: verb for verb in VERBS if verb.namespace == namespace for name in verb.names}
+    found = difflib.get_close_matches(word, [n for n in names if len(n) > 2], n=1, cutoff=0.75)
+    return (found[0], names[found[0]]) if found else None
 
 
 def is_explicit_command(text: str) -> bool:

@@ -205,6 +205,8 @@ def test_history_is_kept_never_overwritten(engine: Engine, company: Company) -> 
         ("ana", "/okr update KR-3 50%", "KR-3 is an amount in ¥"),
         ("ana", "/okr update KR-4 7", "KR-4 is done or not done"),
         ("ana", "/okr fly", "/okr has no “fly” command."),
+        ("ana", "/okr updat KR-1 3", "Did you mean /okr update?"),
+        ("wei", "/okr updat KR-1 3", "你是想用 /okr update 吗？"),
         ("ana", "make coffee", "I don't know the command “make”."),
         ("wei", "/okr 更新 KR-1 3", "KR-1 属于 Ana Lima"),
         ("wei", "/okr 更新 KR-1 三", "我看不懂“三”这个数值"),

@@ -15,6 +15,7 @@ from commands.types import (
     KpiList,
     KpiRecord,
     KpiShow,
+    OkrDecide,
     OkrList,
     OkrShow,
     OkrUpdate,
@@ -126,6 +127,9 @@ def test_kpi_record_with_and_without_period() -> None:
         ("/okr show", "error.missing_objective_ref", "okr.show"),
         ("/okr show KR-1", "error.bad_objective_ref", "okr.show"),
         ("/okr frobnicate", "error.unknown_verb", "okr.help"),
+        ("/okr updte KR-1 3", "error.unknown_verb_close", "okr.update"),
+        ("/okr aprove O-3", "error.unknown_verb_close", "okr.approve"),
+        ("/kpi recrod LOSS_RATE 4", "error.unknown_verb_close", "kpi.record"),
         ("/kpi record", "error.missing_kpi_code", "kpi.record"),
         ("/kpi record LOSS_RATE", "error.missing_value", "kpi.record"),
         ("/kpi record LOSS_RATE 4 2026-13", "error.bad_period", "kpi.record"),
@@ -195,3 +199,10 @@ def test_arbitrary_text_never_raises_anything_but_a_command_error(text: str) -> 
 def test_command_like_word_salad_never_crashes(words: list[str]) -> None:
     with contextlib.suppress(CommandError):
         parse(" ".join(words))
+
+
+@pytest.mark.parametrize("verb", ["changes", "request-changes", "send-back", "sendback", "退回"])
+def test_sending_back_has_the_names_managers_use(verb: str) -> None:
+    assert parse(f"/okr {verb} O-3 split KR-2 in two") == OkrDecide(
+        "changes", 3, "split KR-2 in two"
+    )
