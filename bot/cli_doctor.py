@@ -26,6 +26,10 @@ def doctor(config: ConfigOption = None) -> None:
         problems = sum(f.verdict is Verdict.PROBLEM for f in findings)
         warnings = sum(f.verdict is Verdict.WARNING for f in findings)
         key = "doctor.summary.ready" if not problems and not warnings else "doctor.summary.missing"
-        typer.echo(t(key, problems=problems, warnings=warnings))
+        counted = {
+            "problems": t("doctor.summary.problems", count=problems),
+            "warnings": t("doctor.summary.warnings", count=warnings),
+        }
+        typer.echo(t(key, **counted))
     if problems or warnings:
         raise typer.Exit(1)

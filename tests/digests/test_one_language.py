@@ -127,10 +127,13 @@ def test_every_english_plural_agrees_with_its_number() -> None:
     }
     assert one
     for key, text in one.items():
-        assert not re.search(r"\b1 (?:\w+ )?(?:objectives|KRs|key results|people|messages)", text)
+        plural_nouns = r"objectives|KRs|key results|people|messages|problems|warnings"
+        assert not re.search(rf"\b1 (?:\w+ )?(?:{plural_nouns})", text)
         assert "(s)" not in text, key
     assert translate("en", "okr_map.krs", count=1) == "1 KR"
     assert translate("en", "okr_map.krs", count=3) == "3 KRs"
+    assert translate("en", "doctor.summary.problems", count=1) == "1 problem"
+    assert translate("en", "doctor.summary.warnings", count=2) == "2 warnings"
     assert translate("zh-CN", "okr_map.krs", count=1) == translate("zh-CN", "okr_map.krs", count=1)
     assert "(s)" not in "".join(catalog("en").values())
 

@@ -70,6 +70,9 @@ def test_doctor_from_an_empty_database_to_ready(acme: Okrbot, slack: StubSlack) 
     assert "! KPIs without targets: WIN_RATE" in said
     assert "✓ A cycle is active today." in said
     assert "✓ 2 people in workspace acme." in said
+    problems = sum(line.startswith("✗") for line in said.splitlines())
+    warnings = sum(line.startswith("!") for line in said.splitlines())
+    assert f"{problems} problems and {warnings} warnings: fix them" in said
 
     slack.scopes = StubSlack().scopes
     acme.write(
