@@ -20,6 +20,7 @@ from pydantic import (
     model_validator,
 )
 
+from commands.words import KPI_DIRECTION_WORDS, normalise
 from storage import cycle_names
 from storage import kpi_target_rules as kpi_targets
 from storage.cycle_calendar import Cadence
@@ -238,6 +239,14 @@ class KpiConfig(_Section):
     max: float | None = Field(default=None, description="highest possible reading")
     targets: list[KpiTargetConfig] = Field(default_factory=list)
 
+    @field_validator("direction", mode="before")
+    @classmethod
+    def _direction_word(cls, value: Any) -> Any:
+        """`lower`, `decrease`, `越低越好` … as well as `lower_is_better`."""
+        if isinstance(value, str):
+            return KPI_DIRECTION_WORDS.get(normalise(value.strip()), value)
+        return value
+
     @model_validator(mode="after")
     def _thresholds(self) -> KpiConfig:
         if self.min is not None and self.max is not None and self.min >= self.max:
@@ -452,7 +461,8 @@ def parse_config(text: str, *, source: str = "app.yaml") -> AppConfig:
         return AppConfig.model_validate(data)
     except ValidationError as error:
         root = yaml.compose(text, Loader=_Loader)  # node positions, only needed to explain
-        lines = [f"{source}: {error.error_count()} problem(s):"]
+        count = error.error_count()
+        lines = [f"{source}: {count} problem{'' if count == 1 else 's'}:"]
         for problem in error.errors():
             # `[dated]` / `[cadence]` name which form of a key was meant; not a key themselves.
             loc = tuple(p for p in problem["loc"] if not str(p).startswith("["))

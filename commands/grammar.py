@@ -49,10 +49,10 @@ from commands.types import (
     Value,
 )
 from commands.values import parse_value
-from commands.words import normalise
+from commands.words import KPI_DIRECTION_WORDS, normalise
 from digests.i18n import Phrase
 from storage import cycle_names, periods
-from storage.models.enums import Aggregation, Frequency, KpiDirection
+from storage.models.enums import Aggregation, Frequency
 
 NAMESPACES: dict[str, str] = {
     "okr": "okr",
@@ -390,14 +390,7 @@ _DEFINE_KEYS = {
     **dict.fromkeys(["aggregation", "agg", "汇总"], "aggregation"),
 }
 _DEFINE_VALUES: dict[str, dict[str, object]] = {
-    "direction": {
-        **dict.fromkeys(
-            ["higher", "higher_is_better", "up", "越高越好", "高"], KpiDirection.HIGHER_IS_BETTER
-        ),
-        **dict.fromkeys(
-            ["lower", "lower_is_better", "down", "越低越好", "低"], KpiDirection.LOWER_IS_BETTER
-        ),
-    },
+    "direction": dict(KPI_DIRECTION_WORDS),
     "frequency": {
         **dict.fromkeys(["daily", "day", "日", "每日"], Frequency.DAILY),
         **dict.fromkeys(["weekly", "week", "周", "每周"], Frequency.WEEKLY),

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from storage.models.enums import KpiDirection
+
 _DASHES = str.maketrans(dict.fromkeys("‐‑‒–—−", "-"))
 
 
@@ -28,3 +30,14 @@ NO_CHANGE_WORDS = KEEP_WORDS | {"skip", "跳过", "no change", "nochange"}
 SKIP_WORDS = frozenset({"-", "skip", "none", "no", "n/a", "无", "没有", "跳过", "不用"})
 # No parent objective to align to.
 NO_PARENT_WORDS = SKIP_WORDS | {"不对齐"}
+# Which way a KPI is good (`/kpi define … direction lower`, `kpis[].direction` in app.yaml).
+KPI_DIRECTION_WORDS: dict[str, KpiDirection] = {
+    **dict.fromkeys(
+        ["higher", "higher_is_better", "up", "increase", "越高越好", "高"],
+        KpiDirection.HIGHER_IS_BETTER,
+    ),
+    **dict.fromkeys(
+        ["lower", "lower_is_better", "down", "decrease", "越低越好", "低"],
+        KpiDirection.LOWER_IS_BETTER,
+    ),
+}

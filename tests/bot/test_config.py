@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import ConfigError, find_config_path, load_config, parse_config
+from storage.models.enums import KpiDirection
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,6 +37,28 @@ def test_bad_values_are_named_with_their_lines() -> None:
     assert "line 2: company.timezone: unknown time zone 'Mars/Olympus'" in message
     assert "line 4: cycles.0: end must be after start" in message
     assert "line 10: kpis.0.direction:" in message
+    assert message.startswith("app.yaml: 3 problems:")
+
+
+@pytest.mark.parametrize(
+    ("word", "direction"),
+    [
+        ("decrease", KpiDirection.LOWER_IS_BETTER),
+        ("Lower", KpiDirection.LOWER_IS_BETTER),
+        ("越低越好", KpiDirection.LOWER_IS_BETTER),
+        ("increase", KpiDirection.HIGHER_IS_BETTER),
+        ("higher_is_better", KpiDirection.HIGHER_IS_BETTER),
+    ],
+)
+def test_a_kpi_direction_in_the_words_people_use(word: str, direction: KpiDirection) -> None:
+    config = parse_config(f"kpis:\n  - code: CHURN\n    name: Churn\n    direction: {word}\n")
+    assert config.kpis[0].direction is direction
+
+
+def test_one_problem_is_one_problem() -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config("kpis:\n  - code: CHURN\n    name: Churn\n    direction: sideways\n")
+    assert str(caught.value).startswith("app.yaml: 1 problem:\n  line 4: kpis.0.direction:")
 
 
 def test_not_yaml_and_not_a_mapping() -> None:
