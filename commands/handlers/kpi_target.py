@@ -46,13 +46,13 @@ def kpi_target(command: KpiTargetSet, ctx: Context) -> Message:
     except TargetError as error:
         key = f"kpi.target.error.{error.reason}"
         raise CommandError(key, dict(error.params), usage=USAGE) from None
-    row = done.target
+    row, unit = done.target, done.kpi.unit
     key = "kpi.target.set" if done.changed else "kpi.target.unchanged"
     text = ctx.t(
         key,
         code=done.kpi.code,
         scope=scope_label(ctx, row),
-        target=number(row.target),
+        target=number(row.target, unit),
         period=ctx.t("kpi.target.every_period") if row.period == "*" else row.period,
     )
     lines = [text]
@@ -60,16 +60,16 @@ def kpi_target(command: KpiTargetSet, ctx: Context) -> Message:
         lines.append(
             ctx.t(
                 "kpi.target.thresholds",
-                warning=number(row.warning) if row.warning is not None else "—",
-                critical=number(row.critical) if row.critical is not None else "—",
+                warning=number(row.warning, unit) if row.warning is not None else "—",
+                critical=number(row.critical, unit) if row.critical is not None else "—",
             )
         )
     if done.unsupported is not None:
         lines.append(
             ctx.t(
                 "kpi.target.unsupported",
-                target=number(row.target),
-                parent=number(done.unsupported.target),
+                target=number(row.target, unit),
+                parent=number(done.unsupported.target, unit),
             )
         )
     return ctx.render("broadcast_note", text="\n".join(lines))

@@ -109,7 +109,9 @@ def test_roles_and_targets_from_an_empty_database(acme: Okrbot, slack: StubSlack
         team = SlackTeam(url, "T1", f"{slack.base_url}/response/cmd")
         # The workshop's supervisor heads it (from the reporting lines): a target for Hao.
         assert team.command("U_JUN", "/kpi", "target LOSS_RATE <@U_HAO|hao> 3.8 warning 4.2") == 200
-        assert "Target set: LOSS_RATE for Hao Wang is 3.8" in answer(slack, "Target set")
+        set_for_hao = answer(slack, "Target set")
+        assert "Target set: LOSS_RATE for Hao Wang is 3.8%" in set_for_hao  # in the KPI's unit
+        assert "Warning at 4.2%" in set_for_hao
         # …but not for the whole company.
         assert team.command("U_JUN", "/kpi", "target LOSS_RATE company 3") == 200
         assert "department heads within their department" in answer(slack, "department heads")
@@ -117,7 +119,7 @@ def test_roles_and_targets_from_an_empty_database(acme: Okrbot, slack: StubSlack
         assert (
             team.command("U_GRACE", "/kpi", "target LOSS_RATE department:Machining 5.5 2026") == 200
         )
-        assert "does not support the target above it (5)" in answer(slack, "does not support")
+        assert "does not support the target above it (5%)" in answer(slack, "does not support")
 
         assert team.command("U_GRACE", "/kpi", "show LOSS_RATE") == 200
         cascade = answer(slack, "Targets, cascaded")
