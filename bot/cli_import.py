@@ -102,6 +102,8 @@ def import_people_command(
 
 
 def _print_report(report: ImportReport, *, file: Path, workspace: str) -> None:
+    from storage.people_import import KNOWN_COLUMNS
+
     typer.echo(
         _t(
             "import.summary",
@@ -113,6 +115,14 @@ def _print_report(report: ImportReport, *, file: Path, workspace: str) -> None:
             rejected=len(report.rejected),
         )
     )
+    if report.ignored_columns:
+        typer.echo(
+            _t(
+                "import.ignored_columns",
+                columns=", ".join(report.ignored_columns),
+                known=", ".join(KNOWN_COLUMNS),
+            )
+        )
     for row in report.rejected:
         reason = _t(f"import.reason.{row.reason}", **row.params)
         key = "import.rejected_row" if row.email else "import.rejected_row_no_email"

@@ -27,6 +27,34 @@ from storage.roles import change_role, parse_role
 from storage.types import utcnow
 
 REQUIRED_COLUMNS = ("email", "name")
+KNOWN_COLUMNS = (
+    "email",
+    "name",
+    "manager_email",
+    "department",
+    "title",
+    "timezone",
+    "locale",
+    "role",
+    "slack_user_id",
+    "feishu_open_id",
+)
+# The headers HR systems export (English and Chinese), after `_header` (lower case, `_`).
+COLUMN_ALIASES = {
+    **dict.fromkeys(["e_mail", "mail", "work_email", "邮箱", "电子邮箱", "邮件"], "email"),
+    **dict.fromkeys(["full_name", "姓名", "名字"], "name"),
+    **dict.fromkeys(
+        ["manager", "manager_e_mail", "上级", "上级邮箱", "直属上级", "直属上级邮箱"],
+        "manager_email",
+    ),
+    **dict.fromkeys(["dept", "部门"], "department"),
+    **dict.fromkeys(["job_title", "position", "职位", "岗位", "职务"], "title"),
+    **dict.fromkeys(["time_zone", "tz", "时区"], "timezone"),
+    **dict.fromkeys(["language", "lang", "语言"], "locale"),
+    **dict.fromkeys(["角色"], "role"),
+    **dict.fromkeys(["slack_id"], "slack_user_id"),
+    **dict.fromkeys(["open_id", "feishu_id", "lark_open_id"], "feishu_open_id"),
+}
 IDENTITY_COLUMNS = {"slack_user_id": Platform.SLACK, "feishu_open_id": Platform.FEISHU}
 MAX_LENGTHS = {"name": 200, "department": 200, "title": 200, "timezone": 64}
 MAX_EMAIL = 254
@@ -61,6 +89,7 @@ class ImportReport:
     unchanged: int = 0
     rejected: list[RejectedRow] = field(default_factory=list)
     cycle: list[str] | None = None
+    ignored_columns: list[str] = field(default_factory=list)  # headers okrbot does not know
 
 
 class ImportFileError(Exception):
@@ -93,8 +122,8 @@ def import_people(
     Raises ImportFileError when the file is missing, not UTF-8 CSV, or lacks the email and
     name columns. The caller commits.
     """
-    rows = _read(path)
-    report = ImportReport(rows=len(rows))
+    rows, ignored = _read(path)
+    report = ImportReport(rows=len(rows), ignored_columns=ignored)
     existing = {
         normalise_email(p.email): p
         for p in session.exec(select(Person).where(Person.workspace_id == workspace_id))
@@ -115,21 +144,32 @@ def import_people(
     return report
 
 
-def _read(path: Path) -> list[_Row]:
-    """The file's data rows (CSV, or the first sheet of an .xlsx), with their line numbers."""
+def _read(path: Path) -> tuple[list[_Row], list[str]]:
+    """The file's data rows (CSV, or the first sheet of an .xlsx), with their line numbers;
+    and the headers that name no column okrbot knows (as written)."""
     table = _xlsx_table(path) if path.suffix.lower() == ".xlsx" else _csv_table(path)
     header_at = next((i for i, (_, r) in enumerate(table) if any(c.strip() for c in r)), None)
-    columns = [c.strip().lower() for c in table[header_at][1]] if header_at is not None else []
+    headers = [c.strip() for c in table[header_at][1]] if header_at is not None else []
+    columns = [_header(c) for c in headers]
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
         raise ImportFileError("missing_columns", columns=", ".join(missing))
-    index = {name: columns.index(name) for name in columns}  # first of duplicates
+    ignored = [h for h, c in zip(headers, columns, strict=True) if h and c not in KNOWN_COLUMNS]
+    index: dict[str, int] = {}
+    for at, name in enumerate(columns):
+        index.setdefault(name, at)  # the first of duplicates
     rows: list[_Row] = []
     for line, record in table[(header_at or 0) + 1 :]:
         if any(cell.strip() for cell in record):
             values = {c: record[i].strip() for c, i in index.items() if i < len(record)}
             rows.append(_Row(line=line, values=values))
-    return rows
+    return rows, ignored
+
+
+def _header(text: str) -> str:
+    """A header as a column name: `Manager Email`, `manager-email`, `上级邮箱` → manager_email."""
+    name = re.sub(r"[\s\-]+", "_", text.strip().lower())
+    return COLUMN_ALIASES.get(name, name)
 
 
 def _csv_table(path: Path) -> list[tuple[int, list[str]]]:

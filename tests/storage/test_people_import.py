@@ -125,6 +125,45 @@ def test_bom_spaces_case_extra_columns_and_blank_lines(session: Session, tmp_pat
     assert sorted(people) == ["ann@acme.com", "bob@acme.com"]
     assert people["ann@acme.com"].name == "Boss"
     assert manager_email(session, people["bob@acme.com"]) == "ann@acme.com"
+    assert report.ignored_columns == ["notes"]
+
+
+def test_headers_as_hr_systems_export_them_in_english_or_chinese(
+    session: Session, tmp_path: Path
+) -> None:
+    ws = factories.workspace(session)
+    english = write_csv(
+        tmp_path,
+        "ann@acme.com,Ann Lee,,Sales,Account Executive,America/Sao_Paulo,pt-BR,",
+        "bob@acme.com,Bob Wu,ann@acme.com,Sales,Rep,Europe/Berlin,zh_CN,EMP-7",
+        header="E-mail,Full Name,Manager,Dept,Job Title,Time Zone,Language,Employee ID",
+        name="export.csv",
+    )
+    report = run(session, ws, english)
+    assert (report.created, report.rejected) == (2, [])
+    assert report.ignored_columns == ["Employee ID"]
+    bob = everyone(session, ws)["bob@acme.com"]
+    assert (bob.name, bob.title, bob.timezone, bob.locale) == (
+        "Bob Wu",
+        "Rep",
+        "Europe/Berlin",
+        "zh-CN",
+    )
+    assert manager_email(session, bob) == "ann@acme.com"
+
+    chinese = write_csv(
+        tmp_path,
+        "li.na@acme.com,李娜,,销售部,销售副总裁,Asia/Shanghai,zh-CN,manager",
+        "wei@acme.com,王伟,li.na@acme.com,销售部,销售,Asia/Shanghai,zh-CN,",
+        header="邮箱,姓名,上级邮箱,部门,职位,时区,语言,角色",
+        name="花名册.csv",
+    )
+    report = run(session, ws, chinese)
+    assert (report.created, report.rejected, report.ignored_columns) == (2, [], [])
+    wei = everyone(session, ws)["wei@acme.com"]
+    assert (wei.name, wei.locale) == ("王伟", "zh-CN")
+    assert manager_email(session, wei) == "li.na@acme.com"
+    assert everyone(session, ws)["li.na@acme.com"].role is Role.MANAGER
 
 
 def test_second_run_updates_without_duplicates(session: Session, tmp_path: Path) -> None:
@@ -310,7 +349,7 @@ def test_progress_is_reported_in_steps_and_at_the_end(session: Session, tmp_path
     [
         (None, "file_missing", {}),
         (b"", "missing_columns", {"columns": "email, name"}),
-        (b"email,full_name\na@x.com,A\n", "missing_columns", {"columns": "name"}),
+        (b"email,nickname\na@x.com,A\n", "missing_columns", {"columns": "name"}),
         (b"\xff\xfe\x00e\x00m\x00a\x00i\x00l\x00", "not_text", {}),
         (b"email,name\na@x.com," + b"x" * 200_000 + b"\n", "not_csv", {"line": "2"}),
     ],
@@ -381,6 +420,16 @@ def test_cli_imports_and_reports(engine: Engine, cli: Invoke, tmp_path: Path) ->
         "Imported more.csv into workspace acme: 0 created, 1 updated, 0 unchanged, 1 rejected.",
         "line 3 (eve@x.com): manager carol@x.com is not in the file or the workspace",
     ]
+
+    extra = write_csv(
+        tmp_path, "ann@x.com,Ann,,,", header="email,name,notes,cost_centre,role", name="extra.csv"
+    )
+    result = cli(str(extra))
+    assert result.stdout.splitlines()[1] == (
+        "Columns left out (okrbot does not know them): notes, cost_centre. The columns it reads:"
+        " email, name, manager_email, department, title, timezone, locale, role, slack_user_id,"
+        " feishu_open_id."
+    )
 
     result = cli(str(good), "--workspace", "other")
     assert result.exit_code == 0
