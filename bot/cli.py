@@ -87,6 +87,13 @@ def main_options(
     configure_logging(level="WARNING")
 
 
+def t(key: str, /, **params: Any) -> str:
+    """A CLI message from the catalogs (English; loaded when a message is written)."""
+    from digests.i18n import translate
+
+    return translate("en", key, **params)
+
+
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Print a user-facing error on stderr; return the Exit to raise."""
     typer.secho(message, err=True, fg=typer.colors.RED)

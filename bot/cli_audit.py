@@ -4,23 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from bot.cli import ConfigOption, WorkspaceOption, app, fail, friendly_errors
+from bot.cli import ConfigOption, WorkspaceOption, app, fail, friendly_errors, t
 
 
 class Format(StrEnum):
     TEXT = "text"
     JSON = "json"
-
-
-def t(key: str, /, **params: Any) -> str:
-    """A CLI message (English)."""
-    from digests.i18n import translate
-
-    return translate("en", key, **params)
 
 
 def _day(value: str | None, option: str) -> date | None:

@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from bot.cli import ConfigOption, WorkspaceOption, app, fail, friendly_errors
-
-
-def t(key: str, /, **params: Any) -> str:
-    """A CLI message (English)."""
-    from digests.i18n import translate
-
-    return translate("en", key, **params)
+from bot.cli import ConfigOption, WorkspaceOption, app, fail, friendly_errors, t
 
 
 @app.command("broadcast")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import ConfigOption, app, friendly_errors
-from bot.cli_kpi import opened, t
+from bot.cli import ConfigOption, app, friendly_errors, t
+from bot.cli_kpi import opened
 
 MARKS = {"ok": "✓", "warning": "!", "problem": "✗"}
 

@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from bot.cli import ConfigOption, WorkspaceOption, export_app, fail, friendly_errors
+from bot.cli import ConfigOption, WorkspaceOption, export_app, fail, friendly_errors, t
 
 EXIT_REFUSED = 2
-
-
-def t(key: str, /, **params: Any) -> str:
-    """A CLI message (English)."""
-    from digests.i18n import translate
-
-    return translate("en", key, **params)
 
 
 @export_app.command("okrs")

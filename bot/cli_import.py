@@ -7,11 +7,11 @@ import sys
 from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bot.cli import ConfigOption, WorkspaceOption, config_path, fail, friendly_errors, import_app
+from bot.cli import ConfigOption, WorkspaceOption, config_path, fail, friendly_errors, import_app, t
 
 if TYPE_CHECKING:
     from storage.people_import import ImportReport
@@ -30,12 +30,6 @@ FileArgument = Annotated[
         "employee, manager, hr_admin or admin, empty keeps the current one).",
     ),
 ]
-
-
-def _t(key: str, /, **params: Any) -> str:
-    from digests.i18n import translate
-
-    return translate("en", key, **params)
 
 
 @import_app.command("people")
@@ -68,7 +62,7 @@ def import_people_command(
         company = runtime.config.company
         slug = workspace or company.workspace
         if not SLUG_RE.match(slug):
-            raise fail(_t("import.bad_workspace", workspace=slug), EXIT_REFUSED)
+            raise fail(t("import.bad_workspace", workspace=slug), EXIT_REFUSED)
         with session_scope(runtime.engine) as session, _Progress() as progress:
             ws = workspaces.ensure(
                 session=session,
@@ -88,14 +82,14 @@ def import_people_command(
                     session=session, workspace_id=ws.id, path=file, on_progress=progress
                 )
             except ImportFileError as error:
-                message = _t(f"import.file.{error.reason}", file=file, **error.params)
+                message = t(f"import.file.{error.reason}", file=file, **error.params)
                 raise fail(message, EXIT_REFUSED) from None
             if slug == company.workspace and report.cycle is None:
                 apply_people_settings(session=session, workspace=ws, config=runtime.config)
             if report.cycle is not None:
                 # Raising inside the session rolls back the workspace created above too.
                 cycle = " → ".join([*report.cycle, report.cycle[0]])
-                raise fail(_t("import.cycle", file=file.name, cycle=cycle), EXIT_REFUSED)
+                raise fail(t("import.cycle", file=file.name, cycle=cycle), EXIT_REFUSED)
         _print_report(report, file=file, workspace=slug)
     if report.rejected:
         raise typer.Exit(EXIT_REJECTED)
@@ -105,7 +99,7 @@ def _print_report(report: ImportReport, *, file: Path, workspace: str) -> None:
     from storage.people_import import KNOWN_COLUMNS
 
     typer.echo(
-        _t(
+        t(
             "import.summary",
             file=file.name,
             workspace=workspace,
@@ -117,16 +111,16 @@ def _print_report(report: ImportReport, *, file: Path, workspace: str) -> None:
     )
     if report.ignored_columns:
         typer.echo(
-            _t(
+            t(
                 "import.ignored_columns",
                 columns=", ".join(report.ignored_columns),
                 known=", ".join(KNOWN_COLUMNS),
             )
         )
     for row in report.rejected:
-        reason = _t(f"import.reason.{row.reason}", **row.params)
+        reason = t(f"import.reason.{row.reason}", **row.params)
         key = "import.rejected_row" if row.email else "import.rejected_row_no_email"
-        typer.echo(_t(key, line=row.line, email=row.email, reason=reason))
+        typer.echo(t(key, line=row.line, email=row.email, reason=reason))
 
 
 class _Progress:
@@ -147,7 +141,7 @@ class _Progress:
         if self._update is None:
             if total < PROGRESS_MIN_ROWS or not sys.stderr.isatty():
                 return
-            bar = typer.progressbar(length=total, label=_t("import.progress"), file=sys.stderr)
+            bar = typer.progressbar(length=total, label=t("import.progress"), file=sys.stderr)
             self._update = self._stack.enter_context(bar).update
         self._update(done - self._shown)
         self._shown = done

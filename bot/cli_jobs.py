@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cli import ConfigOption, app, config_path, fail, friendly_errors
+from bot.cli import ConfigOption, app, config_path, fail, friendly_errors, t
 
 jobs_app = typer.Typer(help="Scheduled jobs: prompts, nudges, digests.", no_args_is_help=True)
 app.add_typer(jobs_app, name="jobs")
@@ -42,10 +42,10 @@ def jobs_run(
         from bot.scheduler.service import run_job
 
         if name not in JOBS:
-            raise fail(f"No job {name!r}. Jobs: {', '.join(JOBS)}")
+            raise fail(t("jobs.no_such_job", name=name, jobs=", ".join(JOBS)))
         runtime = open_runtime(config_path(config))
         try:
             queued = run_job(runtime, name, force=True)
         finally:
             runtime.engine.dispose()
-        typer.echo(f"{name}: {queued} {JOBS[name].counts}.")
+        typer.echo(t(f"jobs.ran.{JOBS[name].counts}", name=name, count=queued))

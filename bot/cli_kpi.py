@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,6 +19,7 @@ from bot.cli import (
     fail,
     friendly_errors,
     import_app,
+    t,
 )
 
 if TYPE_CHECKING:
@@ -34,13 +35,6 @@ kpi_app = typer.Typer(help="KPI data feeds: API tokens and SQL pulls.", no_args_
 token_app = typer.Typer(help="Tokens for POST /api/v1/kpi/readings.", no_args_is_help=True)
 kpi_app.add_typer(token_app, name="token")
 app.add_typer(kpi_app, name="kpi")
-
-
-def t(key: str, /, **params: Any) -> str:
-    """A CLI message (English)."""
-    from digests.i18n import translate
-
-    return translate("en", key, **params)
 
 
 @contextmanager

@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from bot.cli import ConfigOption, WorkspaceOption, app, fail, friendly_errors
-from bot.cli_kpi import EXIT_REFUSED, opened, t, workspace_for
+from bot.cli import ConfigOption, WorkspaceOption, app, fail, friendly_errors, t
+from bot.cli_kpi import EXIT_REFUSED, opened, workspace_for
 
 people_app = typer.Typer(help="People and their roles.", no_args_is_help=True)
 app.add_typer(people_app, name="people")

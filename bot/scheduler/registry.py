@@ -31,7 +31,7 @@ class JobSpec:
     slots: Callable[[AppConfig], list[tuple[str, str]]]  # (day, HH:MM) in app.yaml
     # A job with its own schedule (not weekly in people's zones): trigger id -> trigger.
     custom: Callable[[AppConfig], dict[str, CronTrigger]] | None = None
-    counts: str = "message(s) queued"  # what the number a run returns counts
+    counts: str = "queued"  # what a run's number counts: the catalog's jobs.ran.<counts>
 
 
 JOBS: dict[str, JobSpec] = {
@@ -66,16 +66,16 @@ JOBS: dict[str, JobSpec] = {
             hr_digests,
             lambda c: [(c.digests.hr.day, c.digests.hr.time)] if c.digests.hr.enabled else [],
         ),
-        JobSpec("flow_expiry", expire_flows, lambda c: [], expiry_triggers, "idle flow(s) closed"),
-        JobSpec("kpi_pull", kpi_pulls, lambda c: [], pull_triggers, "new KPI reading(s)"),
-        JobSpec("retention", retention, lambda c: [], retention_triggers, "row(s) expired"),
-        JobSpec("cycles", move_cycles, lambda c: [], cycle_triggers, "cycle(s) set up or moved on"),
+        JobSpec("flow_expiry", expire_flows, lambda c: [], expiry_triggers, "flows_closed"),
+        JobSpec("kpi_pull", kpi_pulls, lambda c: [], pull_triggers, "kpi_readings"),
+        JobSpec("retention", retention, lambda c: [], retention_triggers, "rows_expired"),
+        JobSpec("cycles", move_cycles, lambda c: [], cycle_triggers, "cycles_moved"),
         JobSpec(
             "read_receipts",
             read_receipts,
             lambda c: [],
             read_receipt_triggers,
-            "message(s) newly marked read",
+            "read_receipts",
         ),
     )
 }

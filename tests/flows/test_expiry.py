@@ -124,7 +124,7 @@ def test_jobs_list_and_run_show_the_expiry_job(
     at(now)
     ran = cli.invoke(app, ["jobs", "run", "flow_expiry"])
     assert ran.exit_code == 0, ran.output
-    assert ran.output.strip() == "flow_expiry: 1 idle flow(s) closed."
+    assert ran.output.strip() == "flow_expiry: 1 idle flow closed."
     assert (
         cli.invoke(app, ["jobs", "run", "flow_expiry"]).output.strip().startswith("flow_expiry: 0")
     )

@@ -126,7 +126,7 @@ def test_a_quarter_in_slack(acme: Okrbot, slack: StubSlack) -> None:
         acme.now = WEEK_1 + timedelta(days=7 * week)
         with acme.serve() as url:
             team = SlackTeam(url, "T1", f"{slack.base_url}/response/cmd")
-            assert "checkin_prompt: 1" in acme.run("jobs", "run", "checkin_prompt")
+            assert "checkin_prompt: 1 message queued." in acme.run("jobs", "run", "checkin_prompt")
             dm(slack, "U_ANA", "Sign EV accounts", count=week)
             assert team.command("U_ANA", "/okr", f"update KR-1 {week} on-track") == 200
             answer(slack, f"→ {week}")

@@ -155,14 +155,14 @@ def test_okrbot_jobs_run_cycles_with_a_cadence_in_app_yaml(
         moved.set(local("2028-01-01", time(0, 10), zone))
         result = cli.invoke(app, ["jobs", "run", "cycles"])
         assert result.exit_code == 0, result.output
-        assert result.output.strip() == "cycles: 2 cycle(s) set up or moved on."
+        assert result.output.strip() == "cycles: 2 cycles set up or moved on."
         assert states_of(session) == {
             "2027-Q4": CycleState.REVIEW,
             "2028-Q1": CycleState.ACTIVE,
             "2028-Q2": CycleState.PLANNING,
         }
         again = cli.invoke(app, ["jobs", "run", "cycles"])
-        assert again.output.strip() == "cycles: 0 cycle(s) set up or moved on."
+        assert again.output.strip() == "cycles: 0 cycles set up or moved on."
         listed = cli.invoke(app, ["jobs", "list"])
         line = next(row for row in listed.output.splitlines() if row.startswith("cycles"))
         assert line.split()[1] == "2028-01-02T05:05:00+00:00"  # 00:05 New York time

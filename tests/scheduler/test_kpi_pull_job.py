@@ -84,10 +84,10 @@ def cli(
 def test_jobs_run_kpi_pull_imports_once(cli: CliRunner, session: Session) -> None:
     first = cli.invoke(app, ["jobs", "run", "kpi_pull"])
     assert first.exit_code == 0, first.output
-    assert first.output.strip() == "kpi_pull: 3 new KPI reading(s)."
+    assert first.output.strip() == "kpi_pull: 3 new KPI readings."
     again = cli.invoke(app, ["jobs", "run", "kpi_pull"])
     assert again.exit_code == 0, again.output
-    assert again.output.strip() == "kpi_pull: 0 new KPI reading(s)."
+    assert again.output.strip() == "kpi_pull: 0 new KPI readings."
     stored = session.exec(select(KpiReading).order_by(KpiReading.id)).all()
     assert [(r.period, r.value, r.source) for r in stored] == [
         ("2026-10", 3.6, ReadingSource.SQL),

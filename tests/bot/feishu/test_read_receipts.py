@@ -182,7 +182,7 @@ def test_broadcast_read_by_two_of_three(
 
     first = cli.invoke(app, ["jobs", "run", "read_receipts"])
     assert first.exit_code == 0, first.output
-    assert first.output.strip() == "read_receipts: 2 message(s) newly marked read."
+    assert first.output.strip() == "read_receipts: 2 messages newly marked read."
     asked = read_calls(stub)
     assert sorted(m for m, _ in asked) == sorted(
         [sent["ana"], sent["ana"], sent["bob"], sent["wei"]]
@@ -204,7 +204,7 @@ def test_broadcast_read_by_two_of_three(
     stub.calls.clear()
     again = cli.invoke(app, ["jobs", "run", "read_receipts"])
     assert again.exit_code == 0, again.output
-    assert again.output.strip() == "read_receipts: 0 message(s) newly marked read."
+    assert again.output.strip() == "read_receipts: 0 messages newly marked read."
     assert [m for m, _ in read_calls(stub)] == [sent["wei"]]
     assert say(engine, org.hr, "/hr status") == status
 
