@@ -34,7 +34,7 @@ def broadcast(
         from storage.repos import broadcasts
         from storage.types import utcnow
 
-        spec = audience.strip().lower()
+        spec = broadcast_ops.audience_from_text(audience)
         text = message.strip()
         if not text:
             raise fail(t("hr.broadcast.missing"))

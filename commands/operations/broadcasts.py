@@ -13,13 +13,23 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from commands.grammar_words import QUOTES
+from commands.grammar_words import QUOTES, audience_spec
 from commands.types import CommandError
+from commands.words import normalise
 from digests import words
 from digests.i18n import reader_locale
 from digests.render import render
 from storage.models import Broadcast, Department, Person, Workspace
 from storage.repos import broadcasts, outbox
+
+
+def audience_from_text(text: str) -> str:
+    """`okrbot broadcast --audience` as a spec: kinds and roles in any case or language
+    (`Everyone`, `全体`, `role:HR_ADMIN`), department names as they are spelled."""
+    kind, colon, names = text.strip().replace("：", ":").partition(":")
+    if colon and audience_spec(normalise(kind.strip()) + ":") == "department:":
+        return "department:" + names.strip()
+    return audience_spec(normalise(text.strip()))
 
 
 def audience_of(*, session: Session, workspace_id: int, spec: str, now: datetime) -> list[Person]:

@@ -43,7 +43,7 @@ def test_broadcast_with_yes_queues_once(
 ) -> None:
     result = cli.invoke(app, [*ARGS, "--message", "Q4 reviews due Friday", "--yes"])
     assert result.exit_code == 0, result.output
-    assert "Audience department:sales in workspace acme: 2 people." in result.output
+    assert "Audience department:Sales in workspace acme: 2 people." in result.output
     assert "2 messages queued" in result.output
     again = cli.invoke(app, [*ARGS, "--message", "Q4 reviews due Friday", "--yes"])
     assert again.exit_code == 0, again.output
@@ -67,3 +67,23 @@ def test_a_bad_audience_is_explained(cli: CliRunner, people: list[int]) -> None:
     )
     assert result.exit_code == 2
     assert "vips is not an audience" in result.output
+
+
+@pytest.mark.parametrize(
+    ("audience", "preview"),
+    [
+        ("Department:Sales", "Audience department:Sales"),
+        ("部门：Sales", "Audience department:Sales"),
+        ("role:MANAGER", "Audience role:manager in workspace acme: 1 person."),
+        ("全体", "Audience everyone in workspace acme: 3 people."),
+    ],
+)
+def test_an_audience_in_any_case_or_language(
+    cli: CliRunner, people: list[int], audience: str, preview: str
+) -> None:
+    result = cli.invoke(
+        app,
+        ["broadcast", "--workspace", "acme", "--audience", audience, "--message", "hi", "--yes"],
+    )
+    assert result.exit_code == 0, result.output
+    assert preview in result.output
