@@ -20,7 +20,7 @@ from bot.logging_setup import current_request, request_scope
 from bot.wiring import Wiring, default_wiring
 from commands.actions import Action
 from commands.context import Context
-from commands.grammar import is_explicit_command, parse
+from commands.grammar import command_instead, is_explicit_command, parse
 from commands.settings import Settings
 from commands.types import CommandError
 from digests.i18n import reader_locale, translate
@@ -164,6 +164,20 @@ class Core:
                         answered = flow_engine.answer(context, inbound.text, self.wiring.flow)
                     except flow_engine.UnknownFlow as unknown:
                         return self._unknown_flow(str(unknown), locale)
+                    except CommandError:
+                        # The flow refused it; a Feishu `更新 1 4` typed while a flow waits
+                        # is a command, run as one, and the flow's question is asked again.
+                        instead = command_instead(inbound.text)
+                        if instead is None:
+                            raise
+                        try:
+                            reply = self.wiring.run_command(instead, context)
+                        except CommandError as refused:
+                            session.rollback()  # nothing of the refused command is kept
+                            _set_outcome("refused")
+                            reply = error_message(refused, locale)
+                        waiting = flow_engine.still_waiting(context, self.wiring.flow)
+                        return flow_engine.combine(reply, waiting)
                     if answered is not None:
                         return answered
                 return self.wiring.run_command(parse(inbound.text), context)

@@ -561,6 +561,18 @@ def closest_name(namespace: str, word: str) -> tuple[str, Verb] | None:
     return (found[0], names[found[0]]) if found else None
 
 
+def command_instead(text: str) -> Command | None:
+    """The command a line is, when its first word names a verb (`更新 1 4`, `list`) and the
+    rest parses; None otherwise. For a line a waiting flow refused as its answer."""
+    tokens = tokenize(text)
+    if not tokens or find_verb("okr", tokens[0].norm) is None:
+        return None
+    try:
+        return parse(text)
+    except CommandError:
+        return None
+
+
 def is_explicit_command(text: str) -> bool:
     """True when the line is plainly addressed as a command: it starts with `/` or a
     namespace word (`okr`, `kpi`, `目标` …). Anything else may answer a waiting flow first."""

@@ -156,6 +156,19 @@ def answer(ctx: Context, text: str, flows: FlowLookup) -> Message | None:
     return apply(ctx, flow, run, step)
 
 
+def still_waiting(ctx: Context, flows: FlowLookup) -> Message | None:
+    """The requester's waiting flow, said again after a command typed in the middle of it:
+    that it waits, and its question; None when no flow waits on a typed answer."""
+    run = current(ctx)
+    if run is None or run.expires_at <= ctx.now:
+        return None
+    flow = flows(run.flow)
+    if flow is None or run.state not in flow.states or flow.states[run.state].handle is None:
+        return None
+    question = flow.states[run.state].prompt(ctx, _with_run(runs.data_of(run), run))
+    return combine(ctx.render("flow_still_waiting", flow=flow.name), question)
+
+
 def apply(ctx: Context, flow: Flow, run: FlowRun, step: Step) -> Message:
     """Store the step with a version check and answer with its reply and the next prompt."""
     data = {k: v for k, v in step.data.items() if not k.startswith("_")}

@@ -117,6 +117,11 @@ def flow_cancelled(m: Draft, *, flow: str, **_: object) -> None:
     m.section(m.t("flows.cancelled", flow=m.t(f"flows.name.{flow}")))
 
 
+@message("flow_still_waiting")
+def flow_still_waiting(m: Draft, *, flow: str, **_: object) -> None:
+    m.context(m.t("flows.still_waiting", flow=m.t(f"flows.name.{flow}")))
+
+
 @message("flow_nothing_to_cancel")
 def flow_nothing_to_cancel(m: Draft, **_: object) -> None:
     m.section(m.t("flows.nothing_to_cancel"))

@@ -206,6 +206,7 @@ SAMPLES: dict[str, Callable[[Sample], Data]] = {
     "flow_expired": lambda s: {"flow": "okr_new", "minutes": 45},
     "flow_done": lambda s: {"flow": "okr_adjust"},
     "flow_cancelled": lambda s: {"flow": "okr_review"},
+    "flow_still_waiting": lambda s: {"flow": "okr_new"},
     "flow_nothing_to_cancel": lambda s: {},
     "flow_prompt": lambda s: {"question": s.t("flows.new.ask_title"), "hint": s.u()},
     "flow_prompt_choices": lambda s: {

@@ -226,6 +226,24 @@ def test_free_text_that_looks_like_a_command_answers_the_flow(engine: Engine, te
     assert "Aligned to O-1." in ask(engine, team.ana, "battery")
 
 
+def test_a_command_the_flow_refuses_runs_and_the_question_is_asked_again(
+    engine: Engine, team: Team
+) -> None:
+    """In Feishu commands come without a slash: `列表` typed while a flow waits for an
+    alignment is not an objective's name, so it runs as `/okr list` and the flow goes on."""
+    ask(engine, team.ana, "/okr new")
+    ask(engine, team.ana, "Win the EV segment")
+    answer = ask(engine, team.ana, "列表")
+    assert "Ana Lima — OKRs" in answer
+    assert "That was a command, answered above. Your new objective is still waiting" in answer
+    assert answer.rstrip().count("Which company or department objective") == 1
+    assert "No company or department objective matches “Lara”" in ask(engine, team.ana, "Lara")
+    refused = ask(engine, team.ana, "更新 1 4")  # a command that is refused: said, and the flow
+    assert "no key result KR-1 that you can see" in refused
+    assert "Your new objective is still waiting" in refused
+    assert "Aligned to O-1." in ask(engine, team.ana, "battery")
+
+
 @pytest.mark.parametrize(
     ("answer", "shown"), [("否 是", "Pass the customer audit: ✗ → ✓"), ("no yes", "✗ → ✓")]
 )
