@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -19,6 +22,7 @@ from tests.kpi.conftest import KpiCompany
 from tests.support.http_server import serve_asgi
 
 URL = "/api/v1/kpi/readings"
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 @pytest.fixture
@@ -93,3 +97,28 @@ def test_a_batch_of_1000_then_the_same_batch_again(
     again = client.post(URL, json=batch, headers=auth)
     assert again.json() == {"created": 0, "duplicates": 1000, "alerts": 0, "recoveries": 0}
     assert session.exec(select(func.count()).select_from(KpiReading)).one() == 1000
+
+
+def test_the_readme_example_answers_as_the_readme_says(
+    api: tuple[httpx.Client, str], session: Session
+) -> None:
+    """The request and answers README.md shows for the KPI API, sent as written."""
+    section = README.read_text(encoding="utf-8").split("### KPI readings from business systems")[1]
+    body = re.search(r"-d '(.*?)'\n", section, re.DOTALL)
+    answered = re.search(r"# 200 (\{.*?\})\n", section)
+    refused = re.search(r"with `422 (\{.*?\})`", section, re.DOTALL)
+    assert body is not None
+    assert answered is not None
+    assert refused is not None
+    client, token = api
+    auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    ok = client.post(URL, content=body[1].encode(), headers=auth)
+    assert (ok.status_code, ok.json()) == (200, json.loads(answered[1]))
+    again = client.post(URL, content=body[1].encode(), headers=auth)
+    assert again.json()["duplicates"] == 1
+    reading = json.loads(body[1])["readings"][0]
+    wrong = {"readings": [{**reading, "id": "x", "scope": "department:Nowhere"}]}
+    bad = client.post(URL, json=wrong, headers=auth)
+    shown = json.loads(" ".join(refused[1].split()))
+    assert bad.status_code == 422
+    assert bad.json()["errors"] == shown["errors"]
