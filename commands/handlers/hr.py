@@ -112,6 +112,8 @@ def hr_status(command: HrStatus, ctx: Context) -> Message:
     _require_hr(ctx)
     if command.broadcast_id is not None:
         row = _broadcast(ctx, str(command.broadcast_id))
+        if row.confirmed_at is None:
+            return _note(ctx, "hr.status.draft", ref=row.id)
     else:
         found = broadcasts.latest(session=ctx.session, workspace_id=ctx.workspace_id)
         if found is None:

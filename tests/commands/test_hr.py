@@ -217,6 +217,16 @@ def test_hr_help_lists_the_hr_commands(engine: Engine, org: Org) -> None:
     assert "/hr status [ID]" in reply
 
 
+def test_the_status_of_a_draft_says_it_was_never_sent(engine: Engine, org: Org) -> None:
+    say(engine, org.hr, "/hr broadcast everyone hello")
+    assert "Broadcast #1 is a draft: it was previewed but never sent" in say(
+        engine, org.hr, "/hr status 1"
+    )
+    assert "No broadcast has been sent yet" in say(engine, org.hr, "/hr status")
+    click(engine, org.hr, "hr_broadcast.send", "1")
+    assert "Delivered" in say(engine, org.hr, "/hr status 1")
+
+
 def test_cancel_drops_the_draft(engine: Engine, org: Org) -> None:
     say(engine, org.hr, "/hr broadcast everyone hello")
     assert "cancelled" in click(engine, org.hr, "hr_broadcast.cancel", "1")
