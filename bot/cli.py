@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -92,6 +92,12 @@ def t(key: str, /, **params: Any) -> str:
     from digests.i18n import translate
 
     return translate("en", key, **params)
+
+
+def left_out(ignored: Sequence[str], known: Sequence[str]) -> None:
+    """Name the columns of an imported file that okrbot does not read, if any."""
+    if ignored:
+        typer.echo(t("import.ignored_columns", columns=", ".join(ignored), known=", ".join(known)))
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:

@@ -11,7 +11,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bot.cli import ConfigOption, WorkspaceOption, config_path, fail, friendly_errors, import_app, t
+from bot.cli import (
+    ConfigOption,
+    WorkspaceOption,
+    config_path,
+    fail,
+    friendly_errors,
+    import_app,
+    left_out,
+    t,
+)
 
 if TYPE_CHECKING:
     from storage.people_import import ImportReport
@@ -109,14 +118,7 @@ def _print_report(report: ImportReport, *, file: Path, workspace: str) -> None:
             rejected=len(report.rejected),
         )
     )
-    if report.ignored_columns:
-        typer.echo(
-            t(
-                "import.ignored_columns",
-                columns=", ".join(report.ignored_columns),
-                known=", ".join(KNOWN_COLUMNS),
-            )
-        )
+    left_out(report.ignored_columns, KNOWN_COLUMNS)
     for row in report.rejected:
         reason = t(f"import.reason.{row.reason}", **row.params)
         key = "import.rejected_row" if row.email else "import.rejected_row_no_email"

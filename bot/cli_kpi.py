@@ -19,6 +19,7 @@ from bot.cli import (
     fail,
     friendly_errors,
     import_app,
+    left_out,
     t,
 )
 
@@ -167,16 +168,17 @@ def import_kpi(
     with friendly_errors():
         from commands.operations.kpi_intake import explain, ingest
         from storage.db import session_scope
-        from storage.kpi_files import KpiFileError, read_rows
+        from storage.kpi_files import COLUMNS, KpiFileError, read_rows
         from storage.models import ReadingSource
 
         try:
-            numbered = read_rows(file)
+            records = read_rows(file)
         except KpiFileError as error:
             message = t(f"kpi.cli.file.{error.reason}", file=file, **error.params)
             raise fail(message, EXIT_REFUSED) from None
         with opened(config) as runtime, session_scope(runtime.engine) as session:
             ws = workspace_for(session, runtime, workspace)
+            numbered = records.rows
             report = ingest(
                 [row for _, row in numbered],
                 session=session,
@@ -195,6 +197,7 @@ def import_kpi(
                 alerts=report.alerts,
             )
         )
+        left_out(records.ignored, COLUMNS)
         for rejection in report.rejected:
             line = numbered[rejection.index][0]
             typer.echo(t("kpi.cli.rejected_row", line=line, reason=explain(rejection)))
@@ -224,6 +227,7 @@ def import_kpi_targets(
     with friendly_errors():
         from storage.db import session_scope
         from storage.kpi_files import KpiFileError
+        from storage.kpi_target_import import COLUMNS as TARGET_COLUMNS
         from storage.kpi_target_import import import_targets
 
         with opened(config) as runtime, session_scope(runtime.engine) as session:
@@ -243,6 +247,7 @@ def import_kpi_targets(
                 rejected=len(report.rejected),
             )
         )
+        left_out(report.ignored_columns, TARGET_COLUMNS)
         for problem in report.rejected:
             reason = t(f"kpi.target.error.{problem.reason}", **problem.params)
             typer.echo(t("kpi.cli.rejected_row", line=problem.line, reason=reason))

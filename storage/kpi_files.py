@@ -8,11 +8,30 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 REQUIRED = ("kpi", "scope", "period", "value")
+COLUMNS = ("id", *REQUIRED)
+# Headers as business systems and HR spreadsheets name them, after `header_name`.
+ALIASES = {
+    **dict.fromkeys(["code", "kpi_code", "指标", "指标代码", "代码"], "kpi"),
+    **dict.fromkeys(["范围", "对象"], "scope"),
+    **dict.fromkeys(["周期", "期间", "月份"], "period"),
+    **dict.fromkeys(["数值", "值", "实际", "实际值", "actual"], "value"),
+    **dict.fromkeys(["编号", "reading_id"], "id"),
+}
+
+
+@dataclass
+class Records:
+    """A file's data rows as (line number, {column: value}), and the headers left out."""
+
+    rows: list[tuple[int, dict[str, Any]]]
+    ignored: list[str] = field(default_factory=list)
 
 
 class KpiFileError(Exception):
@@ -23,18 +42,28 @@ class KpiFileError(Exception):
         self.reason, self.params = reason, params
 
 
-def read_rows(path: Path) -> list[tuple[int, dict[str, Any]]]:
-    """(line number, reading) for each data row; raises KpiFileError when unreadable."""
-    rows = read_records(path, REQUIRED)
-    for _, row in rows:
+def read_rows(path: Path) -> Records:
+    """The readings of a file (each with an id) and the columns left out; raises KpiFileError
+    when unreadable."""
+    records = read_records(path, COLUMNS, REQUIRED, ALIASES)
+    for _, row in records.rows:
         if row.get("id") in (None, ""):
             row["id"] = content_id(row)
-    return rows
+    return records
 
 
-def read_records(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, Any]]]:
-    """(line number, {column: value}) for each data row of a CSV or XLSX file whose header
-    holds the `required` columns; raises KpiFileError when it cannot be read."""
+def header_name(text: str, aliases: dict[str, str]) -> str:
+    """A header as a column name: ignoring case, spaces and dashes, through `aliases`."""
+    name = re.sub(r"[\s\-]+", "_", text.strip().lower())
+    return aliases.get(name, name)
+
+
+def read_records(
+    path: Path, known: tuple[str, ...], required: tuple[str, ...], aliases: dict[str, str]
+) -> Records:
+    """The data rows of a CSV or XLSX file whose header holds the `required` columns, with
+    the `known` columns only (others are named in `ignored`); raises KpiFileError when it
+    cannot be read."""
     if not path.exists():
         raise KpiFileError("missing")
     suffix = path.suffix.lower()
@@ -46,17 +75,23 @@ def read_records(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict[
         raise KpiFileError("bad_type")
     if not table:
         raise KpiFileError("empty")
-    header = [str(cell or "").strip().lower() for cell in table[0]]
+    written = [str(cell or "").strip() for cell in table[0]]
+    header = [header_name(cell, aliases) for cell in written]
     missing = [name for name in required if name not in header]
     if missing:
         raise KpiFileError("missing_columns", columns=", ".join(missing))
+    ignored = [w for w, name in zip(written, header, strict=True) if w and name not in known]
     rows = []
     for line, cells in enumerate(table[1:], start=2):
         if all(cell in (None, "") for cell in cells):
             continue
-        row = {name: _cell(cells[i]) if i < len(cells) else None for i, name in enumerate(header)}
-        rows.append((line, {k: v for k, v in row.items() if k}))
-    return rows
+        row = {
+            name: _cell(cells[i]) if i < len(cells) else None
+            for i, name in enumerate(header)
+            if name in known
+        }
+        rows.append((line, row))
+    return Records(rows, ignored)
 
 
 def content_id(row: dict[str, Any]) -> str:

@@ -16,7 +16,16 @@ from storage.kpi_target_rules import TargetError
 from storage.kpi_targets import TargetSpec, set_target
 from storage.models import Platform
 
-COLUMNS = ("code", "scope", "target")
+REQUIRED = ("code", "scope", "target")
+COLUMNS = (*REQUIRED, "warning", "critical", "period")
+ALIASES = {
+    **dict.fromkeys(["kpi", "kpi_code", "指标", "指标代码", "代码"], "code"),
+    **dict.fromkeys(["范围", "对象"], "scope"),
+    **dict.fromkeys(["目标", "目标值"], "target"),
+    **dict.fromkeys(["预警", "预警值", "warning_line"], "warning"),
+    **dict.fromkeys(["严重", "严重值", "critical_line"], "critical"),
+    **dict.fromkeys(["周期", "期间"], "period"),
+}
 
 
 @dataclass(frozen=True)
@@ -35,13 +44,15 @@ class TargetImport:
     unchanged: int = 0
     rejected: list[RowProblem] = field(default_factory=list)
     flagged: list[RowProblem] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
 
 
 def import_targets(*, session: Session, workspace_id: int, path: Path) -> TargetImport:
     """Set each row's target in the caller's transaction; raises KpiFileError when the file
     cannot be read at all."""
-    report = TargetImport()
-    for line, row in read_records(path, COLUMNS):
+    records = read_records(path, COLUMNS, REQUIRED, ALIASES)
+    report = TargetImport(ignored_columns=records.ignored)
+    for line, row in records.rows:
         try:
             spec = _spec(row)
             with session.begin_nested():

@@ -63,6 +63,30 @@ def test_import_reports_bad_rows_and_is_idempotent(
     ]
 
 
+def test_a_business_systems_headers_in_english_or_chinese_and_extra_columns(
+    cli: CliRunner, session: Session, kc: KpiCompany, tmp_path: Path
+) -> None:
+    """A MES export: `指标,范围,周期,实际值` and a remarks column, which is named and left out
+    (it used to refuse every row as an unknown field)."""
+    path = tmp_path / "mes.csv"
+    path.write_text(
+        "指标,范围,周期,实际值,备注\nLOSS_RATE,person:hao@acme.com,2026-10,3.6,line 3\n", "utf-8"
+    )
+    result = cli.invoke(app, ["import", "kpi", str(path), "--workspace", "acme"])
+    assert result.exit_code == 0, result.output
+    assert "stored 1, already there 0, rejected 0" in result.output
+    assert "Columns left out (okrbot does not know them): 备注." in result.output
+    assert [r.value for r in session.exec(select(KpiReading))] == [3.6]
+
+    targets = tmp_path / "targets.csv"
+    targets.write_text(
+        "KPI Code,Scope,Target,Warning Line,Owner\nLOSS_RATE,company,4.8,5,Wei\n", "utf-8"
+    )
+    result = cli.invoke(app, ["import", "kpi-targets", str(targets), "--workspace", "acme"])
+    assert "new targets 1, changed 0, unchanged 0, rejected 0" in result.output, result.output
+    assert "Columns left out (okrbot does not know them): Owner." in result.output
+
+
 def test_an_unreadable_file_loads_nothing(cli: CliRunner, kc: KpiCompany, tmp_path: Path) -> None:
     path = tmp_path / "x.csv"
     path.write_text("kpi,value\nLOSS_RATE,3\n", "utf-8")
