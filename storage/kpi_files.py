@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+
+from storage.file_headers import header_name
 
 REQUIRED = ("kpi", "scope", "period", "value")
 COLUMNS = ("id", *REQUIRED)
@@ -50,12 +51,6 @@ def read_rows(path: Path) -> Records:
         if row.get("id") in (None, ""):
             row["id"] = content_id(row)
     return records
-
-
-def header_name(text: str, aliases: dict[str, str]) -> str:
-    """A header as a column name: ignoring case, spaces and dashes, through `aliases`."""
-    name = re.sub(r"[\s\-]+", "_", text.strip().lower())
-    return aliases.get(name, name)
 
 
 def read_records(

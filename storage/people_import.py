@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from storage.file_headers import header_name
 from storage.locales import normalise_locale
 from storage.models import Department, Person, PersonIdentity, Platform, Role
 from storage.repos import audit
@@ -39,7 +40,7 @@ KNOWN_COLUMNS = (
     "slack_user_id",
     "feishu_open_id",
 )
-# The headers HR systems export (English and Chinese), after `_header` (lower case, `_`).
+# The headers HR systems export (English and Chinese), after `header_name`.
 COLUMN_ALIASES = {
     **dict.fromkeys(["e_mail", "mail", "work_email", "邮箱", "电子邮箱", "邮件"], "email"),
     **dict.fromkeys(["full_name", "姓名", "名字"], "name"),
@@ -150,7 +151,7 @@ def _read(path: Path) -> tuple[list[_Row], list[str]]:
     table = _xlsx_table(path) if path.suffix.lower() == ".xlsx" else _csv_table(path)
     header_at = next((i for i, (_, r) in enumerate(table) if any(c.strip() for c in r)), None)
     headers = [c.strip() for c in table[header_at][1]] if header_at is not None else []
-    columns = [_header(c) for c in headers]
+    columns = [header_name(c, COLUMN_ALIASES) for c in headers]
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
         raise ImportFileError("missing_columns", columns=", ".join(missing))
@@ -164,12 +165,6 @@ def _read(path: Path) -> tuple[list[_Row], list[str]]:
             values = {c: record[i].strip() for c, i in index.items() if i < len(record)}
             rows.append(_Row(line=line, values=values))
     return rows, ignored
-
-
-def _header(text: str) -> str:
-    """A header as a column name: `Manager Email`, `manager-email`, `上级邮箱` → manager_email."""
-    name = re.sub(r"[\s\-]+", "_", text.strip().lower())
-    return COLUMN_ALIASES.get(name, name)
 
 
 def _csv_table(path: Path) -> list[tuple[int, list[str]]]:
