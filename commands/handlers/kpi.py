@@ -148,27 +148,9 @@ def _in_force(targets: list[KpiTarget], period: str) -> list[KpiTarget]:
     valid = [t for t in targets if t.period == periods.EVERY or periods.is_valid(t.period)]
     current = [t for t in valid if periods.contains(t.period, period)]
     if current or not valid:
-        return _narrowest_per_scope(current)
+        return kpis.narrowest_per_scope(current)
     latest = max(periods.bounds(t.period)[1] for t in valid)
     return [t for t in valid if periods.bounds(t.period)[1] == latest]
-
-
-def _narrowest_per_scope(targets: list[KpiTarget]) -> list[KpiTarget]:
-    """One target a scope: the one of the narrowest period (a month's over the year's, the
-    year's over one set for every period), in the given order."""
-    chosen: dict[tuple[object, ...], KpiTarget] = {}
-    for target in targets:
-        key = (target.scope, target.department_id, target.person_id)
-        held = chosen.get(key)
-        if held is None or _span(target) < _span(held):
-            chosen[key] = target
-    kept = {id(t) for t in chosen.values()}
-    return [t for t in targets if id(t) in kept]
-
-
-def _span(target: KpiTarget) -> int:
-    start, end = periods.bounds(target.period)
-    return (end - start).days
 
 
 def _recordable_targets(ctx: Context, kpi: KpiDefinition) -> list[KpiTarget]:

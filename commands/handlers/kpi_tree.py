@@ -22,11 +22,18 @@ def kpi_tree(command: KpiTree, ctx: Context) -> Message:
     all_targets = kpis.targets(
         session=ctx.session, workspace_id=ctx.workspace_id, kpi_id=kpi.id or 0
     )
-    covering = [
+    # The targets in force for the period (a scope's narrowest: this year's over one set for
+    # every period), and those of the periods within it (a quarter's tree shows its months').
+    in_force = kpis.narrowest_per_scope(
+        [t for t in all_targets if periods.contains(t.period, period)]
+    )
+    within = [
         t
         for t in all_targets
-        if periods.contains(t.period, period) or periods.contains(period, t.period)
+        if periods.contains(period, t.period) and not periods.contains(t.period, period)
     ]
+    shown = {id(t) for t in [*in_force, *within]}
+    covering = [t for t in all_targets if id(t) in shown]
     children: dict[int | None, list[KpiTarget]] = {}
     for target in covering:
         children.setdefault(target.parent_id, []).append(target)

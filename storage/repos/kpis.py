@@ -80,6 +80,24 @@ def target_for_period(candidates: Sequence[KpiTarget], period: str) -> KpiTarget
     return min(covering, key=lambda t: periods.bounds(t.period)[1] - periods.bounds(t.period)[0])
 
 
+def narrowest_per_scope(targets: Sequence[KpiTarget]) -> list[KpiTarget]:
+    """One target a scope: the one of the narrowest period (a month's over the year's, the
+    year's over one set for every period), in the given order."""
+    chosen: dict[tuple[object, ...], KpiTarget] = {}
+    for target in targets:
+        key = (target.scope, target.department_id, target.person_id)
+        held = chosen.get(key)
+        if held is None or _span(target) < _span(held):
+            chosen[key] = target
+    kept = {id(t) for t in chosen.values()}
+    return [t for t in targets if id(t) in kept]
+
+
+def _span(target: KpiTarget) -> int:
+    start, end = periods.bounds(target.period)
+    return (end - start).days
+
+
 def readings_for_scope(
     *,
     session: Session,

@@ -57,6 +57,20 @@ def test_tree_flags_a_sales_split_short_of_the_company_target(
     assert "420,000" not in say(engine, kc, kc.ana, "/kpi tree MONTHLY_SALES")
 
 
+def test_the_tree_shows_the_target_in_force_once_a_scope(
+    engine: Engine, session: Session, kc: KpiCompany
+) -> None:
+    """A company target for every period beside the quarter's: the quarter's is in force in
+    its months (one Company row, not two), the standing one after it."""
+    assert "Target set" in say(engine, kc, kc.wei, "/kpi target LOSS_RATE company 5.5")
+    tree = say(engine, kc, kc.wei, "/kpi tree LOSS_RATE 2026-11")
+    assert tree.count("Company target") == 1
+    assert "Company target 5% ·" in tree
+    later = say(engine, kc, kc.wei, "/kpi tree LOSS_RATE 2027-01")
+    assert later.count("Company target") == 1
+    assert "Company target 5.5% ·" in later
+
+
 def test_assess_shows_the_arithmetic_and_the_band(
     engine: Engine, session: Session, kc: KpiCompany
 ) -> None:
