@@ -407,13 +407,31 @@ _DEFINE_PAIR = re.compile(r'\s*([^\s=]+)\s*=\s*("[^"]*"|“[^”]*”|\S*)')
 _QUOTES = "\"“”'‘’"
 
 
+# `名称 客户净推荐值` / `名称：…`: the name said with its field word in front.
+_NAME_WORD = re.compile(r"^(?:名称|名字)\s*[:：]?\s*")
+
+
+def _spaced_pairs(text: str) -> str:
+    """`方向 越高越好` → `方向=越高越好`: a field with a fixed set of values (direction,
+    frequency, aggregation) written with a space, where the word after it is one of them."""
+    parts = re.split(r"(\s+)", text)  # words at even places, the spaces between at odd
+    index = 0
+    while index + 2 < len(parts):
+        key = _DEFINE_KEYS.get(normalise(parts[index]))
+        if key in _DEFINE_VALUES and normalise(parts[index + 2]) in _DEFINE_VALUES[key]:
+            parts[index : index + 3] = [f"{parts[index]}={parts[index + 2]}"]
+        index += 2
+    return "".join(parts)
+
+
 def _parse_kpi_define(args: Args) -> Command:
     """`CODE [Name] [key=value …]`: the name is the text before the first key=value."""
     usage = "kpi.define"
     code = _kpi_code(args, usage)
-    rest = (args.rest_from(1) or "").replace("＝", "=")
+    rest = _spaced_pairs((args.rest_from(1) or "").replace("＝", "="))
     first_pair = re.search(r"[^\s=]+\s*=", rest)
     name_text = rest[: first_pair.start()] if first_pair else rest
+    name_text = _NAME_WORD.sub("", name_text.strip(), count=1)
     fields: dict[str, Any] = {}
     if name_text.strip().strip(_QUOTES).strip():
         fields["name"] = name_text.strip().strip(_QUOTES).strip()

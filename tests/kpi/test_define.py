@@ -47,6 +47,32 @@ def test_grammar_reads_a_name_and_key_value_pairs() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "/kpi 定义 NPS 名称 客户净推荐值 方向 越高越好",
+            KpiDefine("NPS", "客户净推荐值", direction=KpiDirection.HIGHER_IS_BETTER),
+        ),
+        (
+            "/kpi define NPS Net promoter score direction higher frequency monthly",
+            KpiDefine(
+                "NPS",
+                "Net promoter score",
+                direction=KpiDirection.HIGHER_IS_BETTER,
+                frequency=Frequency.MONTHLY,
+            ),
+        ),
+        (  # a field word inside the name stays the name's when no value of it follows
+            "/kpi define X Direction of travel index dir=up",
+            KpiDefine("X", "Direction of travel index", direction=KpiDirection.HIGHER_IS_BETTER),
+        ),
+    ],
+)
+def test_a_field_with_its_value_after_a_space(text: str, expected: KpiDefine) -> None:
+    assert parse(text) == expected
+
+
+@pytest.mark.parametrize(
     ("text", "key"),
     [
         ("/kpi define X colour=red", "kpi.define.bad_field"),
