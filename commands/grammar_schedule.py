@@ -9,7 +9,7 @@ import re
 from datetime import date
 from typing import TYPE_CHECKING
 
-from commands.grammar_words import audience_spec, period_label
+from commands.grammar_words import audience_spec, clock_time, period_label
 from commands.types import (
     Command,
     CommandError,
@@ -34,7 +34,6 @@ _UNTIL = {"until", "till", "to", "到", "至", "直到"}
 _RESET = {"default", "reset", "默认", "恢复默认"}
 _CONFIRM = {"confirm", "yes", "确认", "发送"}
 _DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
-_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
 def parse_pause(args: Args) -> Command:
@@ -104,18 +103,29 @@ def parse_prompts(args: Args) -> Command:
     usage = "okr.prompts"
     if len(args.tokens) == 1 and args.tokens[0].norm in _RESET:
         return OkrPromptTime()
-    if not args.tokens or len(args.tokens) > 2:
+    if not args.tokens or len(args.tokens) > 3:
         raise CommandError("schedule.prompts.missing", usage=usage)
     day: str | None = None
     time: str | None = None
-    for token in args.tokens:
-        if token.norm in DAYS and day is None:
-            day = DAYS[token.norm]
-        elif (match := _TIME.match(token.norm)) and time is None:
-            time = f"{int(match[1]):02d}:{match[2]}"
+    for word in _joined_meridiem([token.norm for token in args.tokens]):
+        if word in DAYS and day is None:
+            day = DAYS[word]
+        elif (clock := clock_time(word)) is not None and time is None:
+            time = clock
         else:
-            raise CommandError("schedule.prompts.bad", {"value": token.norm}, usage=usage)
+            raise CommandError("schedule.prompts.bad", {"value": word}, usage=usage)
     return OkrPromptTime(day, time)
+
+
+def _joined_meridiem(words: list[str]) -> list[str]:
+    """`3 pm` → `3pm`."""
+    joined: list[str] = []
+    for word in words:
+        if word in ("am", "pm") and joined:
+            joined[-1] += word
+        else:
+            joined.append(word)
+    return joined
 
 
 def parse_broadcast(args: Args) -> Command:

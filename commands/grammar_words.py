@@ -82,3 +82,36 @@ def cycle_label(word: str) -> str:
         return m[1]
     label = period_label(word)
     return label.lower() if label != word else word
+
+
+_CLOCK = re.compile(r"^(\d{1,2})(?::(\d{2}))?(am|pm|h)?$|^(\d{1,2})h(\d{2})$")
+_CLOCK_ZH = re.compile(r"^(上午|早上|早晨|中午|下午|晚上)?(\d{1,2})(?:点|时)(半|(\d{1,2})分?)?$")
+_AFTERNOON = {"下午", "晚上"}
+
+
+def clock_time(word: str) -> str | None:
+    """A time of day as HH:MM: `9:30`, `9am`, `3:15pm`, `21h`, `21h30`, `9点`, `9点半`,
+    `下午3点`, `晚上8点30分`; None when the word is not one."""
+    hour: int
+    minute: int
+    if m := _CLOCK.match(word):
+        if m[4] is not None:
+            hour, minute = int(m[4]), int(m[5])
+        else:
+            hour, minute = int(m[1]), int(m[2] or 0)
+            if m[3] is None and m[2] is None:
+                return None  # a bare number is not a time
+            if m[3] in ("am", "pm"):
+                if not 1 <= hour <= 12:
+                    return None
+                hour = hour % 12 + (12 if m[3] == "pm" else 0)
+    elif m := _CLOCK_ZH.match(word):
+        hour = int(m[2])
+        minute = 30 if m[3] == "半" else int(m[4] or 0)
+        if m[1] in _AFTERNOON and hour < 12:
+            hour += 12
+    else:
+        return None
+    if hour > 23 or minute > 59:
+        return None
+    return f"{hour:02d}:{minute:02d}"
