@@ -25,6 +25,7 @@ class Value:
     kind: ValueKind = ValueKind.PLAIN
     currency: str | None = None
     text: str = ""
+    added: bool = False  # typed with a `+`: in a check-in, an amount to add to the current value
 
 
 @dataclass(frozen=True)

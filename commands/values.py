@@ -48,10 +48,11 @@ def parse_value(text: str) -> Value:
     if abs(amount) >= number_bounds.LIMIT:
         raise CommandError("error.value_out_of_range", {"value": token})
     currency = currency or match["currency"]
+    added = match["sign"] == "+"
     if suffix == "%":
         if currency:
             raise CommandError("error.bad_value", {"value": token})
-        return Value(amount, ValueKind.PERCENT, text=token)
+        return Value(amount, ValueKind.PERCENT, text=token, added=added)
     if currency:
-        return Value(amount, ValueKind.CURRENCY, currency=currency, text=token)
-    return Value(amount, ValueKind.PLAIN, text=token)
+        return Value(amount, ValueKind.CURRENCY, currency=currency, text=token, added=added)
+    return Value(amount, ValueKind.PLAIN, text=token, added=added)

@@ -36,7 +36,11 @@ class CheckedIn:
 
 
 def check_value_kind(key_result: KeyResult, value: Value) -> float:
-    """The number to store for this KR, or CommandError when the value is of the wrong kind."""
+    """The number to store for this KR, or CommandError when the value is of the wrong kind.
+    A value typed with `+` (`+2`, `+500k`) is added to the KR's current value."""
+    if value.added and key_result.metric is not Metric.BOOLEAN:
+        total = key_result.current_value + value.amount
+        value = Value(total, value.kind, value.currency, value.text)
     ref = f"KR-{key_result.number}"
     metric = key_result.metric
     unit = (key_result.unit or "").strip()

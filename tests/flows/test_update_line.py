@@ -76,6 +76,18 @@ def test_a_three_kr_check_in_is_one_typed_message(engine: Engine, team: Team, kr
     ]
 
 
+def test_a_value_with_a_plus_adds_to_the_current_one(engine: Engine, team: Team, krs: Krs) -> None:
+    """`+1` signed one more account, `+500k` half a million more: added, not the new value."""
+    answer = ask(engine, team.ana, "/okr update KR-1 +1 signed BYD, KR-2 +500k")
+    assert "2 accounts → 3 accounts" in answer
+    assert "¥4,000,000 → ¥4,500,000" in answer
+    assert [(number, value) for number, value, _, _ in check_ins(engine)] == [
+        (1, 3),
+        (2, 4_500_000),
+    ]
+    assert "3.5 days → 3 days" in ask(engine, team.ana, "/okr update KR-3 3")  # no sign: as typed
+
+
 def test_the_chinese_line_with_full_width_separators(
     engine: Engine, session: Session, team: Team, krs: Krs
 ) -> None:
