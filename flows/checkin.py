@@ -77,7 +77,11 @@ def _answer(ctx: Context, kr: KeyResult, text: str) -> dict[str, Any]:
     if text.strip().lower() in SKIP_WORDS:
         return {"number": kr.number, "skip": True}
     parts = parse_parts(text, ref=ref, allow_same=True)
-    value = None if parts.value is None else checkins.check_value_kind(kr, parts.value)
+    value = (
+        None
+        if parts.value is None
+        else checkins.check_value_kind(kr, parts.value, adding_to=kr.current_value)
+    )
     note = checkins.without_unit(kr, parts.note)
     if note and len(note) > NOTE_MAX:
         raise CommandError("guided.note_too_long", {"max": NOTE_MAX, "length": len(note)})

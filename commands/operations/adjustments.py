@@ -120,7 +120,7 @@ def new_target(kr: KeyResult, value: Value, title: str | None = None) -> dict[st
     """A proposal changing the target (of the same kind as the KR's values) and the title: the
     one given, else the old one with the old target's number in it reworded ("Sign 5 …" →
     "Sign 7 …")."""
-    target = check_value_kind(kr, value)
+    target = check_value_kind(kr, value, adding_to=kr.target_value)
     if target == kr.start_value:
         raise CommandError("adjust.target_is_start", {"ref": f"KR-{kr.number}"})
     direction = Direction.DECREASE if target < kr.start_value else Direction.INCREASE

@@ -47,7 +47,7 @@ def _check(ctx: Context, entry: Entry) -> _Checked:
     key_result, objective = checkins.updatable(ctx, entry.kr_number)
     value = entry.value
     if isinstance(value, Value):
-        value = checkins.check_value_kind(key_result, value)
+        value = checkins.check_value_kind(key_result, value, adding_to=key_result.current_value)
     note = checkins.without_unit(key_result, (entry.note or "").strip() or None)
     if note:
         checked(note, "note", usage="okr.update")

@@ -35,12 +35,14 @@ class CheckedIn:
         return percent(progress(kr_numbers(self.key_result)))
 
 
-def check_value_kind(key_result: KeyResult, value: Value) -> float:
+def check_value_kind(
+    key_result: KeyResult, value: Value, *, adding_to: float | None = None
+) -> float:
     """The number to store for this KR, or CommandError when the value is of the wrong kind.
-    A value typed with `+` (`+2`, `+500k`) is added to the KR's current value."""
-    if value.added and key_result.metric is not Metric.BOOLEAN:
-        total = key_result.current_value + value.amount
-        value = Value(total, value.kind, value.currency, value.text)
+    A value typed with `+` (`+2`, `+500k`) is added to `adding_to` when given (the current
+    value in a check-in, the target in an adjustment)."""
+    if value.added and adding_to is not None and key_result.metric is not Metric.BOOLEAN:
+        value = Value(adding_to + value.amount, value.kind, value.currency, value.text)
     ref = f"KR-{key_result.number}"
     metric = key_result.metric
     unit = (key_result.unit or "").strip()
@@ -118,7 +120,7 @@ def record(
     if note:
         checked(note, "note", usage="okr.update")
     if isinstance(value, Value):
-        value = check_value_kind(key_result, value)
+        value = check_value_kind(key_result, value, adding_to=key_result.current_value)
     assert objective.id is not None
     siblings = okrs.key_results_by_objective(
         session=ctx.session, workspace_id=ctx.workspace_id, objective_ids=[objective.id]

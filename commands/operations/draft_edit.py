@@ -95,7 +95,7 @@ def _changed_kr(kr: KeyResult, spec: dict[str, Any], field: str, text: str) -> d
             raise CommandError("edit.bad_weight", {"value": text.strip()}, usage="okr.edit")
         return {**spec, "weight": weight}
     try:
-        amount = check_value_kind(kr, parse_value(text.strip()))
+        amount = check_value_kind(kr, parse_value(text.strip()), adding_to=float(spec[field]))
     except CommandError as error:
         error.usage = "okr.edit"
         raise

@@ -401,3 +401,12 @@ def test_a_new_title_in_chinese_and_a_bad_one_line_title(
     assert "“Sign 5 new EV-maker accounts”" not in refused
     refused_en = ask(engine, team.bob, "/okr adjust KR-1 | 8 more")
     assert "Write the new title, then | and the new target" in refused_en
+
+
+def test_a_target_with_a_plus_is_raised_by_that_much(
+    engine: Engine, session: Session, team: Team
+) -> None:
+    _titled(session, team, "Sign 5 new EV-maker accounts", 5)
+    ask(engine, team.ana, "/okr adjust KR-1 +2 two more deals are signing")
+    (request,) = inbox(engine, team.lara)
+    assert "Target: 5 accounts → 7 accounts" in request
