@@ -145,6 +145,8 @@ def _parse_okr_show(args: Args) -> Command:
         raise CommandError("error.missing_objective_ref", usage=usage)
     if len(args.tokens) > 1:
         raise CommandError("error.too_many_args", usage=usage)
+    if kr := KR_ONLY_REF.match(args.tokens[0].norm):
+        return OkrShow(0, kr_number=int(kr[1]))
     match = OBJECTIVE_REF.match(args.tokens[0].norm)
     if match is None:
         raise CommandError("error.bad_objective_ref", {"ref": args.tokens[0].norm}, usage=usage)

@@ -53,6 +53,7 @@ class OkrUpdateMany:
 @dataclass(frozen=True)
 class OkrShow:
     objective_number: int
+    kr_number: int | None = None  # `/okr show KR-n`: the objective KR-n belongs to
 
 
 @dataclass(frozen=True)

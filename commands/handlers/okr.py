@@ -129,8 +129,11 @@ def _latest_notes(
 
 
 def okr_show(command: OkrShow, ctx: Context) -> Message:
-    """One objective with its KRs, owner, alignment and latest notes."""
-    objective = lookups.objective(ctx, command.objective_number, usage="okr.show")
+    """One objective with its KRs, owner, alignment and latest notes (`KR-n`: its objective)."""
+    if command.kr_number is not None:
+        _, objective = lookups.key_result(ctx, command.kr_number, usage="okr.show")
+    else:
+        objective = lookups.objective(ctx, command.objective_number, usage="okr.show")
     assert objective.id is not None
     krs = okrs.key_results_by_objective(
         session=ctx.session, workspace_id=ctx.workspace_id, objective_ids=[objective.id]

@@ -125,7 +125,7 @@ def test_kpi_record_with_and_without_period() -> None:
         ("/okr update KR-1", "error.missing_value", "okr.update"),
         ("/okr update KR-1 sixty", "error.bad_value", "okr.update"),
         ("/okr show", "error.missing_objective_ref", "okr.show"),
-        ("/okr show KR-1", "error.bad_objective_ref", "okr.show"),
+        ("/okr show 1x", "error.bad_objective_ref", "okr.show"),
         ("/okr frobnicate", "error.unknown_verb", "okr.help"),
         ("/okr updte KR-1 3", "error.unknown_verb_close", "okr.update"),
         ("/okr aprove O-3", "error.unknown_verb_close", "okr.approve"),
@@ -206,3 +206,8 @@ def test_sending_back_has_the_names_managers_use(verb: str) -> None:
     assert parse(f"/okr {verb} O-3 split KR-2 in two") == OkrDecide(
         "changes", 3, "split KR-2 in two"
     )
+
+
+def test_show_takes_a_key_result_too() -> None:
+    assert parse("/okr show KR-12") == OkrShow(0, kr_number=12)
+    assert parse("/okr 查看 O-3") == OkrShow(3)

@@ -34,3 +34,14 @@ def test_show_lists_the_three_newest_notes_across_krs(
     notes = [m[1] for m in re.finditer(r"^\s*\d\d-\d\d (KR-\d+: .+)$", shown, re.MULTILINE)]
     assert notes == [f"{a}: signed BYD", f"{p}: pilot built", f"{p}: pilot scoped"]
     assert "first call" not in shown
+
+
+def test_a_key_result_shows_its_objective(engine: Engine, session: Session, team: Team) -> None:
+    cycle = session.exec(select(Cycle)).one()
+    goal = factories.objective(session, team.workspace, cycle, team.ana, "Win the EV segment")
+    pilot = factories.key_result(session, goal, team.ana, "Ship the pilot", target=10)
+    session.commit()
+    shown = ask(engine, team.ana, f"/okr show KR-{pilot.number}")
+    assert f"O-{goal.number} Win the EV segment" in shown
+    assert "Ship the pilot" in shown
+    assert "There is no key result KR-999" in ask(engine, team.ana, "/okr show KR-999")
