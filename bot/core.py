@@ -170,13 +170,14 @@ class Core:
                         instead = command_instead(inbound.text)
                         if instead is None:
                             raise
+                        waiting_run = flow_engine.current(context)
                         try:
                             reply = self.wiring.run_command(instead, context)
                         except CommandError as refused:
                             session.rollback()  # nothing of the refused command is kept
                             _set_outcome("refused")
                             reply = error_message(refused, locale)
-                        waiting = flow_engine.still_waiting(context, self.wiring.flow)
+                        waiting = flow_engine.still_waiting(context, self.wiring.flow, waiting_run)
                         return flow_engine.combine(reply, waiting)
                     if answered is not None:
                         return answered

@@ -156,11 +156,13 @@ def answer(ctx: Context, text: str, flows: FlowLookup) -> Message | None:
     return apply(ctx, flow, run, step)
 
 
-def still_waiting(ctx: Context, flows: FlowLookup) -> Message | None:
+def still_waiting(ctx: Context, flows: FlowLookup, before: FlowRun | None) -> Message | None:
     """The requester's waiting flow, said again after a command typed in the middle of it:
-    that it waits, and its question; None when no flow waits on a typed answer."""
+    that it waits, and its question; None when no flow waits on a typed answer, or when the
+    command replaced the run `before` by a new one (which has asked its own question). The
+    same row is the same object in one session; a replacement is a new row, a new object."""
     run = current(ctx)
-    if run is None or run.expires_at <= ctx.now:
+    if run is None or run is not before or run.expires_at <= ctx.now:
         return None
     flow = flows(run.flow)
     if flow is None or run.state not in flow.states or flow.states[run.state].handle is None:

@@ -244,6 +244,16 @@ def test_a_command_the_flow_refuses_runs_and_the_question_is_asked_again(
     assert "Aligned to O-1." in ask(engine, team.ana, "battery")
 
 
+def test_a_command_that_starts_another_flow_asks_only_that_flows_question(
+    engine: Engine, team: Team
+) -> None:
+    ask(engine, team.ana, "/okr new")
+    ask(engine, team.ana, "Win the EV segment")
+    again = ask(engine, team.ana, "新建")  # starts a new objective afresh
+    assert "What is the objective?" in again
+    assert "still waiting" not in again
+
+
 @pytest.mark.parametrize(
     ("answer", "shown"), [("否 是", "Pass the customer audit: ✗ → ✓"), ("no yes", "✗ → ✓")]
 )
