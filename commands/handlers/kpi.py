@@ -216,6 +216,8 @@ def kpi_record(command: KpiRecord, ctx: Context) -> Message:
     order = {KpiScope.PERSON: 0, KpiScope.DEPARTMENT: 1, KpiScope.COMPANY: 2}
     target = min(candidates, key=lambda t: order[t.scope])
     earlier = _reading_of(ctx, kpi, target, period)
+    if command.value.added:  # `+50k`: more on top of the period's reading so far
+        amount += earlier.value if earlier is not None else 0.0
     closed = kpi_periods.closing(
         kpi_periods.closed_labels(session=ctx.session, workspace_id=ctx.workspace_id), period
     )

@@ -253,3 +253,14 @@ def test_a_correction_in_chinese_is_rejected_and_the_reading_stays(
     assert "There is no correction request #9" in say(engine, kc, kc.wei, "/kpi correction ok 9")
     shown = say(engine, kc, kc.hao, "/kpi 查看 LOSS_RATE")
     assert "5%" in shown
+
+
+def test_a_reading_with_a_plus_adds_to_the_periods_reading(
+    engine: Engine, session: Session, kc: KpiCompany
+) -> None:
+    """`+50k` is more sales on top of this month's so far, not a month of ¥50,000."""
+    assert "= ¥300,000" in say(engine, kc, kc.ana, "/kpi record MONTHLY_SALES 300k")
+    more = say(engine, kc, kc.ana, "/kpi record MONTHLY_SALES +50k")
+    assert "= ¥350,000" in more
+    assert "¥300,000 → ¥350,000" in more
+    assert "= ¥20,000" in say(engine, kc, kc.tao, "/kpi record MONTHLY_SALES +20k")  # nothing yet
