@@ -86,6 +86,7 @@ def okr_list(command: OkrList, ctx: Context) -> Message:
         objectives=views,
         is_self=subject.id == ctx.person_id,
         in_review=[] if command.cycle else _in_review(ctx, subject.id, cycle.id),
+        closed=cycle.state is CycleState.CLOSED,
     )
 
 

@@ -26,6 +26,7 @@ def okr_list(
     objectives: Sequence[View],
     is_self: bool,
     in_review: Sequence[str] = (),
+    closed: bool = False,
     **_: object,
 ) -> None:
     if cycle is None:
@@ -59,7 +60,9 @@ def okr_list(
             m.progress(
                 ref_title(kr), kr["percent"], status=kr["confidence"], detail=detail, indent=1
             )
-    if objectives and is_self:
+    if closed:
+        m.context(m.t("okr.list.closed", cycle=cycle))
+    elif objectives and is_self:
         first = objectives[0]["key_results"]
         m.context(m.t("okr.list.hint", ref=first[0]["ref"] if first else "KR-1"))
 

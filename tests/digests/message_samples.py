@@ -220,6 +220,7 @@ SAMPLES: dict[str, Callable[[Sample], Data]] = {
         "objectives": [_objective(s, 1), _objective(s, 2, "approved")],
         "is_self": True,
         "in_review": ["2026-Q3"],
+        "closed": True,
     },
     "okr_show": lambda s: {
         "objective": _objective(s, 4, "draft"),

@@ -330,3 +330,8 @@ def test_any_cycle_can_be_listed_and_one_in_review_is_pointed_out(engine: Engine
     assert "is in review" not in listed
     assert "Known cycles: 2026-11, 2026-Q4" in ask(engine, org.ana, "/okr list 2025-Q1")
     assert "OKRs 2026-Q4" in ask(engine, org.ana, "/okr 列表 2026年第4季度")
+    assert "Check in with" in listed  # in review, check-ins still go in
+    ask(engine, org.boss, "/okr cycle close 2026-Q4 confirm")  # closed
+    closed = ask(engine, org.ana, "/okr list 2026-Q4")
+    assert "2026-Q4 is closed: no more check-ins. /okr review 2026-Q4 shows" in closed
+    assert "Check in with" not in closed
